@@ -1,0 +1,104 @@
+package io.flowplane.controlplane.events;
+
+import com.codahale.metrics.Meter;
+import com.codahale.metrics.MetricRegistry;
+import com.codahale.metrics.Timer;
+import io.flowplane.controlplane.model.FlowRun;
+import io.flowplane.controlplane.runs.Signals;
+import io.flowplane.controlplane.store.EventSourceDao;
+import io.flowplane.controlplane.store.Store;
+import org.jdbi.v3.core.JdbiException;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+
+/**
+ * Stores batches of reported events. A batch is applied and stored in one transaction, and only
+ * then acknowledged: the ack is the highest sequence the source now has stored. Events at or
+ * below it are duplicates and ignored; events after a gap wait for the gap to be re-sent.
+ */
+public final class EventIngestor {
+    private final Store store;
+    private final Clock clock;
+    private final Signals signals;
+    private final EventApplier.Settings settings;
+    private final Timer latency;
+    private final Meter persisted;
+
+    public EventIngestor(Store store, Clock clock, Signals signals, EventApplier.Settings settings,
+                         MetricRegistry metrics) {
+        this.store = store;
+        this.clock = clock;
+        this.signals = signals;
+        this.settings = settings;
+        this.latency = metrics.timer("flowplane.events.batch-latency");
+        this.persisted = metrics.meter("flowplane.events.persisted");
+    }
+
+    /**
+     * @param mayReport whether the caller may report on a run (an agent key is limited to its pools)
+     */
+    public EventAck ingest(String sourceId, List<RunEvent> events, Predicate<FlowRun> mayReport) {
+        ensureSource(sourceId);
+        try (Timer.Context ignored = latency.time()) {
+            EventApplier.Result result = store.jdbi().inTransaction(h -> {
+                EventSourceDao sources = h.attach(EventSourceDao.class);
+                long acked = sources.lock(sourceId).orElseThrow();
+                List<RunEvent> fresh = contiguousAfter(acked, events);
+                if (fresh.isEmpty()) {
+                    return EventApplier.Result.nothing(acked);
+                }
+                Instant now = clock.instant();
+                EventApplier.Result applied = new EventApplier(h, settings, now, mayReport).apply(fresh);
+                sources.advance(sourceId, applied.lastSeq(), now);
+                return applied;
+            });
+            persisted.mark(result.applied());
+            result.touchedRuns().forEach(signals::runUpdated);
+            result.freedPools().forEach(signals::poolChanged);
+            return new EventAck(result.lastSeq(), result.rejections());
+        }
+    }
+
+    /** The events that extend the stored sequence without a gap, in order. */
+    static List<RunEvent> contiguousAfter(long acked, List<RunEvent> events) {
+        List<RunEvent> sorted = new ArrayList<>(events);
+        sorted.sort(java.util.Comparator.comparingLong(RunEvent::seq));
+        List<RunEvent> fresh = new ArrayList<>();
+        long expected = acked + 1;
+        for (RunEvent e : sorted) {
+            if (e.seq() < expected) {
+                continue;
+            }
+            if (e.seq() > expected) {
+                break;
+            }
+            fresh.add(e);
+            expected++;
+        }
+        return fresh;
+    }
+
+    private void ensureSource(String sourceId) {
+        if (store.jdbi().withExtension(EventSourceDao.class, d -> d.find(sourceId)).isPresent()) {
+            return;
+        }
+        try {
+            store.jdbi().useExtension(EventSourceDao.class, d -> d.insert(sourceId, clock.instant()));
+        } catch (JdbiException e) {
+            // Another batch of the same source inserted it first.
+            if (store.jdbi().withExtension(EventSourceDao.class, d -> d.find(sourceId)).isEmpty()) {
+                throw e;
+            }
+        }
+    }
+
+    /** The lease a report from the run's holder extends. */
+    public Duration leaseDuration() {
+        return settings.leaseDuration();
+    }
+}

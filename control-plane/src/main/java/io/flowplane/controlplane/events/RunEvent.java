@@ -1,0 +1,33 @@
+package io.flowplane.controlplane.events;
+
+import io.flowplane.controlplane.state.StateType;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/** One reported event about a run, numbered by its source. The wire form lives in proto/. */
+public record RunEvent(long seq, UUID runId, long leaseEpoch, Instant occurredAt, Body body) {
+
+    /** What an event says. */
+    public sealed interface Body permits State, TaskRunReport, Log, ArtifactReport, Heartbeat {
+    }
+
+    public record State(StateType type, String name, String message, String idempotencyId) implements Body {
+    }
+
+    public record TaskRunReport(UUID taskRunId, String taskKey, String name, StateType type, String stateName,
+                                String message, String cacheKey, String resultUri, String resultHash, int attempt,
+                                List<String> tags) implements Body {
+    }
+
+    public record Log(UUID taskRunId, String stream, String level, String message) implements Body {
+    }
+
+    public record ArtifactReport(UUID taskRunId, String key, String type, String description, String data)
+            implements Body {
+    }
+
+    public record Heartbeat() implements Body {
+    }
+}

@@ -1,0 +1,74 @@
+package io.flowplane.controlplane.runs;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.flowplane.controlplane.common.NotFoundException;
+import io.flowplane.controlplane.model.FlowRun;
+import io.flowplane.controlplane.state.RetryPolicy;
+import io.flowplane.controlplane.store.FlowRunDao;
+import io.flowplane.controlplane.store.Store;
+import org.jdbi.v3.core.Handle;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Function;
+
+/**
+ * The one way a user or the server changes a run's state: lock the run, decide the change from
+ * what is stored, apply it through the state machine, persist — in one transaction.
+ */
+public final class RunStateWriter {
+    private final Store store;
+    private final Clock clock;
+    private final Signals signals;
+    private final ObjectMapper json;
+
+    public RunStateWriter(Store store, Clock clock, Signals signals, ObjectMapper json) {
+        this.store = store;
+        this.clock = clock;
+        this.signals = signals;
+        this.json = json;
+    }
+
+    /**
+     * Transitions the run to what {@code decide} returns for its current state.
+     *
+     * @throws io.flowplane.controlplane.common.NotFoundException if there is no such run
+     * @throws io.flowplane.controlplane.state.IllegalTransitionException if the table forbids it
+     */
+    public FlowRun transition(UUID runId, Function<FlowRun, StateChange> decide) {
+        FlowRun after = store.jdbi().inTransaction(h -> transition(h, runId, decide));
+        signals.runUpdated(runId);
+        signals.poolChanged(after.poolId());
+        return after;
+    }
+
+    /** The same inside a caller's transaction; the caller sends the signals after commit. */
+    public FlowRun transition(Handle h, UUID runId, Function<FlowRun, StateChange> decide) {
+        FlowRunDao runs = h.attach(FlowRunDao.class);
+        FlowRun run = runs.lock(runId).orElseThrow(() -> new NotFoundException("flow run", runId));
+        StateChange change = decide.apply(run);
+        if (change.idempotencyKey() != null && runs.countIdempotencyKey(runId, change.idempotencyKey()) > 0) {
+            return run;
+        }
+        RunTransitions.Outcome outcome = RunTransitions.apply(run, change, retryPolicy(run), clock.instant());
+        runs.update(outcome.run());
+        runs.insertStates(outcome.records());
+        return outcome.run();
+    }
+
+    /** The retry rule a run was created with (deployment edits do not change runs in flight). */
+    public RetryPolicy retryPolicy(FlowRun run) {
+        try {
+            double[] seconds = json.readValue(run.retryDelays(), double[].class);
+            List<Duration> delays = Arrays.stream(seconds).mapToObj(s -> Duration.ofMillis(Math.round(s * 1000))).toList();
+            return new RetryPolicy(run.maxRetries(), delays);
+        } catch (IOException e) {
+            throw new UncheckedIOException("run " + run.id() + " has unreadable retry delays", e);
+        }
+    }
+}

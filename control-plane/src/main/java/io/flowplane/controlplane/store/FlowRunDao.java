@@ -1,0 +1,103 @@
+package io.flowplane.controlplane.store;
+
+import io.flowplane.controlplane.model.FlowRun;
+import io.flowplane.controlplane.model.RunStateRecord;
+import io.flowplane.controlplane.state.StateType;
+import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.customizer.BindList;
+import org.jdbi.v3.sqlobject.customizer.BindMethods;
+import org.jdbi.v3.sqlobject.statement.SqlBatch;
+import org.jdbi.v3.sqlobject.statement.SqlQuery;
+import org.jdbi.v3.sqlobject.statement.SqlUpdate;
+
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Rows of flow_runs and their state history. Writes of state go through RunTransitions only. */
+public interface FlowRunDao {
+
+    String COLUMNS = "id, name, deployment_id, deployment_name, flow_name, pool_id, queue_id, parameters, tags, "
+            + "state_type, state_name, state_message, state_at, next_at, scheduled_at, attempt, max_retries, "
+            + "retry_delays, timeout_ms, agent_id, lease_epoch, lease_expires_at, started_at, ended_at, log_count, "
+            + "idempotency_key, created_at";
+
+    @SqlUpdate("INSERT INTO flow_runs (" + COLUMNS + ") VALUES (:id, :name, :deploymentId, :deploymentName, "
+            + ":flowName, :poolId, :queueId, :parameters, :tags, :stateType, :stateName, :stateMessage, :stateAt, "
+            + ":nextAt, :scheduledAt, :attempt, :maxRetries, :retryDelays, :timeoutMs, :agentId, :leaseEpoch, "
+            + ":leaseExpiresAt, :startedAt, :endedAt, :logCount, :idempotencyKey, :createdAt)")
+    void insert(@BindMethods FlowRun run);
+
+    @SqlQuery("SELECT " + COLUMNS + " FROM flow_runs WHERE id = :id")
+    Optional<FlowRun> find(@Bind("id") UUID id);
+
+    /** Locks the run's row until the transaction ends. */
+    @SqlQuery("SELECT " + COLUMNS + " FROM flow_runs WHERE id = :id FOR UPDATE")
+    Optional<FlowRun> lock(@Bind("id") UUID id);
+
+    /** Locks several runs; callers pass ids sorted so two batches never deadlock. */
+    @SqlQuery("SELECT " + COLUMNS + " FROM flow_runs WHERE id IN (<ids>) ORDER BY id FOR UPDATE")
+    List<FlowRun> lockAll(@BindList("ids") Collection<UUID> ids);
+
+    @SqlQuery("SELECT " + COLUMNS + " FROM flow_runs WHERE deployment_id = :deploymentId AND idempotency_key = :key")
+    Optional<FlowRun> findByIdempotencyKey(@Bind("deploymentId") UUID deploymentId, @Bind("key") String key);
+
+    /** Persists the fields a transition (or a log batch) changes. */
+    @SqlUpdate("UPDATE flow_runs SET state_type = :stateType, state_name = :stateName, state_message = :stateMessage, "
+            + "state_at = :stateAt, next_at = :nextAt, attempt = :attempt, agent_id = :agentId, "
+            + "lease_epoch = :leaseEpoch, lease_expires_at = :leaseExpiresAt, started_at = :startedAt, "
+            + "ended_at = :endedAt, log_count = :logCount WHERE id = :id")
+    void update(@BindMethods FlowRun run);
+
+    @SqlBatch("UPDATE flow_runs SET state_type = :stateType, state_name = :stateName, state_message = :stateMessage, "
+            + "state_at = :stateAt, next_at = :nextAt, attempt = :attempt, agent_id = :agentId, "
+            + "lease_epoch = :leaseEpoch, lease_expires_at = :leaseExpiresAt, started_at = :startedAt, "
+            + "ended_at = :endedAt, log_count = :logCount WHERE id = :id")
+    void updateAll(@BindMethods Collection<FlowRun> runs);
+
+    @SqlBatch("INSERT INTO flow_run_states (run_id, state_type, state_name, message, actor, attempt, at, idempotency_key) "
+            + "VALUES (:runId, :stateType, :stateName, :message, :actor, :attempt, :at, :idempotencyKey)")
+    void insertStates(@BindMethods Collection<RunStateRecord> states);
+
+    @SqlQuery("SELECT id, run_id, state_type, state_name, message, actor, attempt, at, idempotency_key "
+            + "FROM flow_run_states WHERE run_id = :runId ORDER BY id")
+    List<RunStateRecord> history(@Bind("runId") UUID runId);
+
+    @SqlQuery("SELECT COUNT(*) FROM flow_run_states WHERE run_id = :runId AND idempotency_key = :key")
+    int countIdempotencyKey(@Bind("runId") UUID runId, @Bind("key") String key);
+
+    /** Runs holding a lease that has run out: the reaper's input. */
+    @SqlQuery("SELECT id FROM flow_runs WHERE state_type IN ('PENDING', 'RUNNING', 'PAUSED', 'CANCELLING') "
+            + "AND lease_expires_at < :now")
+    List<UUID> expiredLeases(@Bind("now") Instant now);
+
+    @SqlQuery("SELECT id FROM flow_runs WHERE state_type = 'CANCELLING' AND state_at < :before")
+    List<UUID> cancellingSince(@Bind("before") Instant before);
+
+    /** Extends the lease of a run the agent still holds with this epoch; 0 rows: the lease is lost. */
+    @SqlUpdate("UPDATE flow_runs SET lease_expires_at = :expiresAt WHERE id = :id AND agent_id = :agentId "
+            + "AND lease_epoch = :epoch AND state_type IN ('PENDING', 'RUNNING', 'PAUSED', 'CANCELLING')")
+    int extendLease(@Bind("id") UUID id, @Bind("agentId") String agentId, @Bind("epoch") long epoch,
+                    @Bind("expiresAt") Instant expiresAt);
+
+    @SqlQuery("SELECT id FROM flow_runs WHERE agent_id = :agentId AND state_type = 'CANCELLING'")
+    List<UUID> cancellingFor(@Bind("agentId") String agentId);
+
+    @SqlQuery("SELECT MIN(next_at) FROM flow_runs WHERE state_type = 'SCHEDULED' AND pool_id = :poolId "
+            + "AND next_at > :now")
+    Optional<Instant> nextDue(@Bind("poolId") UUID poolId, @Bind("now") Instant now);
+
+    @SqlQuery("SELECT COUNT(*) FROM flow_runs WHERE state_type = :type")
+    long countByState(@Bind("type") StateType type);
+
+    /** Active runs (holding a slot) in a pool, per queue and deployment. */
+    @SqlQuery("SELECT queue_id, deployment_id, COUNT(*) AS runs FROM flow_runs WHERE pool_id = :poolId "
+            + "AND state_type IN ('PENDING', 'RUNNING', 'PAUSED', 'CANCELLING') GROUP BY queue_id, deployment_id")
+    List<ActiveCount> activeInPool(@Bind("poolId") UUID poolId);
+
+    /** A count of active runs for one (queue, deployment) pair. */
+    record ActiveCount(UUID queueId, UUID deploymentId, int runs) {
+    }
+}

@@ -1,0 +1,53 @@
+package io.flowplane.controlplane.store;
+
+import io.flowplane.controlplane.model.Artifact;
+import io.flowplane.controlplane.model.LogLine;
+import io.flowplane.controlplane.model.TaskRun;
+import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.customizer.BindList;
+import org.jdbi.v3.sqlobject.customizer.BindMethods;
+import org.jdbi.v3.sqlobject.statement.SqlBatch;
+import org.jdbi.v3.sqlobject.statement.SqlQuery;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.UUID;
+
+/** What runs report besides their state: task runs, log lines, artifacts. Writes are batches. */
+public interface ReportDao {
+    String TASK = "id, flow_run_id, task_key, name, state_type, state_name, message, cache_key, result_uri, "
+            + "result_hash, attempt, tags, started_at, ended_at, created_at, updated_at";
+
+    @SqlBatch("INSERT INTO logs (run_id, task_run_id, at, stream, level, message) "
+            + "VALUES (:runId, :taskRunId, :at, :stream, :level, :message)")
+    void insertLogs(@BindMethods Collection<LogLine> lines);
+
+    @SqlQuery("SELECT id, run_id, task_run_id, at, stream, level, message FROM logs "
+            + "WHERE run_id = :runId AND id > :after ORDER BY id FETCH FIRST :limit ROWS ONLY")
+    List<LogLine> logs(@Bind("runId") UUID runId, @Bind("after") long after, @Bind("limit") int limit);
+
+    @SqlBatch("INSERT INTO task_runs (" + TASK + ") VALUES (:id, :flowRunId, :taskKey, :name, :stateType, "
+            + ":stateName, :message, :cacheKey, :resultUri, :resultHash, :attempt, :tags, :startedAt, :endedAt, "
+            + ":createdAt, :updatedAt)")
+    void insertTaskRuns(@BindMethods Collection<TaskRun> runs);
+
+    @SqlBatch("UPDATE task_runs SET task_key = :taskKey, name = :name, state_type = :stateType, "
+            + "state_name = :stateName, message = :message, cache_key = :cacheKey, result_uri = :resultUri, "
+            + "result_hash = :resultHash, attempt = :attempt, tags = :tags, started_at = :startedAt, "
+            + "ended_at = :endedAt, updated_at = :updatedAt WHERE id = :id")
+    void updateTaskRuns(@BindMethods Collection<TaskRun> runs);
+
+    @SqlQuery("SELECT " + TASK + " FROM task_runs WHERE id IN (<ids>)")
+    List<TaskRun> findTaskRuns(@BindList("ids") Collection<UUID> ids);
+
+    @SqlQuery("SELECT " + TASK + " FROM task_runs WHERE flow_run_id = :runId ORDER BY created_at, id")
+    List<TaskRun> taskRuns(@Bind("runId") UUID runId);
+
+    @SqlBatch("INSERT INTO artifacts (id, run_id, task_run_id, artifact_key, type, description, data, created_at) "
+            + "VALUES (:id, :runId, :taskRunId, :artifactKey, :type, :description, :data, :createdAt)")
+    void insertArtifacts(@BindMethods Collection<Artifact> artifacts);
+
+    @SqlQuery("SELECT id, run_id, task_run_id, artifact_key, type, description, data, created_at FROM artifacts "
+            + "WHERE run_id = :runId ORDER BY created_at, id")
+    List<Artifact> artifacts(@Bind("runId") UUID runId);
+}

@@ -1,0 +1,92 @@
+package io.flowplane.controlplane.store;
+
+import org.flywaydb.core.Flyway;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.argument.AbstractArgumentFactory;
+import org.jdbi.v3.core.argument.Argument;
+import org.jdbi.v3.core.config.ConfigRegistry;
+import org.jdbi.v3.core.mapper.reflect.ConstructorMapper;
+import org.jdbi.v3.sqlobject.SqlObjectPlugin;
+import io.flowplane.controlplane.model.*;
+
+import javax.sql.DataSource;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/** The database: migrated schema, a configured Jdbi, and the claim statements for its dialect. */
+public final class Store {
+    private final Jdbi jdbi;
+    private final Dialect dialect;
+    private final ClaimDao claimDao;
+
+    private Store(Jdbi jdbi, Dialect dialect) {
+        this.jdbi = jdbi;
+        this.dialect = dialect;
+        this.claimDao = dialect == Dialect.H2 ? new H2ClaimDao() : new PostgresClaimDao();
+    }
+
+    /** Migrates the schema and configures {@code jdbi} (which must sit on {@code dataSource}). */
+    public static Store open(DataSource dataSource, Jdbi jdbi, Dialect dialect) {
+        migrate(dataSource, dialect);
+        configure(jdbi);
+        return new Store(jdbi, dialect);
+    }
+
+    /** For tests and tools that have only a data source. */
+    public static Store open(DataSource dataSource, Dialect dialect) {
+        Jdbi jdbi = Jdbi.create(dataSource);
+        jdbi.installPlugin(new SqlObjectPlugin());
+        return open(dataSource, jdbi, dialect);
+    }
+
+    static void migrate(DataSource dataSource, Dialect dialect) {
+        Flyway.configure()
+                .dataSource(dataSource)
+                .locations("classpath:db/migration/common", "classpath:db/migration/" + dialect.migrationFolder())
+                .failOnMissingLocations(false)
+                .load()
+                .migrate();
+    }
+
+    private static void configure(Jdbi jdbi) {
+        // Instants are epoch milliseconds in BIGINT columns: identical on H2 and PostgreSQL and
+        // immune to the JVM's default time zone.
+        jdbi.registerArgument(new InstantArgumentFactory());
+        jdbi.registerColumnMapper(Instant.class, (rs, col, ctx) -> {
+            long v = rs.getLong(col);
+            return rs.wasNull() ? null : Instant.ofEpochMilli(v);
+        });
+        jdbi.registerColumnMapper(UUID.class, (rs, col, ctx) -> rs.getObject(col, UUID.class));
+        for (Class<?> row : List.of(WorkPool.class, WorkQueue.class, Deployment.class, FlowRun.class,
+                RunStateRecord.class, TaskRun.class, LogLine.class, Artifact.class, Agent.class, ApiKey.class,
+                ClaimDao.Candidate.class, FlowRunDao.ActiveCount.class,
+                DeploymentDao.DeploymentLimit.class)) {
+            jdbi.registerRowMapper(ConstructorMapper.factory(row));
+        }
+    }
+
+    public Jdbi jdbi() {
+        return jdbi;
+    }
+
+    public Dialect dialect() {
+        return dialect;
+    }
+
+    public ClaimDao claimDao() {
+        return claimDao;
+    }
+
+    private static final class InstantArgumentFactory extends AbstractArgumentFactory<Instant> {
+        InstantArgumentFactory() {
+            super(Types.BIGINT);
+        }
+
+        @Override
+        protected Argument build(Instant value, ConfigRegistry config) {
+            return (position, statement, ctx) -> statement.setLong(position, value.toEpochMilli());
+        }
+    }
+}
