@@ -37,20 +37,16 @@ import java.util.stream.Collectors;
  */
 final class EventApplier {
 
-    /** Lease length that reports extend, and log limits. */
-    record Settings(Duration leaseDuration, LogLimits logLimits, Function<FlowRun, RetryPolicy> retries) {
-    }
-
     /** What a batch did: the last sequence stored, rejections, runs touched, pools with freed slots. */
     record Result(long lastSeq, int applied, List<EventAck.Rejection> rejections, Set<UUID> touchedRuns,
-                  Set<UUID> freedPools) {
+                  Set<UUID> freedPools, List<StateType> ended) {
         static Result nothing(long acked) {
-            return new Result(acked, 0, List.of(), Set.of(), Set.of());
+            return new Result(acked, 0, List.of(), Set.of(), Set.of(), List.of());
         }
     }
 
     private final Handle handle;
-    private final Settings settings;
+    private final EventSettings settings;
     private final Instant now;
     private final Predicate<FlowRun> mayReport;
     private final Map<UUID, FlowRun> runs = new HashMap<>();
@@ -64,7 +60,7 @@ final class EventApplier {
     private final Set<String> keysSeen = new HashSet<>();
     private final Set<UUID> freedPools = new HashSet<>();
 
-    EventApplier(Handle handle, Settings settings, Instant now, Predicate<FlowRun> mayReport) {
+    EventApplier(Handle handle, EventSettings settings, Instant now, Predicate<FlowRun> mayReport) {
         this.handle = handle;
         this.settings = settings;
         this.now = now;
@@ -80,7 +76,9 @@ final class EventApplier {
         }
         persist();
         long last = events.get(events.size() - 1).seq();
-        return new Result(last, events.size(), List.copyOf(rejections), Set.copyOf(dirty.keySet()), Set.copyOf(freedPools));
+        List<StateType> ended = states.stream().map(RunStateRecord::stateType).filter(StateType::isTerminal).toList();
+        return new Result(last, events.size(), List.copyOf(rejections), Set.copyOf(dirty.keySet()),
+                Set.copyOf(freedPools), ended);
     }
 
     private void applyOne(RunEvent event) {

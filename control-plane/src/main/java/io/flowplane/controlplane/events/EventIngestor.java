@@ -25,11 +25,13 @@ public final class EventIngestor {
     private final Store store;
     private final Clock clock;
     private final Signals signals;
-    private final EventApplier.Settings settings;
+    private final EventSettings settings;
     private final Timer latency;
     private final Meter persisted;
+    private final java.util.Map<io.flowplane.controlplane.state.StateType, Meter> ended = new java.util.EnumMap<>(
+            io.flowplane.controlplane.state.StateType.class);
 
-    public EventIngestor(Store store, Clock clock, Signals signals, EventApplier.Settings settings,
+    public EventIngestor(Store store, Clock clock, Signals signals, EventSettings settings,
                          MetricRegistry metrics) {
         this.store = store;
         this.clock = clock;
@@ -37,6 +39,11 @@ public final class EventIngestor {
         this.settings = settings;
         this.latency = metrics.timer("flowplane.events.batch-latency");
         this.persisted = metrics.meter("flowplane.events.persisted");
+        for (var type : io.flowplane.controlplane.state.StateType.values()) {
+            if (type.isTerminal()) {
+                ended.put(type, metrics.meter("flowplane.runs." + type.name().toLowerCase(java.util.Locale.ROOT)));
+            }
+        }
     }
 
     /**
@@ -58,6 +65,7 @@ public final class EventIngestor {
                 return applied;
             });
             persisted.mark(result.applied());
+            result.ended().forEach(t -> ended.get(t).mark());
             result.touchedRuns().forEach(signals::runUpdated);
             result.freedPools().forEach(signals::poolChanged);
             return new EventAck(result.lastSeq(), result.rejections());

@@ -35,7 +35,7 @@ public final class RunStateWriter {
     }
 
     /**
-     * Transitions the run to what {@code decide} returns for its current state.
+     * Transitions the run to what {@code decide} returns for its current state (null: no change).
      *
      * @throws io.flowplane.controlplane.common.NotFoundException if there is no such run
      * @throws io.flowplane.controlplane.state.IllegalTransitionException if the table forbids it
@@ -52,6 +52,9 @@ public final class RunStateWriter {
         FlowRunDao runs = h.attach(FlowRunDao.class);
         FlowRun run = runs.lock(runId).orElseThrow(() -> new NotFoundException("flow run", runId));
         StateChange change = decide.apply(run);
+        if (change == null) {
+            return run;
+        }
         if (change.idempotencyKey() != null && runs.countIdempotencyKey(runId, change.idempotencyKey()) > 0) {
             return run;
         }

@@ -1,0 +1,100 @@
+package io.flowplane.controlplane.agents;
+
+import io.flowplane.controlplane.common.Json;
+import io.flowplane.controlplane.common.NotFoundException;
+import io.flowplane.controlplane.common.Validator;
+import io.flowplane.controlplane.model.Agent;
+import io.flowplane.controlplane.store.AgentDao;
+import io.flowplane.controlplane.store.FlowRunDao;
+import io.flowplane.controlplane.store.Store;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** Agents: registration, heartbeats (which extend the leases of their runs) and liveness. */
+public final class AgentRegistry {
+
+    public record Registration(String agentId, String name, List<String> pools, int slots, String version,
+                               String hostname, Map<String, String> labels) {
+    }
+
+    /** A run the agent believes it holds, with the epoch of its claim. */
+    public record Lease(UUID runId, long epoch) {
+    }
+
+    public record Lost(UUID runId, String reason) {
+    }
+
+    /** New lease expiry, runs to cancel, runs the agent no longer holds. */
+    public record HeartbeatResult(Instant leaseExpiresAt, List<UUID> cancel, List<Lost> lost) {
+    }
+
+    private final Store store;
+    private final Clock clock;
+    private final Json json;
+    private final Duration leaseDuration;
+    private final Duration offlineAfter;
+
+    public AgentRegistry(Store store, Clock clock, Json json, Duration leaseDuration, Duration offlineAfter) {
+        this.store = store;
+        this.clock = clock;
+        this.json = json;
+        this.leaseDuration = leaseDuration;
+        this.offlineAfter = offlineAfter;
+    }
+
+    public Agent register(Registration r) {
+        String id = r.agentId() == null || r.agentId().isBlank() ? UUID.randomUUID().toString() : r.agentId();
+        new Validator().check(id.length() <= 100, "agent_id", "must be at most 100 characters")
+                .check(r.slots() >= 1, "slots", "must be at least 1")
+                .check(!r.pools().isEmpty(), "pools", "must name at least one work pool")
+                .throwIfInvalid();
+        Instant now = clock.instant();
+        String name = r.name() == null || r.name().isBlank() ? id : r.name();
+        Agent agent = new Agent(id, name, json.write(r.pools()), r.slots(), r.slots(), r.version(), r.hostname(),
+                json.write(r.labels()), now, now);
+        store.jdbi().useTransaction(h -> {
+            AgentDao dao = h.attach(AgentDao.class);
+            if (dao.update(agent) == 0) {
+                dao.insert(agent);
+            }
+        });
+        return agent;
+    }
+
+    public HeartbeatResult heartbeat(String agentId, int freeSlots, List<Lease> leases) {
+        Instant now = clock.instant();
+        Instant expires = now.plus(leaseDuration);
+        return store.jdbi().inTransaction(h -> {
+            if (h.attach(AgentDao.class).heartbeat(agentId, freeSlots, now) == 0) {
+                throw new NotFoundException("agent", agentId);
+            }
+            FlowRunDao runs = h.attach(FlowRunDao.class);
+            List<Lost> lost = new ArrayList<>();
+            for (Lease lease : leases) {
+                if (runs.extendLease(lease.runId(), agentId, lease.epoch(), expires) == 0) {
+                    lost.add(new Lost(lease.runId(), "the run is no longer held by this agent at epoch " + lease.epoch()));
+                }
+            }
+            return new HeartbeatResult(expires, runs.cancellingFor(agentId), lost);
+        });
+    }
+
+    public List<Agent> list() {
+        return store.jdbi().withExtension(AgentDao.class, AgentDao::list);
+    }
+
+    public boolean online(Agent agent) {
+        return agent.lastHeartbeatAt().isAfter(clock.instant().minus(offlineAfter));
+    }
+
+    public Agent get(String id) {
+        return store.jdbi().withExtension(AgentDao.class, d -> d.find(id))
+                .orElseThrow(() -> new NotFoundException("agent", id));
+    }
+}

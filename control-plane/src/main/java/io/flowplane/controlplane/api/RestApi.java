@@ -1,0 +1,24 @@
+package io.flowplane.controlplane.api;
+
+import io.dropwizard.core.setup.Environment;
+import io.flowplane.controlplane.app.Services;
+
+
+/** Registers the REST API on Jersey. */
+public final class RestApi {
+    private RestApi() {
+    }
+
+    public static void register(Environment env, Services s, long maxRequestBytes) {
+        var jersey = env.jersey();
+        jersey.register(new BodyLimit(maxRequestBytes));
+        jersey.register(new Authentication(s.apiKeys()));
+        ErrorMappers.all().forEach(jersey::register);
+        jersey.register(new WorkPoolResource(s.pools()));
+        jersey.register(new DeploymentResource(s.deployments(), s.json()));
+        jersey.register(new FlowRunResource(s.runs(), s.deployments(), s.watchers(), s.json()));
+        jersey.register(new AgentResource(s.agents(), s.json()));
+        jersey.register(new ApiKeyResource(s.apiKeys()));
+        jersey.register(new OpenApiResource());
+    }
+}

@@ -1,0 +1,122 @@
+package io.flowplane.controlplane.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.flowplane.controlplane.common.Json;
+import io.flowplane.controlplane.deployments.DeploymentService;
+import io.flowplane.controlplane.deployments.DeploymentSpec;
+import io.flowplane.controlplane.model.Agent;
+import io.flowplane.controlplane.model.ApiKey;
+import io.flowplane.controlplane.model.Artifact;
+import io.flowplane.controlplane.model.Deployment;
+import io.flowplane.controlplane.model.FlowRun;
+import io.flowplane.controlplane.model.LogLine;
+import io.flowplane.controlplane.model.RunStateRecord;
+import io.flowplane.controlplane.model.TaskRun;
+import io.flowplane.controlplane.model.WorkPool;
+import io.flowplane.controlplane.model.WorkQueue;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/** The JSON shapes the REST API returns, built from stored rows. */
+final class Views {
+    private Views() {
+    }
+
+    record PoolView(UUID id, String name, String type, String description, Integer concurrencyLimit, boolean paused,
+                    Instant createdAt, Instant updatedAt) {
+        static PoolView of(WorkPool p) {
+            return new PoolView(p.id(), p.name(), p.type(), p.description(), p.concurrencyLimit(), p.paused(),
+                    p.createdAt(), p.updatedAt());
+        }
+    }
+
+    record QueueView(UUID id, String name, int priority, Integer concurrencyLimit, boolean paused, Instant createdAt,
+                     Instant updatedAt) {
+        static QueueView of(WorkQueue q) {
+            return new QueueView(q.id(), q.name(), q.priority(), q.concurrencyLimit(), q.paused(), q.createdAt(), q.updatedAt());
+        }
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record DeploymentView(UUID id, String name, boolean paused, DeploymentSpec spec, Instant createdAt,
+                          Instant updatedAt, String change) {
+        static DeploymentView of(Deployment d, DeploymentSpec spec, DeploymentService.Change change) {
+            return new DeploymentView(d.id(), d.name(), d.paused(), spec, d.createdAt(), d.updatedAt(),
+                    change == null ? null : change.name().toLowerCase(java.util.Locale.ROOT));
+        }
+    }
+
+    record StateView(String type, String name, String message, Instant at) {
+    }
+
+    record FlowRunView(UUID id, String name, UUID deploymentId, String deploymentName, String flowName,
+                       JsonNode parameters, List<String> tags, StateView state, Instant scheduledAt, Instant nextAt,
+                       int attempt, int maxRetries, String agentId, long leaseEpoch, Instant startedAt,
+                       Instant endedAt, Instant createdAt) {
+        static FlowRunView of(FlowRun r, Json json) {
+            return new FlowRunView(r.id(), r.name(), r.deploymentId(), r.deploymentName(), r.flowName(),
+                    json.tree(r.parameters()), List.of(json.read(r.tags(), String[].class)),
+                    new StateView(r.stateType().name(), r.stateName(), r.stateMessage(), r.stateAt()), r.scheduledAt(),
+                    r.nextAt(), r.attempt(), r.maxRetries(), r.agentId(), r.leaseEpoch(), r.startedAt(), r.endedAt(),
+                    r.createdAt());
+        }
+    }
+
+    record RunPage(List<FlowRunView> items, String nextCursor) {
+    }
+
+    record HistoryView(long id, String type, String name, String message, String actor, int attempt, Instant at) {
+        static HistoryView of(RunStateRecord s) {
+            return new HistoryView(s.id(), s.stateType().name(), s.stateName(), s.message(),
+                    s.actor().name().toLowerCase(java.util.Locale.ROOT), s.attempt(), s.at());
+        }
+    }
+
+    record TaskRunView(UUID id, String taskKey, String name, StateView state, String cacheKey, String resultUri,
+                       String resultHash, int attempt, List<String> tags, Instant startedAt, Instant endedAt,
+                       Instant createdAt) {
+        static TaskRunView of(TaskRun t, Json json) {
+            return new TaskRunView(t.id(), t.taskKey(), t.name(),
+                    new StateView(t.stateType().name(), t.stateName(), t.message(), t.updatedAt()), t.cacheKey(),
+                    t.resultUri(), t.resultHash(), t.attempt(), List.of(json.read(t.tags(), String[].class)),
+                    t.startedAt(), t.endedAt(), t.createdAt());
+        }
+    }
+
+    record LogView(long seq, UUID taskRunId, Instant at, String stream, String level, String message) {
+        static LogView of(LogLine l) {
+            return new LogView(l.id(), l.taskRunId(), l.at(), l.stream(), l.level(), l.message());
+        }
+    }
+
+    /** A page of log lines; pass {@code next} as {@code after} for the following page. */
+    record LogPage(List<LogView> lines, long next, boolean runFinished) {
+    }
+
+    record ArtifactView(UUID id, UUID taskRunId, String key, String type, String description, String data,
+                        Instant createdAt) {
+        static ArtifactView of(Artifact a) {
+            return new ArtifactView(a.id(), a.taskRunId(), a.artifactKey(), a.type(), a.description(), a.data(), a.createdAt());
+        }
+    }
+
+    record AgentView(String id, String name, List<String> pools, int slots, int freeSlots, String version,
+                     String hostname, String status, Instant registeredAt, Instant lastHeartbeatAt) {
+        static AgentView of(Agent a, boolean online, Json json) {
+            return new AgentView(a.id(), a.name(), List.of(json.read(a.pools(), String[].class)), a.slots(),
+                    a.freeSlots(), a.version(), a.hostname(), online ? "online" : "offline", a.registeredAt(),
+                    a.lastHeartbeatAt());
+        }
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record ApiKeyView(UUID id, String name, String role, String prefix, List<String> pools, Instant createdAt,
+                      Instant revokedAt, String key) {
+        static ApiKeyView of(ApiKey k, List<String> pools, String secret) {
+            return new ApiKeyView(k.id(), k.name(), k.role().label(), k.prefix(), pools, k.createdAt(), k.revokedAt(), secret);
+        }
+    }
+}

@@ -1,0 +1,170 @@
+package io.flowplane.controlplane.app;
+
+import com.codahale.metrics.MetricRegistry;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
+import io.dropwizard.configuration.SubstitutingSourceProvider;
+import io.dropwizard.core.Application;
+import io.dropwizard.core.server.AbstractServerFactory;
+import io.dropwizard.core.setup.Bootstrap;
+import io.dropwizard.core.setup.Environment;
+import io.dropwizard.db.ManagedDataSource;
+import io.dropwizard.jdbi3.JdbiFactory;
+import io.flowplane.controlplane.agents.AgentRegistry;
+import io.flowplane.controlplane.api.RestApi;
+import io.flowplane.controlplane.auth.ApiKeys;
+import io.flowplane.controlplane.auth.Role;
+import io.flowplane.controlplane.common.Json;
+import io.flowplane.controlplane.deployments.DeploymentService;
+import io.flowplane.controlplane.dispatch.ClaimService;
+import io.flowplane.controlplane.dispatch.Dispatcher;
+import io.flowplane.controlplane.events.EventIngestor;
+import io.flowplane.controlplane.events.EventSettings;
+import io.flowplane.controlplane.events.LogLimits;
+import io.flowplane.controlplane.grpc.GrpcServer;
+import io.flowplane.controlplane.pools.WorkPoolService;
+import io.flowplane.controlplane.runs.FlowRunService;
+import io.flowplane.controlplane.runs.LogRetention;
+import io.flowplane.controlplane.runs.Reaper;
+import io.flowplane.controlplane.runs.RunFactory;
+import io.flowplane.controlplane.runs.RunStateWriter;
+import io.flowplane.controlplane.runs.RunWatchers;
+import io.flowplane.controlplane.runs.Signals;
+import io.flowplane.controlplane.store.Dialect;
+import io.flowplane.controlplane.store.Store;
+import org.jdbi.v3.core.Jdbi;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
+/** The control plane: REST API, gRPC services for agents, dispatcher, reaper, on one store. */
+public class ControlPlaneApplication extends Application<ControlPlaneConfiguration> {
+    private final Clock clock;
+    private volatile Services services;
+    private volatile GrpcServer grpcServer;
+    private volatile String bootstrapKey;
+
+    public ControlPlaneApplication() {
+        this(Clock.systemUTC());
+    }
+
+    /** Tests pass a clock they move. */
+    public ControlPlaneApplication(Clock clock) {
+        this.clock = clock;
+    }
+
+    public static void main(String[] args) throws Exception {
+        new ControlPlaneApplication().run(args);
+    }
+
+    @Override
+    public String getName() {
+        return "flowplane-control-plane";
+    }
+
+    @Override
+    public void initialize(Bootstrap<ControlPlaneConfiguration> bootstrap) {
+        bootstrap.setConfigurationSourceProvider(new SubstitutingSourceProvider(
+                bootstrap.getConfigurationSourceProvider(), new EnvironmentVariableSubstitutor(false)));
+    }
+
+    @Override
+    public void run(ControlPlaneConfiguration config, Environment env) {
+        ObjectMapper mapper = env.getObjectMapper()
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS);
+        if (config.getServerFactory() instanceof AbstractServerFactory server) {
+            // Our own mappers answer every error as problem+json.
+            server.setRegisterDefaultExceptionMappers(false);
+        }
+        Store store = openStore(config, env);
+        ScheduledExecutorService timers = Executors.newScheduledThreadPool(2, Threads.named("flowplane-timer"));
+        ExecutorService claimers = Executors.newFixedThreadPool(4, Threads.named("flowplane-claim"));
+        services = buildServices(config, env.metrics(), store, mapper, timers, claimers);
+        bootstrapAdminKey(config);
+        env.lifecycle().manage(new BackgroundServices(services, config.getRuns().reaperInterval.toJavaDuration(),
+                timers, claimers));
+        grpcServer = new GrpcServer(config.getGrpc(), services, config.getRuns());
+        env.lifecycle().manage(grpcServer);
+        RestApi.register(env, services, config.getMaxRequestBytes());
+    }
+
+    private Store openStore(ControlPlaneConfiguration config, Environment env) {
+        Dialect dialect = Dialect.fromUrl(config.getDatabase().getUrl());
+        ManagedDataSource dataSource = config.getDatabase().build(env.metrics(), "db");
+        Jdbi jdbi = new JdbiFactory().build(env, config.getDatabase(), dataSource, "db");
+        return Store.open(dataSource, jdbi, dialect);
+    }
+
+    private Services buildServices(ControlPlaneConfiguration config, MetricRegistry metrics, Store store,
+                                   ObjectMapper mapper, ScheduledExecutorService timers, ExecutorService claimers) {
+        Json json = new Json(mapper);
+        Signals signals = new Signals();
+        ControlPlaneConfiguration.Runs runs = config.getRuns();
+        Duration lease = runs.leaseDuration.toJavaDuration();
+        RunStateWriter writer = new RunStateWriter(store, clock, signals, mapper);
+        RunWatchers watchers = new RunWatchers(timers);
+        ClaimService claims = new ClaimService(store, clock, lease, metrics);
+        Dispatcher dispatcher = new Dispatcher(claims, store, clock, timers, claimers);
+        ControlPlaneConfiguration.Logs logs = config.getLogs();
+        EventIngestor events = new EventIngestor(store, clock, signals,
+                new EventSettings(lease, new LogLimits(logs.maxLineChars, logs.maxLinesPerRun), writer::retryPolicy), metrics);
+        signals.subscribe(dispatcher);
+        signals.subscribe(watchers);
+        return new Services(clock, store, json, signals, new ApiKeys(store, clock, mapper),
+                new WorkPoolService(store, clock, signals),
+                new DeploymentService(store, clock, json, new RunFactory(clock, json, metrics), signals),
+                new FlowRunService(store, writer), writer, watchers, claims, dispatcher, events,
+                new AgentRegistry(store, clock, json, lease, runs.agentOfflineAfter.toJavaDuration()),
+                new Reaper(store, writer, clock, runs.cancellingTimeout.toJavaDuration(), metrics),
+                new LogRetention(store, clock, logs.retention.toJavaDuration()));
+    }
+
+    /** On first start with an empty key store: the configured key, or a new one printed once. */
+    private void bootstrapAdminKey(ControlPlaneConfiguration config) {
+        ApiKeys keys = services.apiKeys();
+        if (!keys.isEmpty()) {
+            return;
+        }
+        String configured = config.getAuth().bootstrapAdminKey;
+        if (configured == null || configured.isBlank()) {
+            configured = System.getenv("FLOWPLANE_BOOTSTRAP_ADMIN_KEY");
+        }
+        if (configured != null && !configured.isBlank()) {
+            keys.register("bootstrap-admin", Role.ADMIN, configured.trim());
+            bootstrapKey = configured.trim();
+            return;
+        }
+        ApiKeys.Created created = keys.create("bootstrap-admin", Role.ADMIN, java.util.Set.of());
+        bootstrapKey = created.secret();
+        System.out.println();
+        System.out.println("  Flowplane: created the first admin API key. It is shown only this once:");
+        System.out.println();
+        System.out.println("    " + created.secret());
+        System.out.println();
+        System.out.println("  Use it as 'Authorization: Bearer <key>' (REST) or FLOWPLANE_API_KEY (CLI, agent).");
+        System.out.println();
+    }
+
+    /** The running services (after start), for tests and the dev-mode launcher. */
+    public Services services() {
+        return services;
+    }
+
+    /** The gRPC port actually bound (useful with port 0). */
+    public int grpcPort() {
+        return grpcServer.port();
+    }
+
+    /** The admin key created or registered at first start in this process, or null. */
+    public String bootstrapKey() {
+        return bootstrapKey;
+    }
+}

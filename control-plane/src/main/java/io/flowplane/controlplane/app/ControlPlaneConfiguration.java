@@ -1,0 +1,114 @@
+package io.flowplane.controlplane.app;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.dropwizard.core.Configuration;
+import io.dropwizard.db.DataSourceFactory;
+import io.dropwizard.util.Duration;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+
+import java.util.Map;
+
+/** control-plane.yml. Every field has a default, so `flowplane server` runs with no file at all. */
+public class ControlPlaneConfiguration extends Configuration {
+
+    /** The embedded default: an H2 file under the working directory, kill -9 safe (WRITE_DELAY=0). */
+    public static final String DEFAULT_DATABASE_URL = "jdbc:h2:file:./flowplane-data/flowplane"
+            + ";WRITE_DELAY=0;LOCK_TIMEOUT=10000;DB_CLOSE_ON_EXIT=FALSE";
+
+    @Valid
+    @NotNull
+    @JsonProperty
+    private DataSourceFactory database = defaultDatabase();
+
+    @Valid
+    @NotNull
+    @JsonProperty
+    private Grpc grpc = new Grpc();
+
+    @Valid
+    @NotNull
+    @JsonProperty
+    private Auth auth = new Auth();
+
+    @Valid
+    @NotNull
+    @JsonProperty
+    private Runs runs = new Runs();
+
+    @Valid
+    @NotNull
+    @JsonProperty
+    private Logs logs = new Logs();
+
+    /** Request bodies larger than this are refused with 413. */
+    @Min(1024)
+    @JsonProperty
+    private long maxRequestBytes = 1024 * 1024;
+
+    public DataSourceFactory getDatabase() {
+        return database;
+    }
+
+    public Grpc getGrpc() {
+        return grpc;
+    }
+
+    public Auth getAuth() {
+        return auth;
+    }
+
+    public Runs getRuns() {
+        return runs;
+    }
+
+    public Logs getLogs() {
+        return logs;
+    }
+
+    public long getMaxRequestBytes() {
+        return maxRequestBytes;
+    }
+
+    private static DataSourceFactory defaultDatabase() {
+        DataSourceFactory db = new DataSourceFactory();
+        db.setDriverClass("org.h2.Driver");
+        db.setUrl(DEFAULT_DATABASE_URL);
+        db.setUser("sa");
+        db.setPassword("");
+        db.setProperties(Map.of());
+        return db;
+    }
+
+    /** The gRPC endpoint agents and the SDK connect to. */
+    public static class Grpc {
+        @JsonProperty public String bindHost = "0.0.0.0";
+        @Min(0) @JsonProperty public int port = 9090;
+        /** PEM files; both set means TLS. */
+        @JsonProperty public String certChainFile;
+        @JsonProperty public String privateKeyFile;
+        /** The longest a PollWork call is held when nothing is due (under proxy idle timeouts). */
+        @NotNull @JsonProperty public Duration maxPollWait = Duration.seconds(25);
+        @Min(1) @JsonProperty public int maxInboundMessageBytes = 16 * 1024 * 1024;
+    }
+
+    public static class Auth {
+        /** An admin key to create on first start (e.g. from ${FLOWPLANE_BOOTSTRAP_ADMIN_KEY}); else one is generated and printed once. */
+        @JsonProperty public String bootstrapAdminKey;
+    }
+
+    public static class Runs {
+        @NotNull @JsonProperty public Duration leaseDuration = Duration.seconds(30);
+        @NotNull @JsonProperty public Duration heartbeatInterval = Duration.seconds(10);
+        @NotNull @JsonProperty public Duration cancellingTimeout = Duration.seconds(60);
+        @NotNull @JsonProperty public Duration reaperInterval = Duration.seconds(1);
+        @NotNull @JsonProperty public Duration agentOfflineAfter = Duration.seconds(45);
+    }
+
+    public static class Logs {
+        @Min(256) @JsonProperty public int maxLineChars = 16 * 1024;
+        @Min(1) @JsonProperty public long maxLinesPerRun = 100_000;
+        @NotNull @JsonProperty public Duration retention = Duration.days(30);
+    }
+}

@@ -1,0 +1,152 @@
+package io.flowplane.controlplane.deployments;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.flowplane.controlplane.common.Json;
+import io.flowplane.controlplane.common.NotFoundException;
+import io.flowplane.controlplane.common.ValidationException;
+import io.flowplane.controlplane.model.Deployment;
+import io.flowplane.controlplane.model.WorkPool;
+import io.flowplane.controlplane.model.WorkQueue;
+import io.flowplane.controlplane.runs.NewRun;
+import io.flowplane.controlplane.runs.RunFactory;
+import io.flowplane.controlplane.runs.Signals;
+import io.flowplane.controlplane.store.DeploymentDao;
+import io.flowplane.controlplane.store.Store;
+import io.flowplane.controlplane.store.WorkPoolDao;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.JdbiException;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Registers deployments (idempotent upsert by name) and starts ad-hoc runs of them. */
+public final class DeploymentService {
+
+    /** What an upsert did. */
+    public enum Change { CREATED, UPDATED, UNCHANGED }
+
+    public record Upserted(Deployment deployment, Change change) {
+    }
+
+    /** A request to run a deployment now (or at {@code scheduledAt}) with parameter overrides. */
+    public record RunRequest(ObjectNode parameters, String name, List<String> tags, Instant scheduledAt,
+                             String idempotencyKey) {
+    }
+
+    private final Store store;
+    private final Clock clock;
+    private final Json json;
+    private final RunFactory runs;
+    private final Signals signals;
+
+    public DeploymentService(Store store, Clock clock, Json json, RunFactory runs, Signals signals) {
+        this.store = store;
+        this.clock = clock;
+        this.json = json;
+        this.runs = runs;
+        this.signals = signals;
+    }
+
+    public Upserted upsert(DeploymentSpec spec) {
+        spec.validate();
+        DeploymentSpec normalized = spec.normalized();
+        String specJson = json.canonical(normalized);
+        String hash = Json.sha256(specJson);
+        try {
+            return store.jdbi().inTransaction(h -> upsert(h, spec, normalized, specJson, hash));
+        } catch (JdbiException e) {
+            // Two first registrations of one name raced; the loser now finds the winner's row.
+            return store.jdbi().inTransaction(h -> upsert(h, spec, normalized, specJson, hash));
+        }
+    }
+
+    private Upserted upsert(Handle h, DeploymentSpec spec, DeploymentSpec normalized, String specJson, String hash) {
+        WorkPoolDao pools = h.attach(WorkPoolDao.class);
+        WorkPool pool = pools.findByName(normalized.workPool()).orElseThrow(() -> new ValidationException("workPool",
+                "no work pool named '" + normalized.workPool() + "': create it first (POST /api/v1/work-pools)"));
+        WorkQueue queue = pools.findQueue(pool.id(), normalized.workQueue()).orElseThrow(() -> new ValidationException(
+                "workQueue", "work pool '" + pool.name() + "' has no queue named '" + normalized.workQueue() + "'"));
+        DeploymentDao dao = h.attach(DeploymentDao.class);
+        Instant now = clock.instant();
+        Optional<Deployment> existing = dao.lockByName(normalized.name());
+        if (existing.isEmpty()) {
+            Deployment d = new Deployment(UUID.randomUUID(), normalized.name(), normalized.flowName(), pool.id(),
+                    queue.id(), specJson, hash, normalized.concurrencyLimit(), Boolean.TRUE.equals(spec.paused()), now, now);
+            dao.insert(d);
+            return new Upserted(d, Change.CREATED);
+        }
+        Deployment old = existing.get();
+        boolean paused = spec.paused() == null ? old.paused() : spec.paused();
+        if (old.specHash().equals(hash) && old.paused() == paused) {
+            return new Upserted(old, Change.UNCHANGED);
+        }
+        Deployment d = new Deployment(old.id(), old.name(), normalized.flowName(), pool.id(), queue.id(), specJson, hash,
+                normalized.concurrencyLimit(), paused, old.createdAt(), now);
+        dao.update(d);
+        return new Upserted(d, Change.UPDATED);
+    }
+
+    /** By id or by name. */
+    public Deployment get(String ref) {
+        DeploymentDao dao = store.jdbi().onDemand(DeploymentDao.class);
+        Optional<Deployment> found = asUuid(ref).flatMap(dao::find).or(() -> dao.findByName(ref));
+        return found.orElseThrow(() -> new NotFoundException("deployment", ref));
+    }
+
+    public List<Deployment> list() {
+        return store.jdbi().withExtension(DeploymentDao.class, DeploymentDao::list);
+    }
+
+    public DeploymentSpec spec(Deployment d) {
+        return json.read(d.spec(), DeploymentSpec.class);
+    }
+
+    public Deployment setPaused(String ref, boolean paused) {
+        Deployment d = get(ref);
+        Deployment changed = new Deployment(d.id(), d.name(), d.flowName(), d.poolId(), d.queueId(), d.spec(),
+                d.specHash(), d.concurrencyLimit(), paused, d.createdAt(), clock.instant());
+        store.jdbi().useExtension(DeploymentDao.class, dao -> dao.update(changed));
+        return changed;
+    }
+
+    /** Deletes the definition; its runs stay (they keep the deployment's name) for history. */
+    public void delete(String ref) {
+        Deployment d = get(ref);
+        store.jdbi().useExtension(DeploymentDao.class, dao -> dao.delete(d.id()));
+    }
+
+    /** Validates parameters against the schema before anything is stored. */
+    public RunFactory.Result createRun(String ref, RunRequest request) {
+        Deployment d = get(ref);
+        DeploymentSpec spec = spec(d);
+        ObjectNode parameters = spec.parameters() == null ? json.mapper().createObjectNode() : spec.parameters().deepCopy();
+        if (request.parameters() != null) {
+            parameters.setAll(request.parameters());
+        }
+        ParameterSchema.validateParameters(spec.parameterSchema(), parameters);
+        new io.flowplane.controlplane.common.Validator()
+                .check(request.name() == null || (request.name().length() <= 200 && !request.name().isBlank()),
+                        "name", "must be 1-200 characters")
+                .check(request.idempotencyKey() == null || request.idempotencyKey().length() <= 200,
+                        "idempotencyKey", "must be at most 200 characters")
+                .throwIfInvalid();
+        NewRun newRun = new NewRun(d.id(), request.name(), json.write(parameters), request.tags(),
+                request.scheduledAt(), request.idempotencyKey());
+        RunFactory.Result result = store.jdbi().inTransaction(h -> runs.create(h, d, spec, newRun));
+        if (result.created()) {
+            signals.poolChanged(d.poolId());
+        }
+        return result;
+    }
+
+    static Optional<UUID> asUuid(String ref) {
+        try {
+            return Optional.of(UUID.fromString(ref));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+}

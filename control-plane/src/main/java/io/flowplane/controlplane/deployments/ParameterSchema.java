@@ -1,0 +1,83 @@
+package io.flowplane.controlplane.deployments;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SchemaId;
+import com.networknt.schema.SchemaLocation;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
+import io.flowplane.controlplane.common.FieldError;
+import io.flowplane.controlplane.common.ValidationException;
+import io.flowplane.controlplane.common.Validator;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Parameters are checked against the deployment's JSON Schema (draft 2020-12) before any run is
+ * created. A property the schema marks secret ({@code "format": "password"} or
+ * {@code "writeOnly": true}) may not be given a value: secrets stay home, as references the agent
+ * resolves.
+ */
+public final class ParameterSchema {
+    private static final JsonSchemaFactory FACTORY = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
+    private static final JsonSchema META = FACTORY.getSchema(SchemaLocation.of(SchemaId.V202012));
+
+    private ParameterSchema() {
+    }
+
+    /** The schema itself must be valid, and the default parameters must satisfy it. */
+    static void validateSchema(Validator v, ObjectNode schema, ObjectNode defaults) {
+        if (schema == null) {
+            return;
+        }
+        Set<ValidationMessage> problems = META.validate(schema);
+        if (!problems.isEmpty()) {
+            problems.forEach(p -> v.add("parameterSchema" + suffix(p), p.getMessage()));
+            return;
+        }
+        if (defaults != null) {
+            check(schema, defaults, false).forEach(e -> v.add(e.field(), e.message()));
+        }
+    }
+
+    /** Throws a ValidationException naming each parameter that violates the schema. */
+    public static void validateParameters(JsonNode schema, ObjectNode parameters) {
+        if (schema == null || schema.isNull()) {
+            return;
+        }
+        List<FieldError> errors = check(schema, parameters, true);
+        if (!errors.isEmpty()) {
+            throw new ValidationException(errors);
+        }
+    }
+
+    private static List<FieldError> check(JsonNode schema, ObjectNode parameters, boolean rejectSecrets) {
+        List<FieldError> errors = new ArrayList<>();
+        for (ValidationMessage m : FACTORY.getSchema(schema).validate(parameters)) {
+            errors.add(new FieldError("parameters" + suffix(m), m.getMessage()));
+        }
+        JsonNode properties = schema.path("properties");
+        for (Iterator<Map.Entry<String, JsonNode>> it = properties.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> p = it.next();
+            boolean secret = "password".equals(p.getValue().path("format").asText())
+                    || p.getValue().path("writeOnly").asBoolean(false);
+            if (secret && parameters.has(p.getKey())) {
+                errors.add(new FieldError("parameters." + p.getKey(),
+                        "is marked secret in the schema: pass a secret reference through the deployment's "
+                                + "environment (${secret:NAME}) instead of a value"));
+            }
+        }
+        return errors;
+    }
+
+    private static String suffix(ValidationMessage m) {
+        String location = m.getInstanceLocation() == null ? "$" : m.getInstanceLocation().toString();
+        return location.equals("$") ? "" : location.substring(1);
+    }
+}

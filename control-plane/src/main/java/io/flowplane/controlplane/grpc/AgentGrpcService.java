@@ -1,0 +1,116 @@
+package io.flowplane.controlplane.grpc;
+
+import io.flowplane.controlplane.agents.AgentRegistry;
+import io.flowplane.controlplane.app.Services;
+import io.flowplane.controlplane.auth.Permission;
+import io.flowplane.controlplane.auth.Principal;
+import io.flowplane.controlplane.dispatch.ClaimService;
+import io.flowplane.controlplane.dispatch.Dispatcher;
+import io.flowplane.proto.v1.AgentServiceGrpc;
+import io.flowplane.proto.v1.HeartbeatRequest;
+import io.flowplane.proto.v1.HeartbeatResponse;
+import io.flowplane.proto.v1.LostRun;
+import io.flowplane.proto.v1.PollWorkRequest;
+import io.flowplane.proto.v1.PollWorkResponse;
+import io.flowplane.proto.v1.RegisterRequest;
+import io.flowplane.proto.v1.RegisterResponse;
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+
+import java.time.Duration;
+import java.util.List;
+
+/** Thin edge: map the request, call one service, map the answer. */
+final class AgentGrpcService extends AgentServiceGrpc.AgentServiceImplBase {
+    private final Services services;
+    private final ProtoMapper mapper;
+    private final Duration maxPollWait;
+    private final Duration leaseDuration;
+    private final Duration heartbeatInterval;
+
+    AgentGrpcService(Services services, Duration maxPollWait, Duration leaseDuration, Duration heartbeatInterval) {
+        this.services = services;
+        this.mapper = new ProtoMapper(services.json());
+        this.maxPollWait = maxPollWait;
+        this.leaseDuration = leaseDuration;
+        this.heartbeatInterval = heartbeatInterval;
+    }
+
+    @Override
+    public void register(RegisterRequest request, StreamObserver<RegisterResponse> observer) {
+        GrpcErrors.unary(observer, () -> {
+            Principal principal = GrpcErrors.require(Permission.POLL);
+            request.getPoolsList().forEach(pool -> checkPool(principal, pool));
+            var agent = services.agents().register(new AgentRegistry.Registration(request.getAgentId(),
+                    request.getName(), request.getPoolsList(), request.getSlots(), request.getVersion(),
+                    request.getHostname(), request.getLabelsMap()));
+            return RegisterResponse.newBuilder().setAgentId(agent.id())
+                    .setLeaseDuration(ProtoMapper.duration(leaseDuration))
+                    .setHeartbeatInterval(ProtoMapper.duration(heartbeatInterval))
+                    .setMaxPollWait(ProtoMapper.duration(maxPollWait))
+                    .build();
+        });
+    }
+
+    @Override
+    public void pollWork(PollWorkRequest request, StreamObserver<PollWorkResponse> observer) {
+        ServerCallStreamObserver<PollWorkResponse> call = (ServerCallStreamObserver<PollWorkResponse>) observer;
+        Dispatcher.PendingPoll pending;
+        try {
+            Principal principal = GrpcErrors.require(Permission.POLL);
+            checkPool(principal, request.getPool());
+            if (request.getAgentId().isEmpty()) {
+                throw GrpcErrors.invalid("agent_id is required: call Register first");
+            }
+            Duration wait = request.hasWait() ? ProtoMapper.duration(request.getWait()) : Duration.ZERO;
+            if (wait.compareTo(maxPollWait) > 0) {
+                wait = maxPollWait;
+            }
+            var claim = new ClaimService.ClaimRequest(request.getAgentId(), request.getPool(), request.getQueuesList(),
+                    (int) Math.min(request.getMaxRuns(), 1000));
+            pending = services.dispatcher().poll(claim, wait, runs -> reply(call, request.getPool(), runs));
+        } catch (RuntimeException e) {
+            observer.onError(GrpcErrors.toStatus(e));
+            return;
+        }
+        call.setOnCancelHandler(pending::cancel);
+    }
+
+    private void reply(ServerCallStreamObserver<PollWorkResponse> call, String pool, List<ClaimService.Claimed> runs) {
+        PollWorkResponse.Builder b = PollWorkResponse.newBuilder();
+        runs.forEach(r -> b.addRuns(mapper.claimed(r, pool)));
+        try {
+            call.onNext(b.build());
+            call.onCompleted();
+        } catch (RuntimeException e) {
+            // The agent went away; its claims expire with their leases and are retried.
+        }
+    }
+
+    @Override
+    public void heartbeat(HeartbeatRequest request, StreamObserver<HeartbeatResponse> observer) {
+        GrpcErrors.unary(observer, () -> {
+            GrpcErrors.require(Permission.POLL);
+            List<AgentRegistry.Lease> leases = request.getRunsList().stream()
+                    .map(l -> new AgentRegistry.Lease(ProtoMapper.uuid(l.getRunId(), "runs.run_id"), l.getLeaseEpoch()))
+                    .toList();
+            var result = services.agents().heartbeat(request.getAgentId(), request.getFreeSlots(), leases);
+            HeartbeatResponse.Builder b = HeartbeatResponse.newBuilder()
+                    .setLeaseExpiresAt(ProtoMapper.timestamp(result.leaseExpiresAt()));
+            result.cancel().forEach(id -> b.addCancelRunIds(id.toString()));
+            result.lost().forEach(l -> b.addLostRuns(LostRun.newBuilder().setRunId(l.runId().toString()).setReason(l.reason())));
+            return b.build();
+        });
+    }
+
+    private static void checkPool(Principal principal, String pool) {
+        if (pool.isEmpty()) {
+            throw GrpcErrors.invalid("pool is required");
+        }
+        if (!principal.mayUsePool(pool)) {
+            throw Status.PERMISSION_DENIED.withDescription("this API key may not serve work pool '" + pool + "'")
+                    .asRuntimeException();
+        }
+    }
+}

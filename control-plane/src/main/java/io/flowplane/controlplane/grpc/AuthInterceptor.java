@@ -1,0 +1,40 @@
+package io.flowplane.controlplane.grpc;
+
+import io.flowplane.controlplane.auth.ApiKeys;
+import io.flowplane.controlplane.auth.Principal;
+import io.grpc.Context;
+import io.grpc.Contexts;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.Status;
+
+import java.util.Optional;
+
+/** Authenticates every gRPC call by its "authorization: Bearer fp_…" metadata. */
+final class AuthInterceptor implements ServerInterceptor {
+    static final Context.Key<Principal> PRINCIPAL = Context.key("flowplane-principal");
+    private static final Metadata.Key<String> AUTHORIZATION =
+            Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+
+    private final ApiKeys keys;
+
+    AuthInterceptor(ApiKeys keys) {
+        this.keys = keys;
+    }
+
+    @Override
+    public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
+                                                       ServerCallHandler<Q, R> next) {
+        String header = headers.get(AUTHORIZATION);
+        String token = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
+        Optional<Principal> principal = keys.authenticate(token);
+        if (principal.isEmpty()) {
+            call.close(Status.UNAUTHENTICATED.withDescription(token == null
+                    ? "missing API key: send 'authorization: Bearer fp_…'" : "unknown or revoked API key"), new Metadata());
+            return new ServerCall.Listener<>() { };
+        }
+        return Contexts.interceptCall(Context.current().withValue(PRINCIPAL, principal.get()), call, headers, next);
+    }
+}

@@ -1,0 +1,69 @@
+package io.flowplane.controlplane.grpc;
+
+import io.dropwizard.lifecycle.Managed;
+import io.flowplane.controlplane.app.ControlPlaneConfiguration;
+import io.flowplane.controlplane.app.Services;
+import io.grpc.InsecureServerCredentials;
+import io.grpc.Server;
+import io.grpc.ServerCredentials;
+import io.grpc.ServerInterceptors;
+import io.grpc.TlsServerCredentials;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+
+/** The gRPC endpoint for agents and the SDK. TLS when a certificate and key are configured. */
+public final class GrpcServer implements Managed {
+    private final ControlPlaneConfiguration.Grpc config;
+    private final Services services;
+    private final ControlPlaneConfiguration.Runs runs;
+    private Server server;
+
+    public GrpcServer(ControlPlaneConfiguration.Grpc config, Services services, ControlPlaneConfiguration.Runs runs) {
+        this.config = config;
+        this.services = services;
+        this.runs = runs;
+    }
+
+    @Override
+    public void start() throws IOException {
+        AuthInterceptor auth = new AuthInterceptor(services.apiKeys());
+        var agentService = new AgentGrpcService(services, config.maxPollWait.toJavaDuration(),
+                runs.leaseDuration.toJavaDuration(), runs.heartbeatInterval.toJavaDuration());
+        server = NettyServerBuilder.forAddress(new InetSocketAddress(config.bindHost, config.port), credentials())
+                .addService(ServerInterceptors.intercept(agentService, auth))
+                .addService(ServerInterceptors.intercept(new RunEventsGrpcService(services), auth))
+                // Agents sit behind NATs and proxies: let them ping every 10 s, ping idle ones ourselves.
+                .permitKeepAliveTime(10, TimeUnit.SECONDS)
+                .permitKeepAliveWithoutCalls(true)
+                .keepAliveTime(30, TimeUnit.SECONDS)
+                .keepAliveTimeout(10, TimeUnit.SECONDS)
+                .maxInboundMessageSize(config.maxInboundMessageBytes)
+                .build()
+                .start();
+    }
+
+    private ServerCredentials credentials() throws IOException {
+        if (config.certChainFile == null || config.privateKeyFile == null) {
+            return InsecureServerCredentials.create();
+        }
+        return TlsServerCredentials.create(new File(config.certChainFile), new File(config.privateKeyFile));
+    }
+
+    public int port() {
+        return server.getPort();
+    }
+
+    @Override
+    public void stop() throws InterruptedException {
+        if (server != null) {
+            server.shutdown();
+            if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
+                server.shutdownNow();
+            }
+        }
+    }
+}

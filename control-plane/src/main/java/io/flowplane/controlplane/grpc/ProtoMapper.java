@@ -1,0 +1,153 @@
+package io.flowplane.controlplane.grpc;
+
+import com.google.protobuf.Duration;
+import com.google.protobuf.Timestamp;
+import io.flowplane.controlplane.common.Json;
+import io.flowplane.controlplane.deployments.DeploymentSpec;
+import io.flowplane.controlplane.deployments.EntrypointSpec;
+import io.flowplane.controlplane.dispatch.ClaimService;
+import io.flowplane.controlplane.events.EventAck;
+import io.flowplane.controlplane.events.RunEvent;
+import io.flowplane.controlplane.model.FlowRun;
+import io.flowplane.controlplane.state.StateType;
+import io.flowplane.proto.v1.ClaimedRun;
+import io.flowplane.proto.v1.Entrypoint;
+import io.flowplane.proto.v1.LogStream;
+import io.flowplane.proto.v1.Rejection;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+
+/** Wire ⇄ domain. No decisions here: the services decide. */
+final class ProtoMapper {
+    private final Json json;
+
+    ProtoMapper(Json json) {
+        this.json = json;
+    }
+
+    static Timestamp timestamp(Instant i) {
+        return Timestamp.newBuilder().setSeconds(i.getEpochSecond()).setNanos(i.getNano()).build();
+    }
+
+    static Instant instant(Timestamp t) {
+        return Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
+    }
+
+    static Duration duration(java.time.Duration d) {
+        return Duration.newBuilder().setSeconds(d.getSeconds()).setNanos(d.getNano()).build();
+    }
+
+    static java.time.Duration duration(Duration d) {
+        return java.time.Duration.ofSeconds(d.getSeconds(), d.getNanos());
+    }
+
+    static UUID uuid(String value, String field) {
+        try {
+            return UUID.fromString(value);
+        } catch (IllegalArgumentException e) {
+            throw GrpcErrors.invalid(field + " must be a UUID, got '" + value + "'");
+        }
+    }
+
+    ClaimedRun claimed(ClaimService.Claimed c, String poolName) {
+        FlowRun r = c.run();
+        ClaimedRun.Builder b = ClaimedRun.newBuilder()
+                .setRunId(r.id().toString())
+                .setLeaseEpoch(r.leaseEpoch())
+                .setLeaseExpiresAt(timestamp(r.leaseExpiresAt()))
+                .setFlowName(r.flowName())
+                .setParametersJson(r.parameters())
+                .setAttempt(r.attempt())
+                .setScheduledAt(timestamp(r.scheduledAt()))
+                .setPool(poolName)
+                .addAllTags(List.of(json.read(r.tags(), String[].class)));
+        if (r.timeoutMs() != null) {
+            b.setTimeout(duration(java.time.Duration.ofMillis(r.timeoutMs())));
+        }
+        if (c.deployment() != null) {
+            DeploymentSpec spec = json.read(c.deployment().spec(), DeploymentSpec.class);
+            b.setDeploymentId(c.deployment().id().toString()).setDeploymentName(c.deployment().name())
+                    .setQueue(spec.workQueue()).setEntrypoint(entrypoint(spec.entrypoint()));
+        }
+        return b.build();
+    }
+
+    private static Entrypoint entrypoint(EntrypointSpec e) {
+        Entrypoint.Builder b = Entrypoint.newBuilder().addAllCommand(e.command());
+        if (e.workingDir() != null) {
+            b.setWorkingDir(e.workingDir());
+        }
+        if (e.env() != null) {
+            b.putAllEnv(e.env());
+        }
+        return b.build();
+    }
+
+    static RunEvent event(io.flowplane.proto.v1.RunEvent e) {
+        UUID runId = uuid(e.getRunId(), "events[seq=" + e.getSeq() + "].run_id");
+        Instant at = e.hasOccurredAt() ? instant(e.getOccurredAt()) : null;
+        return new RunEvent(e.getSeq(), runId, e.getLeaseEpoch(), at, body(e));
+    }
+
+    private static RunEvent.Body body(io.flowplane.proto.v1.RunEvent e) {
+        switch (e.getBodyCase()) {
+            case STATE -> {
+                var s = e.getState();
+                return new RunEvent.State(stateType(s.getType(), e.getSeq()), emptyToNull(s.getName()),
+                        emptyToNull(s.getMessage()), emptyToNull(s.getIdempotencyId()));
+            }
+            case TASK_RUN -> {
+                var t = e.getTaskRun();
+                return new RunEvent.TaskRunReport(uuid(t.getTaskRunId(), "task_run.task_run_id"), t.getTaskKey(),
+                        t.getName().isEmpty() ? t.getTaskKey() : t.getName(), stateType(t.getType(), e.getSeq()),
+                        emptyToNull(t.getStateName()), emptyToNull(t.getMessage()), emptyToNull(t.getCacheKey()),
+                        emptyToNull(t.getResultUri()), emptyToNull(t.getResultHash()), Math.max(1, t.getAttempt()),
+                        t.getTagsList());
+            }
+            case LOG -> {
+                var l = e.getLog();
+                UUID task = l.getTaskRunId().isEmpty() ? null : uuid(l.getTaskRunId(), "log.task_run_id");
+                String stream = l.getStream() == LogStream.LOG_STREAM_UNSPECIFIED || l.getStream() == LogStream.UNRECOGNIZED
+                        ? "LOGGER" : l.getStream().name();
+                String level = l.getLevel().isEmpty() ? "INFO" : l.getLevel().toUpperCase(Locale.ROOT);
+                return new RunEvent.Log(task, stream, level.length() > 8 ? level.substring(0, 8) : level, l.getMessage());
+            }
+            case ARTIFACT -> {
+                var a = e.getArtifact();
+                UUID task = a.getTaskRunId().isEmpty() ? null : uuid(a.getTaskRunId(), "artifact.task_run_id");
+                if (!List.of("markdown", "table", "link").contains(a.getType())) {
+                    throw GrpcErrors.invalid("artifact.type must be markdown, table or link (event seq " + e.getSeq() + ")");
+                }
+                return new RunEvent.ArtifactReport(task, emptyToNull(a.getKey()), a.getType(),
+                        emptyToNull(a.getDescription()), a.getData());
+            }
+            case HEARTBEAT -> {
+                return new RunEvent.Heartbeat();
+            }
+            default -> throw GrpcErrors.invalid("event seq " + e.getSeq() + " has no body");
+        }
+    }
+
+    private static StateType stateType(io.flowplane.proto.v1.StateType t, long seq) {
+        if (t == io.flowplane.proto.v1.StateType.STATE_TYPE_UNSPECIFIED || t == io.flowplane.proto.v1.StateType.UNRECOGNIZED) {
+            throw GrpcErrors.invalid("event seq " + seq + " has no state type");
+        }
+        return StateType.valueOf(t.name());
+    }
+
+    static io.flowplane.proto.v1.EventAck ack(EventAck ack) {
+        var b = io.flowplane.proto.v1.EventAck.newBuilder().setAckedSeq(ack.ackedSeq());
+        for (EventAck.Rejection r : ack.rejections()) {
+            b.addRejections(Rejection.newBuilder().setSeq(r.seq()).setRunId(r.runId().toString())
+                    .setReason(Rejection.Reason.valueOf(r.reason().name())).setMessage(r.message()));
+        }
+        return b.build();
+    }
+
+    private static String emptyToNull(String s) {
+        return s == null || s.isEmpty() ? null : s;
+    }
+}

@@ -1,0 +1,139 @@
+package io.flowplane.controlplane.runs;
+
+import io.flowplane.controlplane.common.ConflictException;
+import io.flowplane.controlplane.common.NotFoundException;
+import io.flowplane.controlplane.model.Artifact;
+import io.flowplane.controlplane.model.FlowRun;
+import io.flowplane.controlplane.model.LogLine;
+import io.flowplane.controlplane.model.RunStateRecord;
+import io.flowplane.controlplane.model.TaskRun;
+import io.flowplane.controlplane.state.Actor;
+import io.flowplane.controlplane.state.IllegalTransitionException;
+import io.flowplane.controlplane.state.StateType;
+import io.flowplane.controlplane.store.FlowRunDao;
+import io.flowplane.controlplane.store.ReportDao;
+import io.flowplane.controlplane.store.Store;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+/** Reading runs and what they reported, and the user's cancel and retry. */
+public final class FlowRunService {
+
+    /** One page of runs, and the cursor of the next page (null on the last). */
+    public record Page(List<FlowRun> runs, String nextCursor) {
+    }
+
+    private final Store store;
+    private final RunStateWriter writer;
+
+    public FlowRunService(Store store, RunStateWriter writer) {
+        this.store = store;
+        this.writer = writer;
+    }
+
+    public FlowRun get(UUID id) {
+        return store.jdbi().withExtension(FlowRunDao.class, d -> d.find(id))
+                .orElseThrow(() -> new NotFoundException("flow run", id));
+    }
+
+    public Page list(RunFilter f) {
+        StringBuilder sql = new StringBuilder("SELECT " + FlowRunDao.COLUMNS + " FROM flow_runs WHERE 1 = 1");
+        List<String> states = f.states() == null ? List.of() : f.states().stream().map(Enum::name).sorted().toList();
+        if (f.deploymentId() != null) {
+            sql.append(" AND deployment_id = :deploymentId");
+        }
+        if (!states.isEmpty()) {
+            sql.append(" AND state_type IN (<states>)");
+        }
+        if (f.createdAfter() != null) {
+            sql.append(" AND created_at >= :after");
+        }
+        if (f.createdBefore() != null) {
+            sql.append(" AND created_at < :before");
+        }
+        if (f.cursor() != null) {
+            sql.append(" AND (created_at < :cursorAt OR (created_at = :cursorAt AND id < :cursorId))");
+        }
+        sql.append(" ORDER BY created_at DESC, id DESC FETCH FIRST :limit ROWS ONLY");
+        List<FlowRun> rows = store.jdbi().withHandle(h -> {
+            var q = h.createQuery(sql.toString()).bind("limit", f.limit() + 1);
+            if (f.deploymentId() != null) {
+                q.bind("deploymentId", f.deploymentId());
+            }
+            if (!states.isEmpty()) {
+                q.bindList("states", states);
+            }
+            if (f.createdAfter() != null) {
+                q.bind("after", f.createdAfter());
+            }
+            if (f.createdBefore() != null) {
+                q.bind("before", f.createdBefore());
+            }
+            if (f.cursor() != null) {
+                q.bind("cursorAt", f.cursor().createdAt()).bind("cursorId", f.cursor().id());
+            }
+            return q.mapTo(FlowRun.class).list();
+        });
+        if (rows.size() <= f.limit()) {
+            return new Page(rows, null);
+        }
+        List<FlowRun> page = new ArrayList<>(rows.subList(0, f.limit()));
+        FlowRun last = page.get(page.size() - 1);
+        return new Page(page, new RunFilter.Cursor(last.createdAt(), last.id()).encode());
+    }
+
+    public List<RunStateRecord> history(UUID id) {
+        get(id);
+        return store.jdbi().withExtension(FlowRunDao.class, d -> d.history(id));
+    }
+
+    public List<TaskRun> taskRuns(UUID id) {
+        get(id);
+        return store.jdbi().withExtension(ReportDao.class, d -> d.taskRuns(id));
+    }
+
+    public List<Artifact> artifacts(UUID id) {
+        get(id);
+        return store.jdbi().withExtension(ReportDao.class, d -> d.artifacts(id));
+    }
+
+    /** Lines after sequence {@code after}, oldest first. */
+    public List<LogLine> logs(UUID id, long after, int limit) {
+        return store.jdbi().withExtension(ReportDao.class, d -> d.logs(id, after, limit));
+    }
+
+    /**
+     * A scheduled run is cancelled at once; a claimed one goes to CANCELLING until its agent
+     * stops it. Cancelling a run that is already cancelling or cancelled changes nothing.
+     */
+    public FlowRun cancel(UUID id, String idempotencyKey) {
+        return change(id, run -> switch (run.stateType()) {
+            case CANCELLING, CANCELLED -> null;
+            case SCHEDULED -> new StateChange(StateType.CANCELLED, null, "cancelled by user", Actor.USER, idempotencyKey);
+            default -> new StateChange(StateType.CANCELLING, null, "cancel requested by user", Actor.USER, idempotencyKey);
+        });
+    }
+
+    /** A failed, crashed or cancelled run is scheduled again as a new attempt. */
+    public FlowRun retry(UUID id, String idempotencyKey) {
+        return change(id, run -> new StateChange(StateType.SCHEDULED, "AwaitingRetry", "retry requested by user",
+                Actor.USER, idempotencyKey));
+    }
+
+    private FlowRun change(UUID id, java.util.function.Function<FlowRun, StateChange> decide) {
+        try {
+            return writer.transition(id, decide);
+        } catch (IllegalTransitionException e) {
+            throw new ConflictException("flow run " + id + " is " + e.from() + ": " + e.getMessage());
+        }
+    }
+
+    public static Set<StateType> parseStates(String csv) {
+        return java.util.Arrays.stream(csv.split(",")).map(String::trim).filter(s -> !s.isEmpty())
+                .map(s -> StateType.valueOf(s.toUpperCase(java.util.Locale.ROOT))).collect(Collectors.toSet());
+    }
+}

@@ -1,0 +1,87 @@
+package io.flowplane.controlplane.runs;
+
+import com.codahale.metrics.Meter;
+import com.codahale.metrics.MetricRegistry;
+import io.flowplane.controlplane.model.FlowRun;
+import io.flowplane.controlplane.state.Actor;
+import io.flowplane.controlplane.state.StateType;
+import io.flowplane.controlplane.store.FlowRunDao;
+import io.flowplane.controlplane.store.Store;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Ends runs whose agent went silent: a run whose lease expired becomes CRASHED (then the retry
+ * rule applies) and frees its slot; a run stuck in CANCELLING past a bound becomes CANCELLED.
+ */
+public final class Reaper {
+    private static final Logger LOG = LoggerFactory.getLogger(Reaper.class);
+
+    private final Store store;
+    private final RunStateWriter writer;
+    private final Clock clock;
+    private final Duration cancellingBound;
+    private final Meter crashed;
+
+    public Reaper(Store store, RunStateWriter writer, Clock clock, Duration cancellingBound, MetricRegistry metrics) {
+        this.store = store;
+        this.writer = writer;
+        this.clock = clock;
+        this.cancellingBound = cancellingBound;
+        this.crashed = metrics.meter("flowplane.runs.crashed");
+    }
+
+    /** "Tick now": one pass. Returns how many runs it ended. */
+    public int tick() {
+        Instant now = clock.instant();
+        List<UUID> expired = store.jdbi().withExtension(FlowRunDao.class, d -> d.expiredLeases(now));
+        List<UUID> stuck = store.jdbi().withExtension(FlowRunDao.class, d -> d.cancellingSince(now.minus(cancellingBound)));
+        int ended = 0;
+        for (UUID id : expired) {
+            ended += end(id, run -> expiredLease(run, clock.instant()));
+        }
+        for (UUID id : stuck) {
+            ended += end(id, run -> run.stateType() == StateType.CANCELLING
+                    && !run.stateAt().isAfter(clock.instant().minus(cancellingBound))
+                    ? new StateChange(StateType.CANCELLED, null,
+                    "forced: the agent did not confirm the cancellation within " + cancellingBound.toSeconds() + " s",
+                    Actor.SERVER, null)
+                    : null);
+        }
+        return ended;
+    }
+
+    private StateChange expiredLease(FlowRun run, Instant now) {
+        if (!run.stateType().isActive() || run.leaseExpiresAt() == null || !run.leaseExpiresAt().isBefore(now)) {
+            return null;
+        }
+        if (run.stateType() == StateType.CANCELLING) {
+            return new StateChange(StateType.CANCELLED, null, "agent " + run.agentId() + " was lost while cancelling",
+                    Actor.SERVER, null);
+        }
+        return new StateChange(StateType.CRASHED, null, "lease expired: agent " + run.agentId()
+                + " stopped heartbeating", Actor.SERVER, null);
+    }
+
+    private int end(UUID id, java.util.function.Function<FlowRun, StateChange> decide) {
+        try {
+            FlowRun before = store.jdbi().withExtension(FlowRunDao.class, d -> d.find(id)).orElse(null);
+            FlowRun after = writer.transition(id, decide);
+            if (before != null && before.stateType() != after.stateType()) {
+                if (after.stateType() == StateType.CRASHED || "AwaitingRetry".equals(after.stateName())) {
+                    crashed.mark();
+                }
+                return 1;
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("reaper could not end run {}", id, e);
+        }
+        return 0;
+    }
+}
