@@ -1,0 +1,103 @@
+package io.flowplane.controlplane.testing;
+
+import io.dropwizard.core.Application;
+import io.dropwizard.core.server.DefaultServerFactory;
+import io.dropwizard.core.server.ServerFactory;
+import io.dropwizard.jetty.HttpConnectorFactory;
+import io.dropwizard.testing.DropwizardTestSupport;
+import io.flowplane.controlplane.app.ControlPlaneApplication;
+import io.flowplane.controlplane.app.ControlPlaneConfiguration;
+import io.flowplane.controlplane.app.Services;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * The real control plane, in-process: random REST, admin and gRPC ports, an H2 file in a
+ * directory the test owns, a known admin key, and the clock the test passes.
+ */
+public final class TestControlPlane implements AutoCloseable {
+    public static final String ADMIN_KEY = "fp_test_admin_key_0123456789abcdefghijklmnop";
+
+    private final DropwizardTestSupport<ControlPlaneConfiguration> support;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private TestControlPlane(DropwizardTestSupport<ControlPlaneConfiguration> support) {
+        this.support = support;
+    }
+
+    public static TestControlPlane start(Path dataDir, Clock clock) throws Exception {
+        ControlPlaneConfiguration config = configuration(dataDir);
+        DropwizardTestSupport<ControlPlaneConfiguration> support =
+                new DropwizardTestSupport<>(ControlPlaneApplication.class, config) {
+                    @Override
+                    public Application<ControlPlaneConfiguration> newApplication() {
+                        return new ControlPlaneApplication(clock);
+                    }
+                };
+        support.before();
+        return new TestControlPlane(support);
+    }
+
+    /** Random ports, H2 file under {@code dataDir}, the test admin key, quick reaper. */
+    public static ControlPlaneConfiguration configuration(Path dataDir) throws Exception {
+        ControlPlaneConfiguration config = new ControlPlaneConfiguration();
+        config.getDatabase().setUrl("jdbc:h2:file:" + dataDir.resolve("flowplane").toAbsolutePath()
+                + ";WRITE_DELAY=0;LOCK_TIMEOUT=10000;DB_CLOSE_ON_EXIT=FALSE");
+        config.getGrpc().port = 0;
+        config.getGrpc().bindHost = "127.0.0.1";
+        config.getAuth().bootstrapAdminKey = ADMIN_KEY;
+        ServerFactory server = config.getServerFactory();
+        DefaultServerFactory factory = (DefaultServerFactory) server;
+        ((HttpConnectorFactory) factory.getApplicationConnectors().get(0)).setPort(0);
+        ((HttpConnectorFactory) factory.getAdminConnectors().get(0)).setPort(0);
+        return config;
+    }
+
+    public ControlPlaneApplication app() {
+        return (ControlPlaneApplication) support.getApplication();
+    }
+
+    public Services services() {
+        return app().services();
+    }
+
+    public URI rest(String path) {
+        return URI.create("http://127.0.0.1:" + support.getLocalPort() + path);
+    }
+
+    public URI admin(String path) {
+        return URI.create("http://127.0.0.1:" + support.getAdminPort() + path);
+    }
+
+    public int grpcPort() {
+        return app().grpcPort();
+    }
+
+    /** A REST call with the given key (null: none) and JSON body (null: none). */
+    public HttpResponse<String> call(String method, String path, String key, String body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(rest(path)).timeout(Duration.ofSeconds(40));
+        if (key != null) {
+            b.header("Authorization", "Bearer " + key);
+        }
+        if (body != null) {
+            b.header("Content-Type", "application/json");
+        }
+        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    public HttpResponse<String> admin(String method, String path, String body) throws Exception {
+        return call(method, path, ADMIN_KEY, body);
+    }
+
+    @Override
+    public void close() {
+        support.after();
+    }
+}
