@@ -95,7 +95,7 @@ public final class ClaimService {
             // Ask for a few more than needed: some may belong to a deployment that fills up
             // within this very claim.
             List<ClaimDao.Candidate> candidates = store.claimDao()
-                    .dueCandidates(h, queue.id(), now, slots.saturatedDeployments(), queueBudget * 2 + 8);
+                    .dueCandidates(h, queue.id(), now, slots.saturatedDeployments(), (int) Math.min(1000, queueBudget * 2L + 8));
             for (ClaimDao.Candidate c : candidates) {
                 if (queueBudget == 0) {
                     break;
@@ -130,7 +130,9 @@ public final class ClaimService {
         Map<UUID, Deployment> deployments = ids.isEmpty() ? Map.of()
                 : h.attach(DeploymentDao.class).findAll(ids).stream()
                 .collect(Collectors.toMap(Deployment::id, Function.identity()));
-        return runs.stream().map(r -> new Claimed(r, deployments.get(r.deploymentId()))).toList();
+        return runs.stream()
+                .map(r -> new Claimed(r, r.deploymentId() == null ? null : deployments.get(r.deploymentId())))
+                .toList();
     }
 
     /** Free slots in a pool at the moment of the claim, taken as runs are chosen. */

@@ -46,6 +46,7 @@ public final class RunTransitions {
             next = enter(next, StateType.SCHEDULED, StateName.AWAITING_RETRY, message, now).toBuilder()
                     .attempt(run.attempt() + 1)
                     .nextAt(now.plus(delay))
+                    .agentId(null)
                     .endedAt(null)
                     .build();
             records.add(record(next, Actor.SERVER, null, now));

@@ -54,6 +54,8 @@ public final class Store {
         // Instants are epoch milliseconds in BIGINT columns: identical on H2 and PostgreSQL and
         // immune to the JVM's default time zone.
         jdbi.registerArgument(new InstantArgumentFactory());
+        // A null UUID must still be typed as a UUID, or PostgreSQL refuses it for uuid columns.
+        jdbi.registerArgument(new UuidArgumentFactory());
         jdbi.registerColumnMapper(Instant.class, (rs, col, ctx) -> {
             long v = rs.getLong(col);
             return rs.wasNull() ? null : Instant.ofEpochMilli(v);
@@ -87,6 +89,17 @@ public final class Store {
         @Override
         protected Argument build(Instant value, ConfigRegistry config) {
             return (position, statement, ctx) -> statement.setLong(position, value.toEpochMilli());
+        }
+    }
+
+    private static final class UuidArgumentFactory extends AbstractArgumentFactory<UUID> {
+        UuidArgumentFactory() {
+            super(Types.OTHER);
+        }
+
+        @Override
+        protected Argument build(UUID value, ConfigRegistry config) {
+            return (position, statement, ctx) -> statement.setObject(position, value);
         }
     }
 }
