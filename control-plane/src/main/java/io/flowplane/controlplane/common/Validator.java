@@ -6,7 +6,7 @@ import java.util.regex.Pattern;
 
 /** Collects field errors of one request, then throws them all at once. */
 public final class Validator {
-    public static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._/-]{0,99}");
+    public static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
 
     private final List<FieldError> errors = new ArrayList<>();
 
@@ -26,7 +26,7 @@ public final class Validator {
             return required(null, field);
         }
         return check(NAME.matcher(value).matches(), field,
-                "must be 1-100 characters: letters, digits, '.', '_', '/', '-', starting with a letter or digit");
+                "must be 1-100 characters: letters, digits, '.', '_', '-', starting with a letter or digit");
     }
 
     public Validator positiveOrNull(Integer value, String field) {

@@ -47,7 +47,10 @@ public final class GrpcServer implements Managed {
     }
 
     private ServerCredentials credentials() throws IOException {
-        if (config.certChainFile == null || config.privateKeyFile == null) {
+        if ((config.certChainFile == null) != (config.privateKeyFile == null)) {
+            throw new IllegalStateException("grpc TLS needs both certChainFile and privateKeyFile (PKCS#8 PEM)");
+        }
+        if (config.certChainFile == null) {
             return InsecureServerCredentials.create();
         }
         return TlsServerCredentials.create(new File(config.certChainFile), new File(config.privateKeyFile));
