@@ -40,7 +40,13 @@ public final class ApiKeyResource {
         } catch (IllegalArgumentException e) {
             throw new ValidationException("role", e.getMessage());
         }
-        ApiKeys.Created created = keys.create(b.name(), role, b.pools() == null ? Set.of() : Set.copyOf(b.pools()));
+        io.flowplane.controlplane.common.Validator v = new io.flowplane.controlplane.common.Validator();
+        List<String> pools = b.pools() == null ? List.of() : b.pools();
+        for (int i = 0; i < pools.size(); i++) {
+            v.name(pools.get(i), "pools[" + i + "]");
+        }
+        v.throwIfInvalid();
+        ApiKeys.Created created = keys.create(b.name(), role, Set.copyOf(pools));
         return Response.status(201).entity(view(created.key(), created.secret())).build();
     }
 

@@ -106,7 +106,7 @@ public final class FlowRunResource {
         if (limit < 1 || limit > 10_000) {
             throw new ValidationException("limit", "must be between 1 and 10000");
         }
-        if (waitSeconds < 0 || waitSeconds > MAX_WAIT.toSeconds()) {
+        if (!(waitSeconds >= 0 && waitSeconds <= MAX_WAIT.toSeconds())) {
             throw new ValidationException("wait", "must be between 0 and " + MAX_WAIT.toSeconds() + " seconds");
         }
         runs.get(id);
@@ -134,6 +134,7 @@ public final class FlowRunResource {
     @Path("/{id}/cancel")
     @Requires(Permission.WRITE)
     public Views.FlowRunView cancel(@PathParam("id") UUID id, @HeaderParam("Idempotency-Key") String key) {
+        checkKey(key);
         return Views.FlowRunView.of(runs.cancel(id, key), json);
     }
 
@@ -141,8 +142,15 @@ public final class FlowRunResource {
     @Path("/{id}/retry")
     @Requires(Permission.WRITE)
     public Views.FlowRunView retry(@PathParam("id") UUID id, @HeaderParam("Idempotency-Key") String key) {
+        checkKey(key);
         FlowRun run = runs.retry(id, key);
         return Views.FlowRunView.of(run, json);
+    }
+
+    private static void checkKey(String key) {
+        if (key != null && (key.isBlank() || key.length() > 200)) {
+            throw new ValidationException("Idempotency-Key", "must be 1-200 characters");
+        }
     }
 
     private static Set<StateType> states(String csv) {
@@ -162,7 +170,11 @@ public final class FlowRunResource {
             return null;
         }
         try {
-            return Instant.parse(value);
+            Instant i = Instant.parse(value);
+            if (!io.flowplane.controlplane.common.Validator.inRange(i)) {
+                throw new ValidationException(field, "must be between 1970 and 9999");
+            }
+            return i;
         } catch (DateTimeParseException e) {
             throw new ValidationException(field, "must be an ISO-8601 instant such as 2026-01-01T00:00:00Z");
         }

@@ -33,6 +33,11 @@ public final class Validator {
         return check(value == null || value >= 0, field, "must be 0 or more");
     }
 
+    /** Instants the store can hold (epoch milliseconds) and people mean: years 1970 to 9999. */
+    public static boolean inRange(java.time.Instant i) {
+        return !i.isBefore(java.time.Instant.EPOCH) && i.isBefore(java.time.Instant.parse("+10000-01-01T00:00:00Z"));
+    }
+
     public Validator add(String field, String message) {
         errors.add(new FieldError(field, message));
         return this;

@@ -132,6 +132,10 @@ public final class DeploymentService {
                         "name", "must be 1-200 characters")
                 .check(request.idempotencyKey() == null || request.idempotencyKey().length() <= 200,
                         "idempotencyKey", "must be at most 200 characters")
+                .check(request.tags() == null || request.tags().stream()
+                        .allMatch(t -> t != null && !t.isBlank() && t.length() <= 100), "tags", "each tag must be 1-100 characters")
+                .check(request.scheduledAt() == null || io.flowplane.controlplane.common.Validator.inRange(request.scheduledAt()),
+                        "scheduledAt", "must be between 1970 and 9999")
                 .throwIfInvalid();
         NewRun newRun = new NewRun(d.id(), request.name(), json.write(parameters), request.tags(),
                 request.scheduledAt(), request.idempotencyKey());

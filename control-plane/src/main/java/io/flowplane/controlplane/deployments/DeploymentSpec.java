@@ -50,7 +50,8 @@ public record DeploymentSpec(String name, String flowName, String description, S
                         "must be between 0 and 31622400 seconds");
             }
         }
-        v.check(timeoutSeconds == null || timeoutSeconds > 0, "timeoutSeconds", "must be more than 0");
+        v.check(timeoutSeconds == null || (timeoutSeconds > 0 && timeoutSeconds <= 366 * 86400), "timeoutSeconds",
+                "must be more than 0 and at most 31622400 (366 days)");
         v.check(concurrencyLimit == null || concurrencyLimit >= 1, "concurrencyLimit", "must be at least 1 (omit it for no limit)");
         if (tags != null) {
             for (int i = 0; i < tags.size(); i++) {

@@ -41,8 +41,23 @@ public final class ParameterSchema {
             problems.forEach(p -> v.add("parameterSchema" + suffix(p), p.getMessage()));
             return;
         }
+        if (!schema.path("type").isMissingNode() && !"object".equals(schema.path("type").asText())) {
+            v.add("parameterSchema.type", "must be \"object\": parameters are a JSON object");
+            return;
+        }
+        if (hasExternalRef(schema)) {
+            // The control plane never fetches URLs a user names (no server-side requests on their behalf).
+            v.add("parameterSchema", "only local references ($ref starting with '#') are allowed");
+            return;
+        }
+        try {
+            FACTORY.getSchema(schema).initializeValidators();
+        } catch (RuntimeException e) {
+            v.add("parameterSchema", "cannot be compiled: " + e.getMessage());
+            return;
+        }
         if (defaults != null) {
-            check(schema, defaults, false).forEach(e -> v.add(e.field(), e.message()));
+            check(schema, defaults).forEach(e -> v.add(e.field(), e.message()));
         }
     }
 
@@ -51,13 +66,13 @@ public final class ParameterSchema {
         if (schema == null || schema.isNull()) {
             return;
         }
-        List<FieldError> errors = check(schema, parameters, true);
+        List<FieldError> errors = check(schema, parameters);
         if (!errors.isEmpty()) {
             throw new ValidationException(errors);
         }
     }
 
-    private static List<FieldError> check(JsonNode schema, ObjectNode parameters, boolean rejectSecrets) {
+    private static List<FieldError> check(JsonNode schema, ObjectNode parameters) {
         List<FieldError> errors = new ArrayList<>();
         for (ValidationMessage m : FACTORY.getSchema(schema).validate(parameters)) {
             errors.add(new FieldError("parameters" + suffix(m), m.getMessage()));
@@ -74,6 +89,23 @@ public final class ParameterSchema {
             }
         }
         return errors;
+    }
+
+    private static boolean hasExternalRef(JsonNode node) {
+        if (node.isObject()) {
+            for (String key : List.of("$ref", "$dynamicRef", "$recursiveRef")) {
+                JsonNode ref = node.get(key);
+                if (ref != null && !ref.asText().startsWith("#")) {
+                    return true;
+                }
+            }
+        }
+        for (JsonNode child : node) {
+            if (hasExternalRef(child)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String suffix(ValidationMessage m) {

@@ -70,6 +70,7 @@ public final class WorkPoolService {
         new Validator().positiveOrNull(c.concurrencyLimit(), "concurrencyLimit")
                 .check(c.name() == null || c.name().equals(name), "name", "cannot be changed")
                 .check(c.type() == null, "type", "cannot be changed")
+                .check(c.description() == null || c.description().length() <= 2000, "description", "must be at most 2000 characters")
                 .throwIfInvalid();
         WorkPool updated = store.jdbi().inTransaction(h -> {
             WorkPoolDao dao = h.attach(WorkPoolDao.class);

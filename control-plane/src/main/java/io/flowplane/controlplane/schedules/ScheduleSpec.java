@@ -59,7 +59,8 @@ public record ScheduleSpec(String cron, Double intervalSeconds, String anchor, S
         if (cron != null) {
             validateCron(v, path + ".cron");
         } else if (intervalSeconds != null) {
-            v.check(intervalSeconds >= 1, path + ".intervalSeconds", "must be at least 1 second");
+            v.check(intervalSeconds >= 1 && intervalSeconds <= 3660L * 86400, path + ".intervalSeconds",
+                    "must be between 1 second and 10 years");
             v.check(anchor == null || parsesAsTime(anchor), path + ".anchor",
                     "must be an ISO-8601 date-time such as 2026-01-01T02:30:00 (local to the time zone) or with an offset");
         } else {
