@@ -77,7 +77,14 @@ public final class Dispatcher implements Signals.Listener {
         } else {
             armDueWake(first.poolId());
         }
-        return () -> remove(waiter);
+        return () -> {
+            // The caller went away: no later attempt may claim runs for it.
+            synchronized (waiter) {
+                waiter.done = true;
+            }
+            remove(waiter);
+            waiter.timeout.cancel(false);
+        };
     }
 
     @Override

@@ -38,6 +38,11 @@ public final class RunTransitions {
         if (change.type() == StateType.SCHEDULED) {
             next = rescheduled(run, next, now);
         }
+        if (change.actor() == Actor.SERVER && run.stateType().isActive()) {
+            // The server took the run from its holder (lease expired, cancellation forced): fence
+            // the holder out, so any late report of it is refused as stale.
+            next = next.toBuilder().leaseEpoch(run.leaseEpoch() + 1).build();
+        }
         records.add(record(next, change.actor(), change.idempotencyKey(), now));
         if (retries.retries(change.type(), run.attempt())) {
             Duration delay = retries.delayAfter(run.attempt());
