@@ -2,21 +2,18 @@ package io.flowplane.controlplane.auth;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.flowplane.controlplane.common.Json;
 import io.flowplane.controlplane.common.NotFoundException;
 import io.flowplane.controlplane.common.Validator;
 import io.flowplane.controlplane.model.ApiKey;
 import io.flowplane.controlplane.store.ApiKeyDao;
 import io.flowplane.controlplane.store.Store;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -134,11 +131,6 @@ public final class ApiKeys {
     }
 
     static String hash(String secret) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Json.sha256(secret);
     }
 }
