@@ -18,9 +18,26 @@ import java.util.regex.Pattern;
 public record DeploymentSpec(String name, String flowName, String description, String workPool, String workQueue,
                              EntrypointSpec entrypoint, ObjectNode parameters, ObjectNode parameterSchema,
                              List<ScheduleSpec> schedules, Integer retries, List<Double> retryDelaysSeconds,
-                             Double timeoutSeconds, List<String> tags, Integer concurrencyLimit, Boolean paused) {
+                             Double timeoutSeconds, List<String> tags, Integer concurrencyLimit,
+                             String catchup, Integer catchupMaxRuns, Double maxLatenessSeconds, Boolean paused) {
 
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
+    /** What happens to scheduled instants that were missed (control plane down, paused, no agent). */
+    public enum Catchup {
+        /** Run once, for the most recent missed instant. */
+        LATEST,
+        /** Run every missed instant (the most recent {@code catchupMaxRuns}). */
+        ALL,
+        /** Run none of them. */
+        NONE;
+
+        public static Catchup parse(String value) {
+            return value == null ? LATEST : valueOf(value.toUpperCase(java.util.Locale.ROOT));
+        }
+    }
+
+    public static final int DEFAULT_CATCHUP_MAX_RUNS = 100;
 
     /** Defaults filled in, {@code paused} dropped: the form that is hashed and stored. */
     public DeploymentSpec normalized() {
@@ -28,9 +45,25 @@ public record DeploymentSpec(String name, String flowName, String description, S
                 workQueue == null ? WorkQueue.DEFAULT : workQueue,
                 entrypoint == null ? null : entrypoint.normalized(),
                 parameters == null ? JsonNodeFactory.instance.objectNode() : parameters, parameterSchema,
-                schedules == null ? List.of() : schedules.stream().map(ScheduleSpec::normalized).toList(),
+                schedules == null ? List.of() : java.util.stream.IntStream.range(0, schedules.size())
+                        .mapToObj(i -> schedules.get(i).normalized(i)).toList(),
                 retries == null ? 0 : retries, retryDelaysSeconds == null ? List.of() : retryDelaysSeconds,
-                timeoutSeconds, tags == null ? List.of() : tags, concurrencyLimit, null);
+                timeoutSeconds, tags == null ? List.of() : tags, concurrencyLimit,
+                Catchup.parse(catchup).name().toLowerCase(java.util.Locale.ROOT),
+                catchupMaxRuns == null ? DEFAULT_CATCHUP_MAX_RUNS : catchupMaxRuns, maxLatenessSeconds, null);
+    }
+
+    public Catchup catchupPolicy() {
+        return Catchup.parse(catchup);
+    }
+
+    /** Merged parameters of a run of {@code schedule}: the deployment's defaults, then its overrides. */
+    public ObjectNode parametersFor(ScheduleSpec schedule) {
+        ObjectNode merged = parameters == null ? JsonNodeFactory.instance.objectNode() : parameters.deepCopy();
+        if (schedule != null && schedule.parameters() != null) {
+            merged.setAll(schedule.parameters());
+        }
+        return merged;
     }
 
     /** Checks every field; throws one ValidationException listing all problems. */
@@ -59,18 +92,44 @@ public record DeploymentSpec(String name, String flowName, String description, S
                 v.check(t != null && !t.isBlank() && t.length() <= 100, "tags[" + i + "]", "must be 1-100 characters");
             }
         }
-        if (schedules != null) {
-            for (int i = 0; i < schedules.size(); i++) {
-                ScheduleSpec s = schedules.get(i);
-                if (s == null) {
-                    v.add("schedules[" + i + "]", "must be an object");
-                } else {
-                    s.validate(v, "schedules[" + i + "]");
-                }
-            }
-        }
+        validateCatchup(v);
+        validateSchedules(v);
         ParameterSchema.validateSchema(v, parameterSchema, parameters);
         v.throwIfInvalid();
+    }
+
+    private void validateCatchup(Validator v) {
+        try {
+            Catchup.parse(catchup);
+        } catch (IllegalArgumentException e) {
+            v.add("catchup", "must be one of latest, all, none");
+        }
+        v.check(catchupMaxRuns == null || (catchupMaxRuns >= 1 && catchupMaxRuns <= 10_000), "catchupMaxRuns",
+                "must be between 1 and 10000");
+        v.check(maxLatenessSeconds == null || (maxLatenessSeconds > 0 && maxLatenessSeconds <= 366 * 86400),
+                "maxLatenessSeconds", "must be more than 0 and at most 31622400 (366 days)");
+    }
+
+    private void validateSchedules(Validator v) {
+        if (schedules == null) {
+            return;
+        }
+        v.check(schedules.size() <= 100, "schedules", "at most 100 schedules per deployment");
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (int i = 0; i < schedules.size(); i++) {
+            ScheduleSpec s = schedules.get(i);
+            String path = "schedules[" + i + "]";
+            if (s == null) {
+                v.add(path, "must be an object");
+                continue;
+            }
+            s.validate(v, path);
+            String key = s.normalized(i).name();
+            v.check(names.add(key), path + ".name", "'" + key + "' is used by another schedule of this deployment");
+            if (s.parameters() != null && parameterSchema != null && v.ok()) {
+                ParameterSchema.validateInto(v, path + ".", parameterSchema, parametersFor(s));
+            }
+        }
     }
 
     private void validateEntrypoint(Validator v) {

@@ -72,6 +72,13 @@ public final class ParameterSchema {
         }
     }
 
+    /** Adds each violation to {@code v}, field names under {@code prefix} (e.g. "schedules[0]."). */
+    static void validateInto(Validator v, String prefix, JsonNode schema, ObjectNode parameters) {
+        if (schema != null && !schema.isNull()) {
+            check(schema, parameters).forEach(e -> v.add(prefix + e.field(), e.message()));
+        }
+    }
+
     private static List<FieldError> check(JsonNode schema, ObjectNode parameters) {
         List<FieldError> errors = new ArrayList<>();
         for (ValidationMessage m : FACTORY.getSchema(schema).validate(parameters)) {

@@ -1,8 +1,10 @@
 package io.flowplane.controlplane.schedules;
 
+import com.cronutils.model.Cron;
 import com.cronutils.model.CronType;
 import com.cronutils.model.definition.CronDefinitionBuilder;
 import com.cronutils.parser.CronParser;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flowplane.controlplane.common.Validator;
@@ -10,32 +12,45 @@ import org.dmfs.rfc5545.recur.InvalidRecurrenceRuleException;
 import org.dmfs.rfc5545.recur.RecurrenceRule;
 
 import java.time.DateTimeException;
+import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.stream.Stream;
 
 /**
  * One schedule of a deployment: exactly one of a cron expression (five fields or a macro such as
- * {@code @daily}), an interval with an optional anchor, or an RFC 5545 RRULE with a DTSTART —
- * each in an IANA time zone (default UTC), active unless said otherwise, with optional
- * parameter overrides.
+ * {@code @daily}), an interval with an optional anchor, or an RFC 5545 RRULE with its DTSTART —
+ * each in an IANA time zone (default UTC), active unless said otherwise, with optional parameter
+ * overrides. {@code name} identifies the schedule within its deployment (default
+ * {@code schedule-1}, {@code schedule-2}, … by position): editing a named schedule replaces its
+ * future runs.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record ScheduleSpec(String cron, Double intervalSeconds, String anchor, String rrule, String dtstart,
-                           String timezone, Boolean active, ObjectNode parameters) {
+public record ScheduleSpec(String name, String cron, Double intervalSeconds, String anchor, String rrule,
+                           String dtstart, String timezone, Boolean active, ObjectNode parameters) {
 
     private static final CronParser CRON = new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.UNIX));
     private static final Map<String, String> MACROS = Map.of(
             "@yearly", "0 0 1 1 *", "@annually", "0 0 1 1 *", "@monthly", "0 0 1 * *",
             "@weekly", "0 0 * * 0", "@daily", "0 0 * * *", "@midnight", "0 0 * * *", "@hourly", "0 * * * *");
+    private static final long DAY_SECONDS = 86_400;
+    /** Where an interval without an anchor is phased from: local midnight, so hours align locally. */
+    private static final LocalDateTime DEFAULT_ANCHOR = LocalDateTime.of(2000, 1, 1, 0, 0);
 
-    /** Defaults filled in: UTC, active. */
-    public ScheduleSpec normalized() {
-        return new ScheduleSpec(cron == null ? null : cron.trim(), intervalSeconds, anchor, rrule, dtstart,
-                timezone == null ? "UTC" : timezone, active == null ? Boolean.TRUE : active, parameters);
+    /** Defaults filled in: the positional name, UTC, active. */
+    public ScheduleSpec normalized(int position) {
+        return new ScheduleSpec(name == null ? "schedule-" + (position + 1) : name,
+                cron == null ? null : cron.trim(), intervalSeconds, anchor, rrule == null ? null : rrule.trim(),
+                dtstart, timezone == null ? "UTC" : timezone, active == null ? Boolean.TRUE : active, parameters);
+    }
+
+    @JsonIgnore
+    public boolean isActive() {
+        return active == null || active;
     }
 
     /** The five-field form of the cron expression (macros expanded). */
@@ -43,52 +58,130 @@ public record ScheduleSpec(String cron, Double intervalSeconds, String anchor, S
         return MACROS.getOrDefault(cron.toLowerCase(Locale.ROOT), cron);
     }
 
+    /** The compiled series; the spec must be valid. */
+    public Recurrence recurrence() {
+        ZoneId zone = ZoneId.of(timezone == null ? "UTC" : timezone);
+        if (cron != null) {
+            String fields = cronExpression();
+            Cron parsed = CRON.parse(fields);
+            return new CronRecurrence(parsed, fields, zone);
+        }
+        if (intervalSeconds != null) {
+            LocalDateTime localAnchor = anchor == null ? DEFAULT_ANCHOR : localTime(anchor, zone);
+            long millis = Math.round(intervalSeconds * 1000);
+            if (intervalSeconds >= DAY_SECONDS) {
+                return new WallClockIntervalRecurrence(localAnchor, millis / 1000, zone);
+            }
+            return new FixedIntervalRecurrence(Rfc5545.toInstant(localAnchor, zone), millis, zone);
+        }
+        try {
+            return new RruleRecurrence(parseRule(), localTime(dtstart, zone), zone);
+        } catch (InvalidRecurrenceRuleException e) {
+            throw new IllegalArgumentException("invalid RRULE '" + rrule + "': " + e.getMessage(), e);
+        }
+    }
+
+    /** Checks the spec on its own (as the preview does); throws listing every problem. */
+    public void validate() {
+        Validator v = new Validator();
+        validate(v, "schedule");
+        v.throwIfInvalid();
+    }
+
     /** Adds every problem of this schedule to {@code v}, with field names under {@code path}. */
     public void validate(Validator v, String path) {
-        long kinds = Stream.of(cron, intervalSeconds, rrule).filter(java.util.Objects::nonNull).count();
+        if (name != null) {
+            v.name(name, path + ".name");
+        }
+        long kinds = Stream.of(cron, intervalSeconds, rrule).filter(Objects::nonNull).count();
         if (kinds != 1) {
             v.add(path, "set exactly one of cron, intervalSeconds or rrule");
             return;
         }
-        ZoneId zone = null;
+        ZoneId zone;
         try {
             zone = ZoneId.of(timezone == null ? "UTC" : timezone);
         } catch (DateTimeException e) {
             v.add(path + ".timezone", "unknown time zone '" + timezone + "' (use an IANA name such as Europe/Berlin)");
+            return;
         }
+        boolean ok;
         if (cron != null) {
-            validateCron(v, path + ".cron");
+            ok = validateCron(v, path + ".cron");
         } else if (intervalSeconds != null) {
-            v.check(intervalSeconds >= 1 && intervalSeconds <= 3660L * 86400, path + ".intervalSeconds",
-                    "must be between 1 second and 10 years");
-            v.check(anchor == null || parsesAsTime(anchor), path + ".anchor",
-                    "must be an ISO-8601 date-time such as 2026-01-01T02:30:00 (local to the time zone) or with an offset");
+            ok = v.check(intervalSeconds >= 1 && intervalSeconds <= 3660L * DAY_SECONDS, path + ".intervalSeconds",
+                    "must be between 1 second and 10 years").ok()
+                    & v.check(anchor == null || parsesAsTime(anchor), path + ".anchor",
+                    "must be an ISO-8601 date-time such as 2026-01-01T02:30:00 (local to the time zone) or with an offset")
+                    .ok();
         } else {
-            validateRrule(v, path + ".rrule");
-            v.check(dtstart == null || parsesAsTime(dtstart), path + ".dtstart",
-                    "must be an ISO-8601 date-time such as 2026-01-01T02:30:00 (local to the time zone)");
+            ok = validateRrule(v, path + ".rrule") & validateDtstart(v, path + ".dtstart");
+        }
+        if (ok && v.ok()) {
+            checkItRuns(v, path, zone);
         }
     }
 
-    private void validateCron(Validator v, String field) {
+    /** A rule that parses can still fail to expand (e.g. UNTIL in UTC with a floating DTSTART). */
+    private void checkItRuns(Validator v, String path, ZoneId zone) {
+        try {
+            recurrence().next(Instant.parse("2000-01-01T00:00:00Z"));
+        } catch (RuntimeException e) {
+            String field = rrule != null ? path + ".rrule" : cron != null ? path + ".cron" : path;
+            v.add(field, "cannot be expanded in " + zone + ": " + e.getMessage());
+        }
+    }
+
+    private boolean validateCron(Validator v, String field) {
         String expression = cronExpression();
         if (expression.startsWith("@")) {
             v.add(field, "unknown macro '" + cron + "' (use @yearly, @monthly, @weekly, @daily or @hourly)");
-            return;
+            return false;
+        }
+        if (expression.trim().split("\\s+").length != 5) {
+            v.add(field, "invalid cron expression '" + cron
+                    + "': expected 5 fields (minute hour day-of-month month day-of-week)");
+            return false;
         }
         try {
             CRON.parse(expression).validate();
+            return true;
         } catch (IllegalArgumentException e) {
             v.add(field, "invalid cron expression '" + cron + "': " + e.getMessage());
+            return false;
         }
     }
 
-    private void validateRrule(Validator v, String field) {
-        String rule = rrule.startsWith("RRULE:") ? rrule.substring("RRULE:".length()) : rrule;
+    private boolean validateRrule(Validator v, String field) {
         try {
-            new RecurrenceRule(rule, RecurrenceRule.RfcMode.RFC5545_STRICT);
+            parseRule();
+            return true;
         } catch (InvalidRecurrenceRuleException | IllegalArgumentException e) {
             v.add(field, "invalid RRULE '" + rrule + "': " + e.getMessage());
+            return false;
+        }
+    }
+
+    private boolean validateDtstart(Validator v, String field) {
+        if (dtstart == null) {
+            v.add(field, "is required with rrule: the local date-time the rule starts from, e.g. 2026-01-01T02:30:00");
+            return false;
+        }
+        return v.check(parsesAsTime(dtstart), field,
+                "must be an ISO-8601 date-time such as 2026-01-01T02:30:00 (local to the time zone)").ok();
+    }
+
+    private RecurrenceRule parseRule() throws InvalidRecurrenceRuleException {
+        String rule = rrule.startsWith("RRULE:") ? rrule.substring("RRULE:".length()) : rrule;
+        return new RecurrenceRule(rule, RecurrenceRule.RfcMode.RFC5545_STRICT);
+    }
+
+    /** A local date-time as given, or one with an offset converted into the zone's local time. */
+    private static LocalDateTime localTime(String value, ZoneId zone) {
+        try {
+            return LocalDateTime.parse(value);
+        } catch (DateTimeException e) {
+            return OffsetDateTime.parse(value).atZoneSameInstant(zone).toLocalDateTime();
         }
     }
 
