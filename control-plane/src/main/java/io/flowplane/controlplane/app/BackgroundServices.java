@@ -10,7 +10,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs the reaper and log retention on a schedule. Stopping never interrupts a thread that may be
+ * Runs the scheduler, the reaper and log retention on a timer. Stopping never interrupts a thread that may be
  * inside JDBC: an interrupt during H2's file I/O closes the database.
  */
 final class BackgroundServices implements Managed {
@@ -18,13 +18,17 @@ final class BackgroundServices implements Managed {
 
     private final Services services;
     private final Duration reaperInterval;
+    private final Duration schedulerInterval;
     private final ScheduledExecutorService timers;
     private final ExecutorService claimers;
+    private final ScheduledExecutorService scheduler =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(Threads.named("flowplane-scheduler"));
 
-    BackgroundServices(Services services, Duration reaperInterval, ScheduledExecutorService timers,
-                       ExecutorService claimers) {
+    BackgroundServices(Services services, Duration reaperInterval, Duration schedulerInterval,
+                       ScheduledExecutorService timers, ExecutorService claimers) {
         this.services = services;
         this.reaperInterval = reaperInterval;
+        this.schedulerInterval = schedulerInterval;
         this.timers = timers;
         this.claimers = claimers;
     }
@@ -34,14 +38,20 @@ final class BackgroundServices implements Managed {
         long every = reaperInterval.toMillis();
         timers.scheduleWithFixedDelay(() -> guarded("reaper", () -> services.reaper().tick()), every, every,
                 TimeUnit.MILLISECONDS);
+        long tick = schedulerInterval.toMillis();
+        // Its own thread: a long materialisation must not delay the dispatcher's due-time timers.
+        scheduler.scheduleWithFixedDelay(() -> guarded("scheduler", () -> services.scheduler().tick()), 0, tick,
+                TimeUnit.MILLISECONDS);
         timers.scheduleWithFixedDelay(() -> guarded("log retention", () -> services.logRetention().tick()),
                 1, 60, TimeUnit.MINUTES);
     }
 
     @Override
     public void stop() throws InterruptedException {
+        scheduler.shutdown();
         timers.shutdown();
         claimers.shutdown();
+        scheduler.awaitTermination(10, TimeUnit.SECONDS);
         timers.awaitTermination(10, TimeUnit.SECONDS);
         claimers.awaitTermination(10, TimeUnit.SECONDS);
     }

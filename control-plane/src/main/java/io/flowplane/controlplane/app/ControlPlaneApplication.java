@@ -34,6 +34,11 @@ import io.flowplane.controlplane.runs.RunWatchers;
 import io.flowplane.controlplane.runs.Signals;
 import io.flowplane.controlplane.store.Dialect;
 import io.flowplane.controlplane.store.Store;
+import io.flowplane.controlplane.backfills.BackfillService;
+import io.flowplane.controlplane.schedules.Materializer;
+import io.flowplane.controlplane.schedules.ScheduleSync;
+import io.flowplane.controlplane.schedules.Scheduler;
+import io.flowplane.controlplane.schedules.SchedulerSettings;
 import org.jdbi.v3.core.Jdbi;
 
 import java.time.Clock;
@@ -90,7 +95,7 @@ public class ControlPlaneApplication extends Application<ControlPlaneConfigurati
         services = buildServices(config, env.metrics(), store, mapper, timers, claimers);
         bootstrapAdminKey(config);
         env.lifecycle().manage(new BackgroundServices(services, config.getRuns().reaperInterval.toJavaDuration(),
-                timers, claimers));
+                config.getScheduler().interval.toJavaDuration(), timers, claimers));
         grpcServer = new GrpcServer(config.getGrpc(), services, config.getRuns());
         env.lifecycle().manage(grpcServer);
         RestApi.register(env, services, config.getMaxRequestBytes());
@@ -118,13 +123,20 @@ public class ControlPlaneApplication extends Application<ControlPlaneConfigurati
                 new EventSettings(lease, new LogLimits(logs.maxLineChars, logs.maxLinesPerRun), writer::retryPolicy), metrics);
         signals.subscribe(dispatcher);
         signals.subscribe(watchers);
+        RunFactory factory = new RunFactory(clock, json, metrics);
+        SchedulerSettings scheduling = config.getScheduler().settings();
+        Materializer materializer = new Materializer(json, factory, scheduling);
+        FlowRunService flowRuns = new FlowRunService(store, writer);
+        BackfillService backfills = new BackfillService(store, clock, json, factory, flowRuns, signals);
         return new Services(clock, store, json, signals, new ApiKeys(store, clock, mapper),
                 new WorkPoolService(store, clock, signals),
-                new DeploymentService(store, clock, json, new RunFactory(clock, json, metrics), signals),
-                new FlowRunService(store, writer), writer, watchers, claims, dispatcher, events,
+                new DeploymentService(store, clock, json, factory, signals, new ScheduleSync(json, materializer)),
+                flowRuns, writer, watchers, claims, dispatcher, events,
                 new AgentRegistry(store, clock, json, lease, runs.agentOfflineAfter.toJavaDuration()),
                 new Reaper(store, writer, clock, runs.cancellingTimeout.toJavaDuration(), metrics),
-                new LogRetention(store, clock, logs.retention.toJavaDuration()));
+                new LogRetention(store, clock, logs.retention.toJavaDuration()),
+                new Scheduler(store, clock, json, materializer, writer, backfills, signals, scheduling, metrics),
+                backfills);
     }
 
     /** On first start with an empty key store: the configured key, or a new one printed once. */

@@ -42,6 +42,11 @@ public class ControlPlaneConfiguration extends Configuration {
     @JsonProperty
     private Logs logs = new Logs();
 
+    @Valid
+    @NotNull
+    @JsonProperty
+    private Scheduler scheduler = new Scheduler();
+
     /** Request bodies larger than this are refused with 413. */
     @Min(1024)
     @JsonProperty
@@ -65,6 +70,10 @@ public class ControlPlaneConfiguration extends Configuration {
 
     public Logs getLogs() {
         return logs;
+    }
+
+    public Scheduler getScheduler() {
+        return scheduler;
     }
 
     public long getMaxRequestBytes() {
@@ -104,6 +113,26 @@ public class ControlPlaneConfiguration extends Configuration {
         @NotNull @JsonProperty public Duration cancellingTimeout = Duration.seconds(60);
         @NotNull @JsonProperty public Duration reaperInterval = Duration.seconds(1);
         @NotNull @JsonProperty public Duration agentOfflineAfter = Duration.seconds(45);
+    }
+
+    /** How far ahead runs exist, when an unstarted run counts as late, and how often the scheduler looks. */
+    public static class Scheduler {
+        @NotNull @JsonProperty public Duration interval = Duration.seconds(1);
+        /** Runs of every active schedule exist at least this far ahead. */
+        @NotNull @JsonProperty public Duration horizon = Duration.hours(1);
+        /** ... and at least this many, however sparse the schedule. */
+        @Min(1) @JsonProperty public int minRuns = 3;
+        /** ... and at most this many, however dense. */
+        @Min(1) @JsonProperty public int maxRuns = 100;
+        /** A run not started this long after its scheduled time is shown Late (and counts as missed). */
+        @NotNull @JsonProperty public Duration lateAfter = Duration.seconds(15);
+        /** Schedules handled per transaction. */
+        @Min(1) @JsonProperty public int batchSize = 500;
+
+        public io.flowplane.controlplane.schedules.SchedulerSettings settings() {
+            return new io.flowplane.controlplane.schedules.SchedulerSettings(horizon.toJavaDuration(), minRuns,
+                    Math.max(minRuns, maxRuns), lateAfter.toJavaDuration(), batchSize);
+        }
     }
 
     public static class Logs {

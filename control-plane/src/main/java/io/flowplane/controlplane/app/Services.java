@@ -15,6 +15,8 @@ import io.flowplane.controlplane.runs.RunStateWriter;
 import io.flowplane.controlplane.runs.RunWatchers;
 import io.flowplane.controlplane.runs.Signals;
 import io.flowplane.controlplane.store.Store;
+import io.flowplane.controlplane.schedules.Scheduler;
+import io.flowplane.controlplane.backfills.BackfillService;
 
 import java.time.Clock;
 
@@ -22,5 +24,6 @@ import java.time.Clock;
 public record Services(Clock clock, Store store, Json json, Signals signals, ApiKeys apiKeys,
                        WorkPoolService pools, DeploymentService deployments, FlowRunService runs,
                        RunStateWriter stateWriter, RunWatchers watchers, ClaimService claims, Dispatcher dispatcher,
-                       EventIngestor events, AgentRegistry agents, Reaper reaper, LogRetention logRetention) {
+                       EventIngestor events, AgentRegistry agents, Reaper reaper, LogRetention logRetention,
+                       Scheduler scheduler, BackfillService backfills) {
 }

@@ -10,6 +10,7 @@ import io.flowplane.controlplane.model.WorkQueue;
 import io.flowplane.controlplane.runs.NewRun;
 import io.flowplane.controlplane.runs.RunFactory;
 import io.flowplane.controlplane.runs.Signals;
+import io.flowplane.controlplane.schedules.ScheduleSync;
 import io.flowplane.controlplane.store.DeploymentDao;
 import io.flowplane.controlplane.store.Store;
 import io.flowplane.controlplane.store.WorkPoolDao;
@@ -20,6 +21,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /** Registers deployments (idempotent upsert by name) and starts ad-hoc runs of them. */
@@ -41,13 +43,25 @@ public final class DeploymentService {
     private final Json json;
     private final RunFactory runs;
     private final Signals signals;
+    private final ScheduleSync schedules;
 
-    public DeploymentService(Store store, Clock clock, Json json, RunFactory runs, Signals signals) {
+    public DeploymentService(Store store, Clock clock, Json json, RunFactory runs, Signals signals,
+                             ScheduleSync schedules) {
         this.store = store;
         this.clock = clock;
         this.json = json;
         this.runs = runs;
         this.signals = signals;
+        this.schedules = schedules;
+    }
+
+    /** A result and the pools whose waiting agents should hear about new runs after commit. */
+    private record Synced<T>(T value, Set<UUID> pools) {
+    }
+
+    private <T> T signalled(Synced<T> result) {
+        result.pools().forEach(signals::poolChanged);
+        return result.value();
     }
 
     public Upserted upsert(DeploymentSpec spec) {
@@ -56,14 +70,15 @@ public final class DeploymentService {
         String specJson = json.canonical(normalized);
         String hash = Json.sha256(specJson);
         try {
-            return store.jdbi().inTransaction(h -> upsert(h, spec, normalized, specJson, hash));
+            return signalled(store.jdbi().inTransaction(h -> upsert(h, spec, normalized, specJson, hash)));
         } catch (JdbiException e) {
             // Two first registrations of one name raced; the loser now finds the winner's row.
-            return store.jdbi().inTransaction(h -> upsert(h, spec, normalized, specJson, hash));
+            return signalled(store.jdbi().inTransaction(h -> upsert(h, spec, normalized, specJson, hash)));
         }
     }
 
-    private Upserted upsert(Handle h, DeploymentSpec spec, DeploymentSpec normalized, String specJson, String hash) {
+    private Synced<Upserted> upsert(Handle h, DeploymentSpec spec, DeploymentSpec normalized, String specJson,
+                                    String hash) {
         WorkPoolDao pools = h.attach(WorkPoolDao.class);
         WorkPool pool = pools.findByName(normalized.workPool()).orElseThrow(() -> new ValidationException("workPool",
                 "no work pool named '" + normalized.workPool() + "': create it first (POST /api/v1/work-pools)"));
@@ -76,17 +91,17 @@ public final class DeploymentService {
             Deployment d = new Deployment(UUID.randomUUID(), normalized.name(), normalized.flowName(), pool.id(),
                     queue.id(), specJson, hash, normalized.concurrencyLimit(), Boolean.TRUE.equals(spec.paused()), now, now);
             dao.insert(d);
-            return new Upserted(d, Change.CREATED);
+            return new Synced<>(new Upserted(d, Change.CREATED), schedules.apply(h, d, normalized, now));
         }
         Deployment old = existing.get();
         boolean paused = spec.paused() == null ? old.paused() : spec.paused();
         if (old.specHash().equals(hash) && old.paused() == paused) {
-            return new Upserted(old, Change.UNCHANGED);
+            return new Synced<>(new Upserted(old, Change.UNCHANGED), Set.of());
         }
         Deployment d = new Deployment(old.id(), old.name(), normalized.flowName(), pool.id(), queue.id(), specJson, hash,
                 normalized.concurrencyLimit(), paused, old.createdAt(), now);
         dao.update(d);
-        return new Upserted(d, Change.UPDATED);
+        return new Synced<>(new Upserted(d, Change.UPDATED), schedules.apply(h, d, normalized, now));
     }
 
     /** By id or by name. */
@@ -104,18 +119,34 @@ public final class DeploymentService {
         return json.read(d.spec(), DeploymentSpec.class);
     }
 
+    /** Pausing removes the schedules' future runs; resuming materialises again (with catch-up). */
     public Deployment setPaused(String ref, boolean paused) {
         Deployment d = get(ref);
-        Deployment changed = new Deployment(d.id(), d.name(), d.flowName(), d.poolId(), d.queueId(), d.spec(),
-                d.specHash(), d.concurrencyLimit(), paused, d.createdAt(), clock.instant());
-        store.jdbi().useExtension(DeploymentDao.class, dao -> dao.update(changed));
-        return changed;
+        return signalled(store.jdbi().inTransaction(h -> {
+            Deployment locked = h.attach(DeploymentDao.class).lockByName(d.name())
+                    .orElseThrow(() -> new NotFoundException("deployment", ref));
+            if (locked.paused() == paused) {
+                return new Synced<>(locked, Set.<UUID>of());
+            }
+            Instant now = clock.instant();
+            Deployment changed = new Deployment(locked.id(), locked.name(), locked.flowName(), locked.poolId(),
+                    locked.queueId(), locked.spec(), locked.specHash(), locked.concurrencyLimit(), paused,
+                    locked.createdAt(), now);
+            h.attach(DeploymentDao.class).update(changed);
+            return new Synced<>(changed, schedules.apply(h, changed, spec(changed), now));
+        }));
     }
 
-    /** Deletes the definition; its runs stay (they keep the deployment's name) for history. */
+    /** Deletes the definition and its future scheduled runs; past runs stay (with its name) for history. */
     public void delete(String ref) {
         Deployment d = get(ref);
-        store.jdbi().useExtension(DeploymentDao.class, dao -> dao.delete(d.id()));
+        store.jdbi().useTransaction(h -> {
+            DeploymentSpec unscheduled = spec(d);
+            schedules.apply(h, d, new DeploymentSpec(unscheduled.name(), unscheduled.flowName(), null,
+                    unscheduled.workPool(), unscheduled.workQueue(), null, null, null, List.of(), null, null, null,
+                    null, null, null, null, null, null), clock.instant());
+            h.attach(DeploymentDao.class).delete(d.id());
+        });
     }
 
     /** Validates parameters against the schema before anything is stored. */

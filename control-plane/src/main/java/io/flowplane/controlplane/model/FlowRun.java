@@ -11,7 +11,8 @@ public record FlowRun(UUID id, String name, UUID deploymentId, String deployment
                       String stateName, String stateMessage, Instant stateAt, Instant nextAt,
                       Instant scheduledAt, int attempt, int maxRetries, String retryDelays, Long timeoutMs,
                       String agentId, long leaseEpoch, Instant leaseExpiresAt, Instant startedAt,
-                      Instant endedAt, long logCount, String idempotencyKey, Instant createdAt) {
+                      Instant endedAt, long logCount, String idempotencyKey, Instant createdAt,
+                      UUID scheduleId, UUID backfillId, Instant skipAfter) {
 
     /** A copy in a new state; the caller sets the other fields that change with it. */
     public Builder toBuilder() {
@@ -72,7 +73,8 @@ public record FlowRun(UUID id, String name, UUID deploymentId, String deployment
             return new FlowRun(r.id, r.name, r.deploymentId, r.deploymentName, r.flowName, r.poolId, r.queueId,
                     r.parameters, r.tags, stateType, stateName, stateMessage, stateAt, nextAt, r.scheduledAt,
                     attempt, r.maxRetries, r.retryDelays, r.timeoutMs, agentId, leaseEpoch, leaseExpiresAt,
-                    startedAt, endedAt, logCount, r.idempotencyKey, r.createdAt);
+                    startedAt, endedAt, logCount, r.idempotencyKey, r.createdAt,
+                    r.scheduleId, r.backfillId, r.skipAfter);
         }
     }
 }

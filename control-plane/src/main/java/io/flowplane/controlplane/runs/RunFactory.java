@@ -38,6 +38,40 @@ public final class RunFactory {
     public record Result(FlowRun run, boolean created) {
     }
 
+    /**
+     * A first attempt of a deployment run tied to a schedule instant or a backfill, built but not
+     * stored: the scheduler inserts many at once with {@link #insertAll}. {@code nextAt} null
+     * holds the run back (a backfill releases it later).
+     */
+    public FlowRun planned(Deployment deployment, DeploymentSpec spec, String parametersJson, Instant scheduledAt,
+                           Instant nextAt, String stateName, UUID scheduleId, UUID backfillId,
+                           String idempotencyKey) {
+        Instant now = clock.instant();
+        Long timeoutMs = spec.timeoutSeconds() == null ? null : Math.round(spec.timeoutSeconds() * 1000);
+        return new FlowRun(UUID.randomUUID(), RunNames.next(), deployment.id(), deployment.name(), spec.flowName(),
+                deployment.poolId(), deployment.queueId(), parametersJson, json.write(spec.tags()),
+                StateType.SCHEDULED, stateName, null, now, nextAt, scheduledAt, 1, spec.retries(),
+                json.write(spec.retryDelaysSeconds()), timeoutMs, null, 0, null, null, null, 0, idempotencyKey, now,
+                scheduleId, backfillId, skipAfter(spec, scheduledAt));
+    }
+
+    /** Inserts planned runs and their first state in two batched statements (the caller's transaction). */
+    public void insertAll(Handle h, List<FlowRun> planned) {
+        if (planned.isEmpty()) {
+            return;
+        }
+        FlowRunDao runs = h.attach(FlowRunDao.class);
+        runs.insertAll(planned);
+        runs.insertStates(planned.stream().map(r -> new RunStateRecord(null, r.id(), StateType.SCHEDULED,
+                r.stateName(), null, Actor.SERVER, 1, r.stateAt(), null)).toList());
+        created.mark(planned.size());
+    }
+
+    /** When an unstarted run is no longer worth starting: its due time plus the deployment's max lateness. */
+    static Instant skipAfter(DeploymentSpec spec, Instant due) {
+        return spec.maxLatenessSeconds() == null ? null : due.plusMillis(Math.round(spec.maxLatenessSeconds() * 1000));
+    }
+
     /** Inserts the run inside the caller's transaction; the caller signals the pool after commit. */
     public Result create(Handle h, Deployment deployment, DeploymentSpec spec, NewRun request) {
         FlowRunDao runs = h.attach(FlowRunDao.class);
@@ -55,7 +89,7 @@ public final class RunFactory {
                 deployment.id(), deployment.name(), spec.flowName(), deployment.poolId(), deployment.queueId(),
                 request.parametersJson(), json.write(tags), StateType.SCHEDULED, StateName.SCHEDULED.label(), null,
                 now, due, due, 1, spec.retries(), json.write(spec.retryDelaysSeconds()), timeoutMs, null, 0, null,
-                null, null, 0, request.idempotencyKey(), now);
+                null, null, 0, request.idempotencyKey(), now, null, null, skipAfter(spec, due));
         runs.insert(run);
         runs.insertStates(List.of(new RunStateRecord(null, run.id(), StateType.SCHEDULED, run.stateName(), null,
                 Actor.USER, 1, now, null)));

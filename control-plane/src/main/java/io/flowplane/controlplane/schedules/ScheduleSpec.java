@@ -4,7 +4,6 @@ import com.cronutils.model.Cron;
 import com.cronutils.model.CronType;
 import com.cronutils.model.definition.CronDefinitionBuilder;
 import com.cronutils.parser.CronParser;
-import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flowplane.controlplane.common.Validator;
@@ -48,8 +47,8 @@ public record ScheduleSpec(String name, String cron, Double intervalSeconds, Str
                 dtstart, timezone == null ? "UTC" : timezone, active == null ? Boolean.TRUE : active, parameters);
     }
 
-    @JsonIgnore
-    public boolean isActive() {
+    /** Not named isActive: Jackson would take it for the property's getter. */
+    public boolean activeOrDefault() {
         return active == null || active;
     }
 

@@ -22,13 +22,21 @@ public interface FlowRunDao {
     String COLUMNS = "id, name, deployment_id, deployment_name, flow_name, pool_id, queue_id, parameters, tags, "
             + "state_type, state_name, state_message, state_at, next_at, scheduled_at, attempt, max_retries, "
             + "retry_delays, timeout_ms, agent_id, lease_epoch, lease_expires_at, started_at, ended_at, log_count, "
-            + "idempotency_key, created_at";
+            + "idempotency_key, created_at, schedule_id, backfill_id, skip_after";
 
     @SqlUpdate("INSERT INTO flow_runs (" + COLUMNS + ") VALUES (:id, :name, :deploymentId, :deploymentName, "
             + ":flowName, :poolId, :queueId, :parameters, :tags, :stateType, :stateName, :stateMessage, :stateAt, "
             + ":nextAt, :scheduledAt, :attempt, :maxRetries, :retryDelays, :timeoutMs, :agentId, :leaseEpoch, "
-            + ":leaseExpiresAt, :startedAt, :endedAt, :logCount, :idempotencyKey, :createdAt)")
+            + ":leaseExpiresAt, :startedAt, :endedAt, :logCount, :idempotencyKey, :createdAt, :scheduleId, "
+            + ":backfillId, :skipAfter)")
     void insert(@BindMethods FlowRun run);
+
+    @SqlBatch("INSERT INTO flow_runs (" + COLUMNS + ") VALUES (:id, :name, :deploymentId, :deploymentName, "
+            + ":flowName, :poolId, :queueId, :parameters, :tags, :stateType, :stateName, :stateMessage, :stateAt, "
+            + ":nextAt, :scheduledAt, :attempt, :maxRetries, :retryDelays, :timeoutMs, :agentId, :leaseEpoch, "
+            + ":leaseExpiresAt, :startedAt, :endedAt, :logCount, :idempotencyKey, :createdAt, :scheduleId, "
+            + ":backfillId, :skipAfter)")
+    void insertAll(@BindMethods Collection<FlowRun> runs);
 
     @SqlQuery("SELECT " + COLUMNS + " FROM flow_runs WHERE id = :id")
     Optional<FlowRun> find(@Bind("id") UUID id);
@@ -48,13 +56,17 @@ public interface FlowRunDao {
     @SqlUpdate("UPDATE flow_runs SET state_type = :stateType, state_name = :stateName, state_message = :stateMessage, "
             + "state_at = :stateAt, next_at = :nextAt, attempt = :attempt, agent_id = :agentId, "
             + "lease_epoch = :leaseEpoch, lease_expires_at = :leaseExpiresAt, started_at = :startedAt, "
-            + "ended_at = :endedAt, log_count = :logCount WHERE id = :id")
+            + "ended_at = :endedAt, log_count = :logCount, "
+            + "skip_after = CASE WHEN state_type = 'SCHEDULED' AND :stateType = 'SCHEDULED' THEN skip_after END "
+            + "WHERE id = :id")
     void update(@BindMethods FlowRun run);
 
     @SqlBatch("UPDATE flow_runs SET state_type = :stateType, state_name = :stateName, state_message = :stateMessage, "
             + "state_at = :stateAt, next_at = :nextAt, attempt = :attempt, agent_id = :agentId, "
             + "lease_epoch = :leaseEpoch, lease_expires_at = :leaseExpiresAt, started_at = :startedAt, "
-            + "ended_at = :endedAt, log_count = :logCount WHERE id = :id")
+            + "ended_at = :endedAt, log_count = :logCount, "
+            + "skip_after = CASE WHEN state_type = 'SCHEDULED' AND :stateType = 'SCHEDULED' THEN skip_after END "
+            + "WHERE id = :id")
     void updateAll(@BindMethods Collection<FlowRun> runs);
 
     @SqlBatch("INSERT INTO flow_run_states (run_id, state_type, state_name, message, actor, attempt, at, idempotency_key) "
@@ -99,5 +111,45 @@ public interface FlowRunDao {
 
     /** A count of active runs for one (queue, deployment) pair. */
     record ActiveCount(UUID queueId, UUID deploymentId, int runs) {
+    }
+
+    /** Instants of a schedule that already have a run (of any state) after {@code after}. */
+    @SqlQuery("SELECT scheduled_at FROM flow_runs WHERE schedule_id = :scheduleId AND scheduled_at > :after")
+    List<Instant> scheduledInstants(@Bind("scheduleId") UUID scheduleId, @Bind("after") Instant after);
+
+    /** Removes a schedule's runs that have not started and are due after {@code after}. */
+    @SqlUpdate("DELETE FROM flow_runs WHERE schedule_id = :scheduleId AND state_type = 'SCHEDULED' "
+            + "AND attempt = 1 AND scheduled_at > :after")
+    int deleteUnstartedAfter(@Bind("scheduleId") UUID scheduleId, @Bind("after") Instant after);
+
+    /** Runs waiting in Scheduled whose due time passed before {@code cutoff}. */
+    @SqlQuery("SELECT id, attempt FROM flow_runs WHERE state_name = 'Scheduled' AND next_at <= :cutoff "
+            + "AND state_type = 'SCHEDULED' FETCH FIRST :limit ROWS ONLY")
+    List<Overdue> overdue(@Bind("cutoff") Instant cutoff, @Bind("limit") int limit);
+
+    /** Scheduled → Late for each id still in Scheduled; 1 per id that changed. */
+    @SqlBatch("UPDATE flow_runs SET state_name = 'Late', state_at = :now WHERE id = :id "
+            + "AND state_type = 'SCHEDULED' AND state_name = 'Scheduled'")
+    int[] markLate(@Bind("id") List<UUID> ids, @Bind("now") Instant now);
+
+    @SqlQuery("SELECT DISTINCT schedule_id FROM flow_runs WHERE state_name = 'Late' AND schedule_id IS NOT NULL")
+    List<UUID> schedulesWithLateRuns();
+
+    /** The unstarted, due first attempts of these schedules: what catch-up chooses from. */
+    @SqlQuery("SELECT id, schedule_id, scheduled_at, state_name FROM flow_runs WHERE schedule_id IN (<ids>) "
+            + "AND state_type = 'SCHEDULED' AND state_name IN ('Scheduled', 'Late') AND attempt = 1 "
+            + "AND next_at <= :now")
+    List<DueRun> dueOfSchedules(@BindList("ids") Collection<UUID> scheduleIds, @Bind("now") Instant now);
+
+    /** Unstarted runs past their deployment's max lateness. */
+    @SqlQuery("SELECT id FROM flow_runs WHERE state_type = 'SCHEDULED' AND skip_after <= :now "
+            + "FETCH FIRST :limit ROWS ONLY")
+    List<UUID> pastMaxLateness(@Bind("now") Instant now, @Bind("limit") int limit);
+
+    record Overdue(UUID id, int attempt) {
+    }
+
+    /** A due, unstarted run of a schedule. */
+    record DueRun(UUID id, UUID scheduleId, Instant scheduledAt, String stateName) {
     }
 }

@@ -20,7 +20,8 @@ final class PostgresClaimDao implements ClaimDao {
         String exclude = saturatedDeployments.isEmpty() ? ""
                 : " AND (deployment_id IS NULL OR deployment_id NOT IN (<saturated>))";
         var query = handle.createQuery("SELECT id, deployment_id FROM flow_runs "
-                        + "WHERE state_type = 'SCHEDULED' AND queue_id = :queueId AND next_at <= :now" + exclude
+                        + "WHERE state_type = 'SCHEDULED' AND queue_id = :queueId AND next_at <= :now"
+                        + " AND (skip_after IS NULL OR skip_after > :now)" + exclude
                         + " ORDER BY next_at LIMIT :limit FOR UPDATE SKIP LOCKED")
                 .bind("queueId", queueId)
                 .bind("now", now)
@@ -38,7 +39,7 @@ final class PostgresClaimDao implements ClaimDao {
             return List.of();
         }
         return handle.createQuery("UPDATE flow_runs SET state_type = 'PENDING', state_name = 'Pending', "
-                        + "state_message = NULL, state_at = :now, next_at = NULL, agent_id = :agentId, "
+                        + "state_message = NULL, state_at = :now, next_at = NULL, skip_after = NULL, agent_id = :agentId, "
                         + "lease_epoch = lease_epoch + 1, lease_expires_at = :expires "
                         + "WHERE state_type = 'SCHEDULED' AND id IN (<ids>) RETURNING " + FlowRunDao.COLUMNS)
                 .bind("now", now)

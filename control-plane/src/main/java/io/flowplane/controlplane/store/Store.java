@@ -64,7 +64,8 @@ public final class Store {
         for (Class<?> row : List.of(WorkPool.class, WorkQueue.class, Deployment.class, FlowRun.class,
                 RunStateRecord.class, TaskRun.class, LogLine.class, Artifact.class, Agent.class, ApiKey.class,
                 ClaimDao.Candidate.class, FlowRunDao.ActiveCount.class,
-                DeploymentDao.DeploymentLimit.class)) {
+                DeploymentDao.DeploymentLimit.class, Schedule.class, Backfill.class, BackfillDao.StateCount.class,
+                FlowRunDao.DueRun.class, FlowRunDao.Overdue.class)) {
             jdbi.registerRowMapper(ConstructorMapper.factory(row));
         }
     }

@@ -124,6 +124,6 @@ class RunStateMachineTest {
         Instant lease = type.isActive() ? NOW.plusSeconds(30) : null;
         return new FlowRun(UUID.randomUUID(), "r", null, null, "flow", null, null, "{}", "[]", type, type.defaultName(),
                 null, NOW.minusSeconds(5), null, NOW.minusSeconds(60), attempt, 0, "[]", null, "agent-1", 1, lease,
-                null, null, 0, null, NOW.minusSeconds(60));
+                null, null, 0, null, NOW.minusSeconds(60), null, null, null);
     }
 }

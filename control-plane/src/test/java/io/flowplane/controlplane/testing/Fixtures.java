@@ -121,7 +121,7 @@ public final class Fixtures {
         return new FlowRun(UUID.randomUUID(), unique("run"), deployment == null ? null : deployment.id(),
                 deployment == null ? null : deployment.name(), flowName, queue.poolId(), queue.id(), "{}", "[]",
                 StateType.SCHEDULED, "Scheduled", null, now, due, due, 1, maxRetries, retryDelays, null, null, 0L,
-                null, null, null, 0L, null, now);
+                null, null, null, 0L, null, now, null, null, null);
     }
 
     private static String unique(String prefix) {

@@ -1,0 +1,82 @@
+package io.flowplane.controlplane.schedules;
+
+import io.flowplane.controlplane.common.Json;
+import io.flowplane.controlplane.deployments.DeploymentSpec;
+import io.flowplane.controlplane.model.Deployment;
+import io.flowplane.controlplane.model.Schedule;
+import io.flowplane.controlplane.store.FlowRunDao;
+import io.flowplane.controlplane.store.ScheduleDao;
+import org.jdbi.v3.core.Handle;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Keeps a deployment's schedule rows in step with its definition and pause state, inside the
+ * upsert's transaction. A schedule whose runs would now look different (its own definition, or
+ * the deployment fields copied into runs) loses its future unstarted runs, which are then
+ * materialised again from now in the same transaction: no duplicate, no gap. Pausing removes
+ * future runs and remembers where it stopped, so resuming applies the catch-up policy to what
+ * was missed meanwhile.
+ */
+public final class ScheduleSync {
+    private final Json json;
+    private final Materializer materializer;
+
+    public ScheduleSync(Json json, Materializer materializer) {
+        this.json = json;
+        this.materializer = materializer;
+    }
+
+    /** Syncs and materialises; returns the pools that got runs (signal them after commit). */
+    public Set<UUID> apply(Handle h, Deployment d, DeploymentSpec normalized, Instant now) {
+        ScheduleDao dao = h.attach(ScheduleDao.class);
+        FlowRunDao runs = h.attach(FlowRunDao.class);
+        Map<String, Schedule> existing = new HashMap<>();
+        dao.lockOfDeployment(d.id()).forEach(s -> existing.put(s.name(), s));
+        List<Schedule> changed = new ArrayList<>();
+        for (ScheduleSpec spec : normalized.schedules()) {
+            boolean enabled = spec.activeOrDefault() && !d.paused();
+            String fingerprint = fingerprint(normalized, spec);
+            Schedule row = existing.remove(spec.name());
+            if (row == null) {
+                Schedule created = new Schedule(UUID.randomUUID(), d.id(), spec.name(), json.canonical(spec),
+                        fingerprint, enabled, now, enabled ? now : null, now, now);
+                dao.insert(created);
+                changed.add(created);
+                continue;
+            }
+            boolean redefined = !row.fingerprint().equals(fingerprint);
+            if (!redefined && row.active() == enabled) {
+                continue;
+            }
+            Instant cursor = row.cursorAt();
+            if (redefined || !enabled) {
+                runs.deleteUnstartedAfter(row.id(), now);
+                cursor = cursor.isAfter(now) ? now : cursor;
+            }
+            Schedule updated = new Schedule(row.id(), d.id(), spec.name(), json.canonical(spec), fingerprint, enabled,
+                    cursor, enabled ? now : null, row.createdAt(), now);
+            dao.update(updated);
+            changed.add(updated);
+        }
+        for (Schedule gone : existing.values()) {
+            runs.deleteUnstartedAfter(gone.id(), now);
+            dao.delete(gone.id());
+        }
+        return materializer.materialize(h, changed.stream().filter(s -> s.nextCheckAt() != null).toList(), now);
+    }
+
+    /** Everything a materialised run copies: the schedule, and the deployment fields a run is built from. */
+    private String fingerprint(DeploymentSpec d, ScheduleSpec s) {
+        DeploymentSpec runShape = new DeploymentSpec(d.name(), d.flowName(), null, d.workPool(), d.workQueue(), null,
+                d.parameters(), null, List.of(s), d.retries(), d.retryDelaysSeconds(), d.timeoutSeconds(), d.tags(),
+                null, null, null, d.maxLatenessSeconds(), null);
+        return Json.sha256(json.canonical(runShape));
+    }
+}
