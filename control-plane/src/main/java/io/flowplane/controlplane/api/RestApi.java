@@ -19,6 +19,9 @@ public final class RestApi {
         jersey.register(new FlowRunResource(s.runs(), s.deployments(), s.watchers(), s.json()));
         jersey.register(new AgentResource(s.agents(), s.json()));
         jersey.register(new ApiKeyResource(s.apiKeys()));
+        jersey.register(new SchedulePreviewResource(s.clock()));
+        jersey.register(new ScheduleResource(s.deployments(), s.store(), s.clock()));
+        jersey.register(new BackfillResource(s.deployments(), s.backfills()));
         jersey.register(new OpenApiResource());
     }
 }

@@ -55,13 +55,13 @@ final class Views {
     record FlowRunView(UUID id, String name, UUID deploymentId, String deploymentName, String flowName,
                        JsonNode parameters, List<String> tags, StateView state, Instant scheduledAt, Instant nextAt,
                        int attempt, int maxRetries, String agentId, long leaseEpoch, Instant startedAt,
-                       Instant endedAt, Instant createdAt) {
+                       Instant endedAt, Instant createdAt, UUID scheduleId, UUID backfillId) {
         static FlowRunView of(FlowRun r, Json json) {
             return new FlowRunView(r.id(), r.name(), r.deploymentId(), r.deploymentName(), r.flowName(),
                     json.tree(r.parameters()), List.of(json.read(r.tags(), String[].class)),
                     new StateView(r.stateType().name(), r.stateName(), r.stateMessage(), r.stateAt()), r.scheduledAt(),
                     r.nextAt(), r.attempt(), r.maxRetries(), r.agentId(), r.leaseEpoch(), r.startedAt(), r.endedAt(),
-                    r.createdAt());
+                    r.createdAt(), r.scheduleId(), r.backfillId());
         }
     }
 

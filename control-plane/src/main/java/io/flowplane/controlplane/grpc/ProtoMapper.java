@@ -64,6 +64,12 @@ final class ProtoMapper {
                 .setScheduledAt(timestamp(r.scheduledAt()))
                 .setPool(poolName)
                 .addAllTags(List.of(json.read(r.tags(), String[].class)));
+        if (r.scheduleId() != null) {
+            b.setScheduleId(r.scheduleId().toString());
+        }
+        if (r.backfillId() != null) {
+            b.setBackfillId(r.backfillId().toString());
+        }
         if (r.timeoutMs() != null) {
             b.setTimeout(duration(java.time.Duration.ofMillis(r.timeoutMs())));
         }

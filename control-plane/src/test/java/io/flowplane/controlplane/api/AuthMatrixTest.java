@@ -91,8 +91,10 @@ class AuthMatrixTest {
             return false;
         }
 
+        /** The schedule preview is a POST (its input is a document) that stores nothing: a read. */
         boolean mutates() {
-            return !method.equals("GET") && !method.equals("HEAD") && !method.equals("OPTIONS");
+            return !method.equals("GET") && !method.equals("HEAD") && !method.equals("OPTIONS")
+                    && resource != SchedulePreviewResource.class;
         }
     }
 
@@ -102,7 +104,7 @@ class AuthMatrixTest {
      * and an agent.
      */
     record Fixture(String pool, String queue, String deployment, String run, String cancelledRun, String keyId,
-                   String agentId) {
+                   String agentId, String backfillId) {
     }
 
     /** A caller: a label, the Authorization header it sends (null: none), and its role (null: not authenticated). */
@@ -324,8 +326,12 @@ class AuthMatrixTest {
                 default -> null;
             };
         }
-        if (r == DeploymentResource.class && name.equals("ref")) {
+        if ((r == DeploymentResource.class || r == ScheduleResource.class || r == BackfillResource.class)
+                && name.equals("ref")) {
             return f.deployment();
+        }
+        if (r == BackfillResource.class && name.equals("id")) {
+            return f.backfillId();
         }
         if (r == FlowRunResource.class && name.equals("id")) {
             return e.template().endsWith("/retry") ? f.cancelledRun() : f.run();
@@ -350,6 +356,9 @@ class AuthMatrixTest {
                     + deploymentPool + "\",\"entrypoint\":{\"command\":[\"true\"]}}";
             case "PATCH /api/v1/deployments/{ref}" -> "{\"paused\":true}";
             case "POST /api/v1/deployments/{ref}/runs" -> "{\"parameters\":{}}";
+            case "POST /api/v1/deployments/{ref}/backfills" ->
+                    "{\"from\":\"2026-01-01T00:00:00Z\",\"to\":\"2026-01-0" + (2 + n % 7) + "T00:00:00Z\"}";
+            case "POST /api/v1/schedule-preview" -> "{\"schedule\":{\"cron\":\"0 2 * * *\"},\"count\":2}";
             case "POST /api/v1/api-keys" -> "{\"name\":\"am-new-key-" + n + "\",\"role\":\"viewer\"}";
             default -> null;
         };
@@ -364,7 +373,8 @@ class AuthMatrixTest {
         created(cp.admin("POST", "/api/v1/work-pools", "{\"name\":\"" + pool + "\"}"));
         created(cp.admin("POST", "/api/v1/work-pools/" + pool + "/queues", "{\"name\":\"" + queue + "\"}"));
         created(cp.admin("POST", "/api/v1/deployments", "{\"name\":\"" + deployment + "\",\"flowName\":\"f\","
-                + "\"workPool\":\"" + deploymentPool + "\",\"entrypoint\":{\"command\":[\"true\"]}}"));
+                + "\"workPool\":\"" + deploymentPool + "\",\"entrypoint\":{\"command\":[\"true\"]},"
+                + "\"schedules\":[{\"name\":\"nightly\",\"cron\":\"0 2 * * *\",\"active\":false}]}"));
         String run = JSON.readTree(created(cp.admin("POST", "/api/v1/deployments/" + deployment + "/runs", "{}")).body())
                 .get("id").asText();
         String cancelled = JSON.readTree(created(cp.admin("POST", "/api/v1/deployments/" + deployment + "/runs", "{}"))
@@ -377,7 +387,9 @@ class AuthMatrixTest {
         String agentId = "am-agent-" + n;
         cp.services().agents().register(new AgentRegistry.Registration(agentId, agentId, List.of(deploymentPool), 2,
                 "test", "localhost", Map.of()));
-        return new Fixture(pool, queue, deployment, run, cancelled, keyId, agentId);
+        String backfill = JSON.readTree(created(cp.admin("POST", "/api/v1/deployments/" + deployment + "/backfills",
+                "{\"from\":\"2026-01-01T00:00:00Z\",\"to\":\"2026-01-03T00:00:00Z\"}")).body()).get("id").asText();
+        return new Fixture(pool, queue, deployment, run, cancelled, keyId, agentId, backfill);
     }
 
     private static HttpResponse<String> created(HttpResponse<String> r) {

@@ -1,0 +1,51 @@
+package io.flowplane.controlplane.api;
+
+import io.flowplane.controlplane.auth.Permission;
+import io.flowplane.controlplane.deployments.DeploymentService;
+import io.flowplane.controlplane.model.Deployment;
+import io.flowplane.controlplane.model.Schedule;
+import io.flowplane.controlplane.schedules.ScheduleSpec;
+import io.flowplane.controlplane.store.ScheduleDao;
+import io.flowplane.controlplane.store.Store;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/** A deployment's schedules as the scheduler sees them: definition, whether it runs, its next instants. */
+@Path("/api/v1/deployments/{ref}/schedules")
+@Produces(MediaType.APPLICATION_JSON)
+public final class ScheduleResource {
+    private final DeploymentService deployments;
+    private final Store store;
+    private final java.time.Clock clock;
+
+    ScheduleResource(DeploymentService deployments, Store store, java.time.Clock clock) {
+        this.deployments = deployments;
+        this.store = store;
+        this.clock = clock;
+    }
+
+    public record ScheduleView(UUID id, String name, ScheduleSpec spec, boolean running, Instant materializedUntil,
+                               List<Instant> next) {
+    }
+
+    @GET
+    @Requires(Permission.READ)
+    public List<ScheduleView> list(@PathParam("ref") String ref) {
+        Deployment d = deployments.get(ref);
+        List<ScheduleSpec> specs = deployments.spec(d).schedules();
+        List<Schedule> rows = store.jdbi().withExtension(ScheduleDao.class, dao -> dao.ofDeployment(d.id()));
+        return rows.stream().map(row -> {
+            ScheduleSpec spec = specs.stream().filter(s -> row.name().equals(s.name())).findFirst().orElse(null);
+            List<Instant> next = spec == null ? List.of()
+                    : spec.recurrence().between(clock.instant(), Instant.parse("9999-12-31T00:00:00Z"), 5);
+            return new ScheduleView(row.id(), row.name(), spec, row.active(), row.cursorAt(), next);
+        }).toList();
+    }
+}
