@@ -350,6 +350,7 @@ class AuthMatrixTest {
                     + deploymentPool + "\",\"entrypoint\":{\"command\":[\"true\"]}}";
             case "PATCH /api/v1/deployments/{ref}" -> "{\"paused\":true}";
             case "POST /api/v1/deployments/{ref}/runs" -> "{\"parameters\":{}}";
+            case "POST /api/v1/flow-runs" -> "{\"flowName\":\"am-adhoc-" + n + "\"}";
             case "POST /api/v1/api-keys" -> "{\"name\":\"am-new-key-" + n + "\",\"role\":\"viewer\"}";
             default -> null;
         };
