@@ -59,7 +59,7 @@ public final class Engine implements AutoCloseable {
     public <P, R> FlowRunResult<R> runRoot(Flow<P, R> flow, P parameters, String runName) {
         RemoteRun remote = config.reporting().openRoot(flow.name(), parametersJson(parameters));
         TagLimits limits = new TagLimits(config.tagLimits());
-        RunContext run = new RunContext(runName == null ? flow.name() : runName, flow.name(), remote, limits,
+        RunContext run = new RunContext(runName == null ? flow.name() : runName, flow.name(), "", remote, limits,
                 config.reporting(), config.clock());
         FlowRunResult<R> result = execute(run, flow, parameters);
         if (!remote.shared()) {
@@ -76,8 +76,10 @@ public final class Engine implements AutoCloseable {
         standIn.startAttempt(config.clock().instant(), State.RUNNING);
         parentRun.report(standIn);
         RemoteRun remote = config.reporting().openChild(parentRun.remote(), flow.name(), parametersJson(parameters));
-        RunContext child = new RunContext(flow.name() + " (subflow of " + parentRun.name() + ")", flow.name(), remote,
-                parentRun.tagLimits(), config.reporting(), config.clock());
+        // Sharing the parent's run (under an agent), the child's task runs are named under the stand-in.
+        String prefix = remote.shared() ? standIn.name() + "/" : "";
+        RunContext child = new RunContext(flow.name() + " (subflow of " + parentRun.name() + ")", flow.name(), prefix,
+                remote, parentRun.tagLimits(), config.reporting(), config.clock());
         FlowRunResult<R> result = execute(child, flow, parameters);
         parentRun.subflow(result);
         if (!remote.shared()) {

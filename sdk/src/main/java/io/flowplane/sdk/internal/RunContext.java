@@ -22,6 +22,7 @@ public final class RunContext {
 
     private final String name;
     private final String flowName;
+    private final String taskNamePrefix;
     private final RemoteRun remote;
     private final TagLimits tagLimits;
     private final Reporting reporting;
@@ -34,10 +35,12 @@ public final class RunContext {
     private final Queue<ArtifactEntry> artifacts = new ConcurrentLinkedQueue<>();
     private final Map<String, AtomicInteger> counters = new ConcurrentHashMap<>();
 
-    RunContext(String name, String flowName, RemoteRun remote, TagLimits tagLimits, Reporting reporting,
-               java.time.Clock clock) {
+    /** {@code taskNamePrefix}: "" for a run of its own; for a subflow sharing its parent's run, its stand-in's name. */
+    RunContext(String name, String flowName, String taskNamePrefix, RemoteRun remote, TagLimits tagLimits,
+               Reporting reporting, java.time.Clock clock) {
         this.name = name;
         this.flowName = flowName;
+        this.taskNamePrefix = taskNamePrefix;
         this.remote = remote;
         this.tagLimits = tagLimits;
         this.reporting = reporting;
@@ -67,7 +70,7 @@ public final class RunContext {
     /** A new task run named after its task and a per-run counter ("parse-3"). */
     TaskRunRecord newTaskRun(String taskKey, List<String> tags) {
         int n = counters.computeIfAbsent(taskKey, k -> new AtomicInteger()).incrementAndGet();
-        TaskRunRecord record = new TaskRunRecord(taskKey, taskKey + "-" + n, tags);
+        TaskRunRecord record = new TaskRunRecord(taskKey, taskNamePrefix + taskKey + "-" + n, tags);
         tasks.add(record);
         return record;
     }
