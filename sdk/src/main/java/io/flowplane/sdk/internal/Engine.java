@@ -75,7 +75,14 @@ public final class Engine implements AutoCloseable {
         TaskRunRecord standIn = parentRun.newTaskRun("subflow:" + flow.name(), List.of());
         standIn.startAttempt(config.clock().instant(), State.RUNNING);
         parentRun.report(standIn);
-        RemoteRun remote = config.reporting().openChild(parentRun.remote(), flow.name(), parametersJson(parameters));
+        RemoteRun remote;
+        try {
+            remote = config.reporting().openChild(parentRun.remote(), flow.name(), parametersJson(parameters));
+        } catch (RuntimeException e) {
+            standIn.state(State.FAILED, "could not start the child run: " + e);
+            parentRun.report(standIn);
+            throw e;
+        }
         // Sharing the parent's run (under an agent), the child's task runs are named under the stand-in.
         String prefix = remote.shared() ? standIn.name() + "/" : "";
         RunContext child = new RunContext(flow.name() + " (subflow of " + parentRun.name() + ")", flow.name(), prefix,
@@ -266,8 +273,13 @@ public final class Engine implements AutoCloseable {
         return config.resultStore().put(Json.bytes(value));
     }
 
+    /** Runs' parameters are a JSON object: a record maps to one; a bare value is wrapped as {"value": …}. */
     private static JsonNode parametersJson(Object parameters) {
-        return parameters == null ? Json.MAPPER.createObjectNode() : Json.MAPPER.valueToTree(parameters);
+        if (parameters == null) {
+            return Json.MAPPER.createObjectNode();
+        }
+        JsonNode tree = Json.MAPPER.valueToTree(parameters);
+        return tree.isObject() ? tree : Json.MAPPER.createObjectNode().set("value", tree);
     }
 
     private static void rethrowIfFatal(Throwable t) {
