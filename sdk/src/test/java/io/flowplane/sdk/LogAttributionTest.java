@@ -51,6 +51,20 @@ class LogAttributionTest {
     }
 
     @Test
+    void captureSurvivesTheApplicationResettingLogback() {
+        Task<Void, Void> say = Task.supplier("say", () -> {
+            LOG.info("after reset");
+            return null;
+        });
+        try (FlowTester t = new FlowTester(dir)) {
+            // What Dropwizard or a reloaded logback.xml does: every appender is dropped.
+            ((ch.qos.logback.classic.LoggerContext) LoggerFactory.getILoggerFactory()).reset();
+            FlowRunResult<Void> r = t.run(Flow.of("reset", Empty.class, p -> say.call()), new Empty());
+            assertThat(r.logsOf(r.taskRun("say"))).extracting(LogEntry::message).containsExactly("etl.logic: after reset");
+        }
+    }
+
+    @Test
     void linesOutsideAnyRunAreNotCaptured() {
         try (FlowTester t = new FlowTester(dir)) {
             System.out.println("before the run");

@@ -20,24 +20,61 @@ import java.nio.charset.Charset;
  * console are skipped by the stream capture: the appender already has them.
  */
 public final class LogCapture {
+    private static final String APPENDER = "flowplane";
     private static boolean installed;
 
     private LogCapture() {
     }
 
+    /** Idempotent; also re-attaches the appender if someone reconfigured Logback since. */
     public static synchronized void install() {
-        if (installed) {
+        if (!installed) {
+            installed = true;
+            System.setOut(new PrintStream(new LineCapture(System.out, LogEntry.Stream.STDOUT), true));
+            System.setErr(new PrintStream(new LineCapture(System.err, LogEntry.Stream.STDERR), true));
+            if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+                context.addListener(new ReattachOnReset());
+            }
+        }
+        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+            attach(context);
+        }
+    }
+
+    private static void attach(LoggerContext context) {
+        Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
+        if (root.getAppender(APPENDER) != null) {
             return;
         }
-        installed = true;
-        System.setOut(new PrintStream(new LineCapture(System.out, LogEntry.Stream.STDOUT), true));
-        System.setErr(new PrintStream(new LineCapture(System.err, LogEntry.Stream.STDERR), true));
-        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
-            Appender appender = new Appender();
-            appender.setContext(context);
-            appender.setName("flowplane");
-            appender.start();
-            context.getLogger(Logger.ROOT_LOGGER_NAME).addAppender(appender);
+        Appender appender = new Appender();
+        appender.setContext(context);
+        appender.setName(APPENDER);
+        appender.start();
+        root.addAppender(appender);
+    }
+
+    /** Applications (Dropwizard, a reloaded logback.xml) reset Logback, dropping every appender: add ours back. */
+    private static final class ReattachOnReset implements ch.qos.logback.classic.spi.LoggerContextListener {
+        @Override
+        public boolean isResetResistant() {
+            return true;
+        }
+
+        @Override
+        public void onStart(LoggerContext context) {
+        }
+
+        @Override
+        public void onReset(LoggerContext context) {
+            attach(context);
+        }
+
+        @Override
+        public void onStop(LoggerContext context) {
+        }
+
+        @Override
+        public void onLevelChange(Logger logger, ch.qos.logback.classic.Level level) {
         }
     }
 
