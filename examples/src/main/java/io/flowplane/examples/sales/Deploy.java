@@ -30,8 +30,12 @@ public final class Deploy {
         String pool = args.length > 0 ? args[0] : "default-pool";
         FlowplaneClient client = FlowplaneClient.fromEnvironment();
         client.ensureWorkPool(pool);
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Views.DeploymentView d = client.upsertDeployment(spec(pool, java, System.getProperty("java.class.path")));
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        // Absolute entries: the agent starts the command in its own working directory.
+        String classPath = java.util.Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+                .map(e -> Path.of(e).toAbsolutePath().toString())
+                .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
+        Views.DeploymentView d = client.upsertDeployment(spec(pool, javaBin, classPath));
         System.out.println("deployment " + d.name() + " (" + d.id() + "): " + d.change());
     }
 }
