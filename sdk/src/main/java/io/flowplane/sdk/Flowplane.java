@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flowplane.sdk.internal.AgentEnvironment;
 import io.flowplane.sdk.internal.Json;
 import io.flowplane.sdk.internal.Summary;
+import io.flowplane.sdk.results.LocalResultStore;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -41,6 +42,9 @@ public final class Flowplane {
     public static <P, R> int run(Flow<P, R> flow, P defaults, String[] args, Map<String, String> env, PrintStream out) {
         Optional<AgentEnvironment> agent = AgentEnvironment.from(env);
         FlowRunner.Builder builder = FlowRunner.builder();
+        String results = env.get("FLOWPLANE_RESULTS_DIR");
+        builder.resultStore(new LocalResultStore(Path.of(results == null || results.isBlank() ? ".flowplane/results"
+                : results)));
         P parameters;
         if (agent.isPresent()) {
             builder.underAgent(agent.get());

@@ -42,7 +42,7 @@ class LocalRunTest {
         int code = main(new PrintStream(buffer, true), "rows=21", "--tags=[\"a\",\"b\"]");
         assertThat(code).isZero();
         assertThat(buffer.toString()).contains("Flow run local-demo", "Completed", "1 task run(s) {Completed=1}",
-                "result: file:");
+                "result: " + dir.toUri());
     }
 
     @Test
