@@ -6,10 +6,12 @@ import io.flowplane.controlplane.common.ValidationException;
 import io.flowplane.controlplane.deployments.DeploymentService;
 import io.flowplane.controlplane.model.FlowRun;
 import io.flowplane.controlplane.model.LogLine;
+import io.flowplane.controlplane.runs.AdHocRuns;
 import io.flowplane.controlplane.runs.FlowRunService;
 import io.flowplane.controlplane.runs.RunFilter;
 import io.flowplane.controlplane.runs.RunWatchers;
 import io.flowplane.controlplane.state.StateType;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -21,6 +23,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.container.AsyncResponse;
 import jakarta.ws.rs.container.Suspended;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -40,12 +43,23 @@ public final class FlowRunResource {
     private final DeploymentService deployments;
     private final RunWatchers watchers;
     private final Json json;
+    private final AdHocRuns adHoc;
 
-    FlowRunResource(FlowRunService runs, DeploymentService deployments, RunWatchers watchers, Json json) {
+    FlowRunResource(FlowRunService runs, DeploymentService deployments, RunWatchers watchers, Json json,
+                    AdHocRuns adHoc) {
         this.runs = runs;
         this.deployments = deployments;
         this.watchers = watchers;
         this.json = json;
+        this.adHoc = adHoc;
+    }
+
+    /** A run without a deployment, RUNNING and leased to the caller, who reports on it directly (the SDK by hand). */
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Requires(Permission.WRITE)
+    public Response start(AdHocRuns.Request body) {
+        return Response.status(201).entity(Views.FlowRunView.of(adHoc.start(Bodies.required(body)), json)).build();
     }
 
     /** Newest first. Filters: deployment (id or name), state (comma-separated types), created-after/before. */

@@ -2,6 +2,7 @@ package io.flowplane.controlplane.api;
 
 import io.dropwizard.core.setup.Environment;
 import io.flowplane.controlplane.app.Services;
+import io.flowplane.controlplane.runs.AdHocRuns;
 
 
 /** Registers the REST API on Jersey. */
@@ -16,7 +17,8 @@ public final class RestApi {
         ErrorMappers.all().forEach(jersey::register);
         jersey.register(new WorkPoolResource(s.pools()));
         jersey.register(new DeploymentResource(s.deployments(), s.json()));
-        jersey.register(new FlowRunResource(s.runs(), s.deployments(), s.watchers(), s.json()));
+        jersey.register(new FlowRunResource(s.runs(), s.deployments(), s.watchers(), s.json(),
+                new AdHocRuns(s.store(), s.clock(), s.json(), s.events().leaseDuration())));
         jersey.register(new AgentResource(s.agents(), s.json()));
         jersey.register(new ApiKeyResource(s.apiKeys()));
         jersey.register(new SchedulePreviewResource(s.clock()));

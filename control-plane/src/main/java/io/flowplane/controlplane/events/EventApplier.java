@@ -124,7 +124,8 @@ final class EventApplier {
             FlowRun after = outcome.run();
             if (after.stateType().isActive()) {
                 after = after.toBuilder().leaseExpiresAt(now.plus(settings.leaseDuration())).build();
-            } else {
+            } else if (after.poolId() != null) {
+                // A run started by hand (POST /flow-runs) holds no pool slot.
                 freedPools.add(after.poolId());
             }
             put(after);

@@ -359,6 +359,7 @@ class AuthMatrixTest {
             case "POST /api/v1/deployments/{ref}/backfills" ->
                     "{\"from\":\"2026-01-01T00:00:00Z\",\"to\":\"2026-01-0" + (2 + n % 7) + "T00:00:00Z\"}";
             case "POST /api/v1/schedule-preview" -> "{\"schedule\":{\"cron\":\"0 2 * * *\"},\"count\":2}";
+            case "POST /api/v1/flow-runs" -> "{\"flowName\":\"am-adhoc-" + n + "\"}";
             case "POST /api/v1/api-keys" -> "{\"name\":\"am-new-key-" + n + "\",\"role\":\"viewer\"}";
             default -> null;
         };

@@ -1,0 +1,181 @@
+package io.flowplane.sdk.client;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JavaType;
+import io.flowplane.sdk.internal.Json;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * A small client for the control plane's REST API (java.net.http + Jackson): deployments, runs,
+ * their states, task runs, logs and artifacts, and work pools. Thread-safe. Errors throw
+ * {@link ApiException} with the server's problem document.
+ */
+public final class FlowplaneClient {
+    private static final Duration TIMEOUT = Duration.ofSeconds(40);
+
+    private final URI base;
+    private final String apiKey;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+    /** @param baseUrl e.g. {@code http://localhost:8080} (the API lives under /api/v1) */
+    public FlowplaneClient(String baseUrl, String apiKey) {
+        this.base = URI.create(baseUrl.endsWith("/") ? baseUrl : baseUrl + "/");
+        this.apiKey = apiKey;
+    }
+
+    /** FLOWPLANE_URL and FLOWPLANE_API_KEY. */
+    public static FlowplaneClient fromEnvironment() {
+        String url = System.getenv("FLOWPLANE_URL");
+        String key = System.getenv("FLOWPLANE_API_KEY");
+        if (url == null || key == null) {
+            throw new IllegalStateException("set FLOWPLANE_URL and FLOWPLANE_API_KEY");
+        }
+        return new FlowplaneClient(url, key);
+    }
+
+    // Work pools
+
+    /** Creates the pool if it does not exist; returns it either way. */
+    public Views.WorkPoolView ensureWorkPool(String name) {
+        try {
+            return call("GET", "api/v1/work-pools/" + enc(name), null, Views.WorkPoolView.class);
+        } catch (ApiException e) {
+            if (e.status() != 404) {
+                throw e;
+            }
+            return call("POST", "api/v1/work-pools", Map.of("name", name), Views.WorkPoolView.class);
+        }
+    }
+
+    // Deployments
+
+    /** Registers or updates a deployment by name; registering the same spec again changes nothing. */
+    public Views.DeploymentView upsertDeployment(DeploymentSpec spec) {
+        return call("POST", "api/v1/deployments", spec, Views.DeploymentView.class);
+    }
+
+    public Views.DeploymentView deployment(String ref) {
+        return call("GET", "api/v1/deployments/" + enc(ref), null, Views.DeploymentView.class);
+    }
+
+    /** Starts a run of a deployment now, with parameters merged over its defaults (null: none). */
+    public Views.FlowRunView runDeployment(String ref, Object parameters) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        if (parameters != null) {
+            body.put("parameters", parameters);
+        }
+        return call("POST", "api/v1/deployments/" + enc(ref) + "/runs", body, Views.FlowRunView.class);
+    }
+
+    // Flow runs
+
+    /** A run without a deployment, RUNNING and leased to the caller, who reports on it (the SDK by hand). */
+    public Views.FlowRunView startAdHocRun(String flowName, Object parameters, List<String> tags, String reporter) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("flowName", flowName);
+        body.put("parameters", parameters);
+        body.put("tags", tags);
+        body.put("reporter", reporter);
+        return call("POST", "api/v1/flow-runs", body, Views.FlowRunView.class);
+    }
+
+    public Views.FlowRunView run(UUID id) {
+        return call("GET", "api/v1/flow-runs/" + id, null, Views.FlowRunView.class);
+    }
+
+    /** Newest first; {@code deployment} (id or name) may be null. */
+    public Views.RunPage runs(String deployment, int limit) {
+        String q = "?limit=" + limit + (deployment == null ? "" : "&deployment=" + enc(deployment));
+        return call("GET", "api/v1/flow-runs" + q, null, Views.RunPage.class);
+    }
+
+    public List<Views.HistoryView> states(UUID runId) {
+        return call("GET", "api/v1/flow-runs/" + runId + "/states", null, new TypeReference<>() { });
+    }
+
+    public List<Views.TaskRunView> taskRuns(UUID runId) {
+        return call("GET", "api/v1/flow-runs/" + runId + "/task-runs", null, new TypeReference<>() { });
+    }
+
+    public List<Views.ArtifactView> artifacts(UUID runId) {
+        return call("GET", "api/v1/flow-runs/" + runId + "/artifacts", null, new TypeReference<>() { });
+    }
+
+    /** Lines after sequence {@code after}; pass the page's {@code next} to continue. */
+    public Views.LogPage logs(UUID runId, long after, int limit) {
+        return call("GET", "api/v1/flow-runs/" + runId + "/logs?after=" + after + "&limit=" + limit, null,
+                Views.LogPage.class);
+    }
+
+    public Views.FlowRunView cancel(UUID runId) {
+        return call("POST", "api/v1/flow-runs/" + runId + "/cancel", null, Views.FlowRunView.class);
+    }
+
+    public Views.FlowRunView retry(UUID runId) {
+        return call("POST", "api/v1/flow-runs/" + runId + "/retry", null, Views.FlowRunView.class);
+    }
+
+    /** Polls until the run is in a terminal state or the timeout passes (then returns it as it is). */
+    public Views.FlowRunView awaitTerminal(UUID runId, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Views.FlowRunView run = run(runId);
+        while (!run.isTerminal() && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            run = run(runId);
+        }
+        return run;
+    }
+
+    private <T> T call(String method, String path, Object body, Class<T> type) {
+        return call(method, path, body, Json.MAPPER.getTypeFactory().constructType(type));
+    }
+
+    private <T> T call(String method, String path, Object body, TypeReference<T> type) {
+        return call(method, path, body, Json.MAPPER.getTypeFactory().constructType(type));
+    }
+
+    private <T> T call(String method, String path, Object body, JavaType type) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(TIMEOUT)
+                .header("Authorization", "Bearer " + apiKey).header("Accept", "application/json");
+        if (body != null) {
+            b.header("Content-Type", "application/json");
+            b.method(method, HttpRequest.BodyPublishers.ofString(Json.write(body)));
+        } else {
+            b.method(method, HttpRequest.BodyPublishers.noBody());
+        }
+        HttpResponse<String> r;
+        try {
+            r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(method + " " + path + " failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted: " + method + " " + path, e);
+        }
+        if (r.statusCode() >= 300) {
+            throw new ApiException(method + " /" + path, r.statusCode(), r.body());
+        }
+        try {
+            return Json.MAPPER.readValue(r.body(), type);
+        } catch (IOException e) {
+            throw new UncheckedIOException("unexpected answer to " + method + " /" + path + ": " + r.body(), e);
+        }
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+}
