@@ -12,6 +12,8 @@ public final class ActiveRun {
     final String token;
     volatile Redactor redactor = Redactor.NONE;
     volatile Process process;
+    /** Set when the agent started stopping the process tree; done once every process of it exited. */
+    volatile java.util.concurrent.CompletableFuture<Void> stopping;
     /** A user cancelled it: terminate and report CANCELLED. */
     volatile boolean cancelRequested;
     /** The control plane says we no longer hold it: terminate, report nothing more. */

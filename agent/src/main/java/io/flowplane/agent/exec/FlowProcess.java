@@ -99,8 +99,22 @@ final class FlowProcess implements Runnable {
             ProcessTree.terminate(process.toHandle(), supervisor.settings().killGrace());
         }
         int code = process.waitFor();
+        awaitTreeStopped();
         drain(pumps);
         decide(code, timeout);
+    }
+
+    /** A cancelled or lost run is reported only once its whole tree is gone, not just its root. */
+    private void awaitTreeStopped() throws InterruptedException {
+        var stopping = run.stopping;
+        if (stopping == null) {
+            return;
+        }
+        try {
+            stopping.get(supervisor.settings().killGrace().toMillis() + 6000, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("run {}: stopping its process tree did not finish cleanly: {}", run.id(), e.toString());
+        }
     }
 
     private static boolean waitFor(Process process) throws InterruptedException {

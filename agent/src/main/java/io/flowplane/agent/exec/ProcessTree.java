@@ -1,14 +1,8 @@
 package io.flowplane.agent.exec;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /** Stops a process and everything it started: SIGTERM to the whole tree, SIGKILL after a grace period. */
 final class ProcessTree {
@@ -26,7 +20,7 @@ final class ProcessTree {
         }
         Set<ProcessHandle> left = new LinkedHashSet<>();
         for (ProcessHandle p : tree) {
-            if (p.isAlive()) {
+            if (running(p)) {
                 left.addAll(snapshot(p));
             }
         }
@@ -41,19 +35,42 @@ final class ProcessTree {
         return tree;
     }
 
+    /**
+     * Polls rather than using onExit(): for a process that is not our child (a grandchild) the JDK
+     * can only poll too, with growing pauses, which made a cancel take seconds.
+     */
     private static boolean awaitExit(Set<ProcessHandle> tree, Duration timeout) {
-        List<CompletableFuture<ProcessHandle>> exits = new ArrayList<>();
-        tree.forEach(p -> exits.add(p.onExit()));
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (tree.stream().anyMatch(ProcessTree::running)) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Alive and not a zombie. A grandchild whose parent died is re-parented to PID 1, which may
+     * reap it late; until then {@link ProcessHandle#isAlive()} still says true for a dead process.
+     */
+    static boolean running(ProcessHandle p) {
+        if (!p.isAlive()) {
+            return false;
+        }
         try {
-            CompletableFuture.allOf(exits.toArray(CompletableFuture[]::new)).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            return true;
-        } catch (TimeoutException e) {
-            return false;
-        } catch (ExecutionException e) {
-            return tree.stream().noneMatch(ProcessHandle::isAlive);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
+            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + p.pid() + "/stat"));
+            int end = stat.lastIndexOf(')');
+            char state = end > 0 && end + 2 < stat.length() ? stat.charAt(end + 2) : 'R';
+            return state != 'Z' && state != 'X';
+        } catch (java.io.IOException | RuntimeException e) {
+            // No /proc (not Linux) or the process just went away.
+            return p.isAlive();
         }
     }
 }

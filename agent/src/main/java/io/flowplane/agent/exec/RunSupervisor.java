@@ -173,7 +173,8 @@ public final class RunSupervisor {
     void terminate(ActiveRun run) {
         Process p = run.process;
         if (p != null) {
-            threads.execute(() -> ProcessTree.terminate(p.toHandle(), context.settings().killGrace()));
+            run.stopping = java.util.concurrent.CompletableFuture.runAsync(
+                    () -> ProcessTree.terminate(p.toHandle(), context.settings().killGrace()), threads);
         }
     }
 
