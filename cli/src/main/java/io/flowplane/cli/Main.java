@@ -50,6 +50,8 @@ public final class Main implements Runnable {
         CommandLine cli = new CommandLine(new Main());
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setExecutionExceptionHandler(Main::onError);
+        // The agent's option texts mention ${secret:NAME} literally; picocli would expand it to "null".
+        cli.getSubcommands().get("agent").setInterpolateVariables(false);
         return cli;
     }
 
