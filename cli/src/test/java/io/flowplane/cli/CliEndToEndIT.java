@@ -224,6 +224,68 @@ class CliEndToEndIT {
 
     @Test
     @Order(9)
+    void poolsKeysDeploymentsAndRunControls() throws Exception {
+        assertThat(cli("work-pool", "create", "batch", "--concurrency-limit", "2").out()).contains("created work pool batch");
+        assertThat(cli("work-pool", "pause", "batch").out()).contains("paused work pool batch");
+        JsonNode pool = JSON.readTree(cli("work-pool", "inspect", "batch", "-o", "json").out());
+        assertThat(pool.path("paused").asBoolean()).isTrue();
+        assertThat(pool.path("queues").get(0).path("name").asText()).isEqualTo("default");
+        assertThat(cli("work-pool", "resume", "batch").out()).contains("resumed work pool batch");
+        Result dup = cli("work-pool", "create", "batch");
+        assertThat(dup.exit()).isEqualTo(ExitCodes.ERROR);
+        assertThat(dup.err().lines().toList()).hasSize(1);
+
+        Result created = cli("api-key", "create", "ci", "--role", "viewer");
+        Matcher key = Pattern.compile("(fp_[A-Za-z0-9_-]{32,})").matcher(created.out());
+        assertThat(key.find()).as(created.all()).isTrue();
+        // A viewer reads, and is refused a write with a one-line 403.
+        assertThat(cli("deployment", "ls", "--api-key", key.group(1)).out()).contains("hello");
+        Result refused = cli("run", "hello", "--api-key", key.group(1));
+        assertThat(refused.exit()).isEqualTo(ExitCodes.ERROR);
+        assertThat(refused.err()).startsWith("flowplane: forbidden (403): role 'viewer'");
+        JsonNode keys = JSON.readTree(cli("api-key", "ls", "-o", "json").out());
+        String id = null;
+        for (JsonNode k : keys) {
+            if (k.path("name").asText().equals("ci")) {
+                id = k.path("id").asText();
+            }
+        }
+        assertThat(cli("api-key", "revoke", id).exit()).isZero();
+        assertThat(cli("deployment", "ls", "--api-key", key.group(1)).err()).contains("401");
+
+        assertThat(cli("deployment", "pause", "hello").out()).contains("paused deployment hello");
+        assertThat(JSON.readTree(cli("deployment", "inspect", "hello", "-o", "json").out()).path("paused").asBoolean()).isTrue();
+        assertThat(cli("deployment", "resume", "hello").out()).contains("resumed deployment hello");
+        assertThat(cli("deployment", "delete", "broken").exit()).isZero();
+        Result gone = cli("deployment", "inspect", "broken");
+        assertThat(gone.exit()).isEqualTo(ExitCodes.ERROR);
+        assertThat(gone.err()).contains("404");
+
+        // A run on a paused pool waits: cancel it, then retry it.
+        Files.writeString(tmp.resolve("waits.yaml"), """
+                deployments:
+                  - name: waits
+                    workPool: batch
+                    entrypoint: {command: "echo never"}
+                """);
+        assertThat(cli("deploy", "-f", tmp.resolve("waits.yaml").toString()).exit()).isZero();
+        assertThat(cli("work-pool", "pause", "batch").exit()).isZero();
+        JsonNode run = JSON.readTree(cli("run", "waits", "-o", "json").out());
+        String runId = run.path("id").asText();
+        assertThat(cli("runs", "cancel", runId).out()).contains("Cancelled");
+        assertThat(cli("runs", "retry", runId).out()).contains("AwaitingRetry");
+        assertThat(cli("runs", "ls", "--state", "scheduled", "-d", "waits").out()).contains(runId);
+
+        Result preview = cli("schedule", "preview", "30 2 * * *", "--tz", "Europe/Berlin", "--count", "2",
+                "--from", "2026-03-28T00:00:00Z");
+        assertThat(preview.out()).contains("2026-03-28T01:30:00Z").contains("2026-03-29T01:00:00Z").contains("03:00:00 +02:00");
+        Result bad = cli("schedule", "preview", "61 * * * *");
+        assertThat(bad.exit()).isEqualTo(ExitCodes.ERROR);
+        assertThat(bad.err()).startsWith("flowplane: rejected (422): schedule.cron");
+    }
+
+    @Test
+    @Order(10)
     void theExampleFlowCompletesOnItsOwn() throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
         while (true) {
@@ -241,7 +303,7 @@ class CliEndToEndIT {
     }
 
     @Test
-    @Order(10)
+    @Order(11)
     void sigtermStopsEverythingAndReleasesThePorts() throws Exception {
         dev.destroy(); // SIGTERM, as Ctrl-C / `kill` / systemd would send
         assertThat(dev.waitFor(60, TimeUnit.SECONDS)).as("dev mode exits after SIGTERM:\n" + devOut).isTrue();
