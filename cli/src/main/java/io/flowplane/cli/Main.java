@@ -1,21 +1,58 @@
 package io.flowplane.cli;
 
-import io.flowplane.controlplane.app.ControlPlaneApplication;
+import io.flowplane.cli.client.ClientOptions;
+import io.flowplane.cli.deployments.DeployCommand;
+import io.flowplane.cli.deployments.DeploymentCommand;
+import io.flowplane.cli.keys.ApiKeyCommand;
+import io.flowplane.cli.pools.WorkPoolCommand;
+import io.flowplane.cli.runs.RunCommand;
+import io.flowplane.cli.runs.RunsCommand;
+import io.flowplane.cli.schedule.ScheduleCommand;
+import io.flowplane.cli.agent.AgentCommand;
+import io.flowplane.cli.server.DevCommand;
+import io.flowplane.cli.server.ServerCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.ParseResult;
 
-import java.io.File;
-import java.util.concurrent.Callable;
+import java.io.PrintWriter;
 
-/** The `flowplane` launcher. */
-@Command(name = "flowplane", mixinStandardHelpOptions = true, version = "flowplane 0.1.0",
-        description = "Flowplane: a hybrid workflow orchestrator.",
-        subcommands = {Main.Server.class, CommandLine.HelpCommand.class})
+/**
+ * The {@code flowplane} launcher. Commands that only talk REST load picocli, Jackson and the SDK's
+ * client; the control plane (Dropwizard, Jetty) and the agent are loaded only by {@code server},
+ * {@code agent} and {@code dev}, so everyday commands start fast.
+ */
+@Command(name = "flowplane", mixinStandardHelpOptions = true, versionProvider = Version.class,
+        description = "Flowplane: a hybrid workflow orchestrator.%n"
+                + "The control plane stores metadata; agents run your flows at home.",
+        footer = {"", "Start here: `flowplane dev`, then in another terminal `flowplane runs ls`.",
+                "Docs: docs/cli.md. Exit codes: 0 ok, 1 failed, 2 usage, 3 run cancelled, 4 run crashed."},
+        subcommands = {
+                ServerCommand.class, AgentCommand.class, DevCommand.class,
+                LoginCommand.class, DeployCommand.class, DeploymentCommand.class, RunCommand.class,
+                RunsCommand.class, WorkPoolCommand.class, ApiKeyCommand.class, ScheduleCommand.class,
+                CompletionCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
+    @Mixin
+    ClientOptions options = new ClientOptions();
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Main()).execute(args));
+        System.exit(execute(args));
+    }
+
+    /** Runs one command line and returns its exit code (tests call this in-process). */
+    public static int execute(String... args) {
+        return commandLine().execute(args);
+    }
+
+    public static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
+        cli.setExecutionExceptionHandler(Main::onError);
+        // The agent's option texts mention ${secret:NAME} literally; picocli would expand it to "null".
+        cli.getSubcommands().get("agent").setInterpolateVariables(false);
+        return cli;
     }
 
     @Override
@@ -23,20 +60,24 @@ public final class Main implements Runnable {
         new CommandLine(this).usage(System.out);
     }
 
-    @Command(name = "server", mixinStandardHelpOptions = true,
-            description = "Run the control plane (REST on :8080, admin on :8081, gRPC on :9090; "
-                    + "embedded H2 under ./flowplane-data unless the config says otherwise).")
-    static final class Server implements Callable<Integer> {
-        @Option(names = {"-c", "--config"}, description = "control-plane.yml (see deploy/control-plane.yml)")
-        File config;
-
-        @Override
-        public Integer call() throws Exception {
-            String[] args = config == null ? new String[]{"server"} : new String[]{"server", config.getPath()};
-            new ControlPlaneApplication().run(args);
-            // The server runs on its own threads until Ctrl-C / SIGTERM (Jetty stops at shutdown).
-            Thread.currentThread().join();
-            return 0;
+    /** Every failure becomes one line on stderr and an exit code; the stack trace only with --verbose. */
+    private static int onError(Exception e, CommandLine cmd, ParseResult parsed) {
+        CliException c = e instanceof CliException ce ? ce : Errors.describe(e, "(unknown)");
+        PrintWriter err = cmd.getErr();
+        err.println("flowplane: " + c.getMessage());
+        if (verbose(parsed)) {
+            (c.getCause() != null ? c.getCause() : c).printStackTrace(err);
         }
+        err.flush();
+        return c.exitCode();
+    }
+
+    private static boolean verbose(ParseResult p) {
+        for (ParseResult r = p; r != null; r = r.subcommand()) {
+            if (r.hasMatchedOption("--verbose")) {
+                return true;
+            }
+        }
+        return false;
     }
 }

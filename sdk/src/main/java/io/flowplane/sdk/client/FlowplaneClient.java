@@ -2,6 +2,7 @@ package io.flowplane.sdk.client;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.flowplane.sdk.internal.Json;
 
 import java.io.IOException;
@@ -34,6 +35,12 @@ public final class FlowplaneClient {
     public FlowplaneClient(String baseUrl, String apiKey) {
         this.base = URI.create(baseUrl.endsWith("/") ? baseUrl : baseUrl + "/");
         this.apiKey = apiKey;
+    }
+
+    /** The base URL this client talks to, as given (without the trailing slash). */
+    public String baseUrl() {
+        String s = base.toString();
+        return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
     }
 
     /** FLOWPLANE_URL and FLOWPLANE_API_KEY. */
@@ -120,6 +127,16 @@ public final class FlowplaneClient {
                 Views.LogPage.class);
     }
 
+    /**
+     * Follow mode: like {@link #logs(UUID, long, int)}, but when no line follows {@code after} yet
+     * the server holds the call until a line arrives, the run changes or finishes, or {@code wait}
+     * (at most 30 s) passes. A reader loops on it without polling.
+     */
+    public Views.LogPage logs(UUID runId, long after, int limit, Duration wait) {
+        return call("GET", "api/v1/flow-runs/" + runId + "/logs?after=" + after + "&limit=" + limit
+                + "&wait=" + wait.toMillis() / 1000.0, null, Views.LogPage.class);
+    }
+
     public Views.FlowRunView cancel(UUID runId) {
         return call("POST", "api/v1/flow-runs/" + runId + "/cancel", null, Views.FlowRunView.class);
     }
@@ -137,6 +154,23 @@ public final class FlowplaneClient {
             run = run(runId);
         }
         return run;
+    }
+
+    /**
+     * Any call of the REST API, answered as the server's JSON tree (null for 204 No Content).
+     * For tools such as the CLI that show the server's answer as it is; errors throw
+     * {@link ApiException} like the typed methods.
+     *
+     * @param path below the base URL, e.g. {@code api/v1/work-pools?limit=5} (query already encoded)
+     */
+    public JsonNode request(String method, String path, Object body) {
+        return call(method, path.startsWith("/") ? path.substring(1) : path, body,
+                Json.MAPPER.getTypeFactory().constructType(JsonNode.class));
+    }
+
+    /** Encodes one path segment or query value. */
+    public static String encode(String s) {
+        return enc(s);
     }
 
     private <T> T call(String method, String path, Object body, Class<T> type) {
@@ -167,6 +201,9 @@ public final class FlowplaneClient {
         }
         if (r.statusCode() >= 300) {
             throw new ApiException(method + " /" + path, r.statusCode(), r.body());
+        }
+        if (r.body() == null || r.body().isEmpty()) {
+            return null;
         }
         try {
             return Json.MAPPER.readValue(r.body(), type);

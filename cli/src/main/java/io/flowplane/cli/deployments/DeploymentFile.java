@@ -1,0 +1,128 @@
+package io.flowplane.cli.deployments;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.flowplane.cli.CliException;
+import io.flowplane.cli.Durations;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
+
+/**
+ * Reads a {@code flowplane.yaml} (format in docs/cli.md) into the REST bodies of the deployment
+ * upsert. The file is the REST body plus a few conveniences, so the control plane stays the one
+ * validator of deployment fields; this class only checks the file's shape and expands:
+ * <ul>
+ *   <li>a top-level {@code defaults} mapping, merged under every deployment (the deployment wins);</li>
+ *   <li>{@code flowName} defaulting to {@code name};</li>
+ *   <li>{@code entrypoint.command} given as one string: run by {@code sh -c};</li>
+ *   <li>{@code schedules[].interval} as a duration text ({@code 15m}) for {@code intervalSeconds}.</li>
+ * </ul>
+ */
+public final class DeploymentFile {
+    private static final ObjectMapper YAML = new YAMLMapper();
+
+    private DeploymentFile() {
+    }
+
+    public static List<ObjectNode> read(Path file) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw new CliException("no " + file + " here — pass the file with -f, or see docs/cli.md for the format");
+        } catch (IOException e) {
+            throw new CliException("cannot read " + file + ": " + e.getMessage());
+        }
+        return parse(text, file.toString());
+    }
+
+    public static List<ObjectNode> parse(String text, String source) {
+        JsonNode root;
+        try {
+            root = YAML.readTree(text);
+        } catch (JsonProcessingException e) {
+            JsonLocation at = e.getLocation();
+            throw new CliException(source + (at == null ? "" : ":" + at.getLineNr() + ":" + at.getColumnNr())
+                    + ": not valid YAML: " + e.getOriginalMessage());
+        }
+        if (root == null || !root.isObject() || !root.path("deployments").isArray()) {
+            throw new CliException(source + ": expected a mapping with a 'deployments:' list (see docs/cli.md)");
+        }
+        Iterator<String> keys = root.fieldNames();
+        while (keys.hasNext()) {
+            String k = keys.next();
+            if (!k.equals("deployments") && !k.equals("defaults")) {
+                throw new CliException(source + ": unknown top-level key '" + k + "' (expected deployments, defaults)");
+            }
+        }
+        JsonNode defaults = root.path("defaults");
+        if (!defaults.isMissingNode() && !defaults.isObject()) {
+            throw new CliException(source + ": 'defaults' must be a mapping");
+        }
+        List<ObjectNode> out = new ArrayList<>();
+        ArrayNode list = (ArrayNode) root.get("deployments");
+        for (int i = 0; i < list.size(); i++) {
+            String where = source + ": deployments[" + i + "]";
+            if (!list.get(i).isObject()) {
+                throw new CliException(where + " must be a mapping");
+            }
+            ObjectNode d = defaults.isObject() ? ((ObjectNode) defaults).deepCopy() : YAML.createObjectNode();
+            list.get(i).fields().forEachRemaining(e -> d.set(e.getKey(), e.getValue().deepCopy()));
+            out.add(expand(d, where));
+        }
+        checkUniqueNames(out, source);
+        return out;
+    }
+
+    private static ObjectNode expand(ObjectNode d, String where) {
+        if (!d.path("name").isTextual()) {
+            throw new CliException(where + ": 'name' is required");
+        }
+        if (!d.has("flowName")) {
+            d.put("flowName", d.get("name").asText());
+        }
+        JsonNode command = d.path("entrypoint").path("command");
+        if (command.isTextual()) {
+            ((ObjectNode) d.get("entrypoint")).set("command",
+                    YAML.createArrayNode().add("sh").add("-c").add(command.asText()));
+        }
+        JsonNode schedules = d.path("schedules");
+        for (int i = 0; i < schedules.size(); i++) {
+            JsonNode s = schedules.get(i);
+            if (s.isObject() && s.has("interval")) {
+                OptionalDouble secs = Durations.seconds(s.get("interval").asText());
+                if (secs.isEmpty()) {
+                    throw new CliException(where + ".schedules[" + i + "].interval: '" + s.get("interval").asText()
+                            + "' is not a duration such as 90s, 15m, 1h or PT1H");
+                }
+                ((ObjectNode) s).remove("interval");
+                ((ObjectNode) s).put("intervalSeconds", secs.getAsDouble());
+            }
+        }
+        return d;
+    }
+
+    private static void checkUniqueNames(List<ObjectNode> deployments, String source) {
+        Map<String, Integer> seen = new java.util.HashMap<>();
+        for (int i = 0; i < deployments.size(); i++) {
+            Integer before = seen.put(deployments.get(i).get("name").asText(), i);
+            if (before != null) {
+                throw new CliException(source + ": deployments[" + before + "] and deployments[" + i
+                        + "] are both named '" + deployments.get(i).get("name").asText() + "'");
+            }
+        }
+    }
+}

@@ -1,0 +1,10 @@
+package io.flowplane.cli.schedule;
+
+import io.flowplane.cli.Version;
+import picocli.CommandLine.Command;
+
+/** {@code flowplane schedule …}. */
+@Command(name = "schedule", aliases = "schedules", mixinStandardHelpOptions = true, versionProvider = Version.class,
+        description = "Check schedule expressions before deploying them.", subcommands = SchedulePreviewCommand.class)
+public final class ScheduleCommand {
+}

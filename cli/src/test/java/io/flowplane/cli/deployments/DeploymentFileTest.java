@@ -1,0 +1,68 @@
+package io.flowplane.cli.deployments;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.flowplane.cli.CliException;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class DeploymentFileTest {
+
+    @Test
+    void expandsDefaultsFlowNameShellCommandsAndIntervals() {
+        List<ObjectNode> d = DeploymentFile.parse("""
+                defaults:
+                  workPool: default
+                  retries: 1
+                deployments:
+                  - name: hello
+                    entrypoint:
+                      command: echo hi && echo there
+                    schedules:
+                      - interval: 15m
+                        timezone: Europe/Berlin
+                  - name: etl
+                    flowName: sales
+                    workPool: batch
+                    entrypoint:
+                      command: [java, -jar, etl.jar]
+                      env: {DB_PASSWORD: "${secret:db_password}"}
+                """, "test.yaml");
+        assertThat(d).hasSize(2);
+        assertThat(d.get(0).toString()).isEqualTo("{\"workPool\":\"default\",\"retries\":1,\"name\":\"hello\","
+                + "\"entrypoint\":{\"command\":[\"sh\",\"-c\",\"echo hi && echo there\"]},"
+                + "\"schedules\":[{\"timezone\":\"Europe/Berlin\",\"intervalSeconds\":900.0}],\"flowName\":\"hello\"}");
+        assertThat(d.get(1).get("flowName").asText()).isEqualTo("sales");
+        assertThat(d.get(1).get("workPool").asText()).isEqualTo("batch");
+        assertThat(d.get(1).at("/entrypoint/env/DB_PASSWORD").asText()).isEqualTo("${secret:db_password}");
+    }
+
+    @Test
+    void shapeErrorsNameTheFileAndPlace() {
+        assertThatThrownBy(() -> DeploymentFile.parse("deployments:\n  - name: a\n    x: [\n", "f.yaml"))
+                .isInstanceOf(CliException.class).hasMessageStartingWith("f.yaml:").hasMessageContaining("not valid YAML");
+        assertThatThrownBy(() -> DeploymentFile.parse("name: a\n", "f.yaml"))
+                .hasMessageContaining("expected a mapping with a 'deployments:' list");
+        assertThatThrownBy(() -> DeploymentFile.parse("deployments: []\ndeploy: 1\n", "f.yaml"))
+                .hasMessageContaining("unknown top-level key 'deploy'");
+        assertThatThrownBy(() -> DeploymentFile.parse("deployments:\n  - flowName: x\n", "f.yaml"))
+                .hasMessageContaining("deployments[0]: 'name' is required");
+        assertThatThrownBy(() -> DeploymentFile.parse("deployments:\n  - name: a\n  - name: a\n", "f.yaml"))
+                .hasMessageContaining("deployments[0] and deployments[1] are both named 'a'");
+        assertThatThrownBy(() -> DeploymentFile.parse(
+                "deployments:\n  - name: a\n    schedules: [{interval: soon}]\n", "f.yaml"))
+                .hasMessageContaining("deployments[0].schedules[0].interval: 'soon' is not a duration");
+        assertThatThrownBy(() -> DeploymentFile.read(Path.of("does-not-exist.yaml")))
+                .hasMessageContaining("no does-not-exist.yaml here");
+    }
+
+    @Test
+    void theShippedExampleFileParses() {
+        List<ObjectNode> d = DeploymentFile.read(Path.of("..", "examples", "flowplane.yaml"));
+        assertThat(d).extracting(n -> n.get("name").asText()).contains("hello");
+    }
+}
