@@ -61,7 +61,11 @@ public final class TestControlPlane implements AutoCloseable {
         config.getAuth().bootstrapAdminKey = ADMIN_KEY;
         ServerFactory server = config.getServerFactory();
         DefaultServerFactory factory = (DefaultServerFactory) server;
-        ((HttpConnectorFactory) factory.getApplicationConnectors().get(0)).setPort(0);
+        HttpConnectorFactory rest = (HttpConnectorFactory) factory.getApplicationConnectors().get(0);
+        rest.setPort(0);
+        // Longer than any pause in a test: the JDK client keeps idle connections for 20 minutes and
+        // re-uses one the server has just closed as "header parser received no bytes" (POSTs are not retried).
+        rest.setIdleTimeout(io.dropwizard.util.Duration.minutes(10));
         ((HttpConnectorFactory) factory.getAdminConnectors().get(0)).setPort(0);
         return config;
     }
