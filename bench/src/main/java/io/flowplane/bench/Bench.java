@@ -36,6 +36,11 @@ public final class Bench {
 
     public static void main(String[] args) throws Exception {
         Out.claimStdout();
+        System.exit(run(args));
+    }
+
+    /** Runs the sections the arguments name; returns the number that failed (2 for bad arguments). */
+    public static int run(String[] args) throws Exception {
         Mode mode = FULL;
         Set<String> only = new LinkedHashSet<>(SECTIONS);
         for (int i = 0; i < args.length; i++) {
@@ -48,7 +53,7 @@ public final class Bench {
                 default -> {
                     System.err.println("usage: flowplane-bench [--quick|--tiny|--full] [--only a,b] [--skip a,b]; "
                             + "sections: " + SECTIONS);
-                    System.exit(2);
+                    return 2;
                 }
             }
         }
@@ -72,7 +77,7 @@ public final class Bench {
             Out.info("section %s took %.1f s (load %s)", section, (System.nanoTime() - s0) / 1e9, Out.load());
         }
         Out.info("all sections took %.1f s", (System.nanoTime() - t0) / 1e9);
-        System.exit(failures == 0 ? 0 : 1);
+        return failures;
     }
 
     private static void run(String section, Mode m, Path dir) throws Exception {

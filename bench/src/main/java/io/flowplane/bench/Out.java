@@ -9,7 +9,12 @@ public final class Out {
     }
 
     /** stdout as the harness found it: only figures go there (libraries' console logs are sent to stderr). */
-    private static final java.io.PrintStream METRICS = System.out;
+    private static volatile java.io.PrintStream METRICS = System.out;
+
+    /** Where figures go (tests collect them). */
+    public static void sink(java.io.PrintStream out) {
+        METRICS = out;
+    }
 
     /** Sends everything but the figures to stderr; call before anything logs. */
     public static void claimStdout() {

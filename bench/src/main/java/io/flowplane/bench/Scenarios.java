@@ -141,9 +141,15 @@ final class Scenarios {
             Instant from = Instant.now().plusSeconds(2).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
             Instant to = from.plus(window);
             Out.info("lateness: window %s .. %s", from, to);
-            Thread.sleep(Math.max(0, Duration.between(Instant.now(), to).toMillis()) + 15_000);
             String inWindow = "r.schedule_id IS NOT NULL AND r.scheduled_at >= " + from.toEpochMilli()
                     + " AND r.scheduled_at < " + to.toEpochMilli();
+            Thread.sleep(Math.max(0, Duration.between(Instant.now(), to).toMillis()));
+            // Then until every run of the window is COMPLETED (or 30 s more: the rest count as missed).
+            long settle = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (System.nanoTime() < settle && cp.count("SELECT COUNT(*) FROM flow_runs r WHERE " + inWindow
+                    + " AND r.state_type <> 'COMPLETED'") > 0) {
+                Thread.sleep(100);
+            }
             List<Double> late = cp.sql(h -> h.createQuery("SELECT s.at - r.scheduled_at FROM flow_runs r "
                     + "JOIN flow_run_states s ON s.run_id = r.id AND s.state_type = 'PENDING' WHERE " + inWindow)
                     .mapTo(Double.class).list());
