@@ -114,7 +114,7 @@ public final class Bench {
                             m.slots());
                 }
             }
-            case "rss" -> Out.info("rss: needs the agent module (not on this branch yet)");
+            case "rss" -> RssBench.run(dir, m.idle());
             default -> throw new IllegalArgumentException(section);
         }
     }

@@ -18,7 +18,10 @@ public final class Jvm {
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(jvmOptions);
         cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
+        // Absolute: the child runs in another directory (and -jar gives a relative jar path).
+        cmd.add(java.util.Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+                .map(p -> Path.of(p).toAbsolutePath().toString())
+                .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator)));
         cmd.add(mainClass);
         cmd.addAll(args);
         return new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true)
