@@ -1,11 +1,13 @@
 package io.flowplane.controlplane.grpc;
 
+import io.flowplane.controlplane.agents.AgentCommands;
 import io.flowplane.controlplane.agents.AgentRegistry;
 import io.flowplane.controlplane.app.Services;
 import io.flowplane.controlplane.auth.Permission;
 import io.flowplane.controlplane.auth.Principal;
 import io.flowplane.controlplane.dispatch.ClaimService;
 import io.flowplane.controlplane.dispatch.Dispatcher;
+import io.flowplane.proto.v1.AgentCommand;
 import io.flowplane.proto.v1.AgentServiceGrpc;
 import io.flowplane.proto.v1.HeartbeatRequest;
 import io.flowplane.proto.v1.HeartbeatResponse;
@@ -14,6 +16,7 @@ import io.flowplane.proto.v1.PollWorkRequest;
 import io.flowplane.proto.v1.PollWorkResponse;
 import io.flowplane.proto.v1.RegisterRequest;
 import io.flowplane.proto.v1.RegisterResponse;
+import io.flowplane.proto.v1.WatchCommandsRequest;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
@@ -28,9 +31,12 @@ final class AgentGrpcService extends AgentServiceGrpc.AgentServiceImplBase {
     private final Duration maxPollWait;
     private final Duration leaseDuration;
     private final Duration heartbeatInterval;
+    private final AgentCommands commands;
 
-    AgentGrpcService(Services services, Duration maxPollWait, Duration leaseDuration, Duration heartbeatInterval) {
+    AgentGrpcService(Services services, Duration maxPollWait, Duration leaseDuration, Duration heartbeatInterval,
+                     AgentCommands commands) {
         this.services = services;
+        this.commands = commands;
         this.mapper = new ProtoMapper(services.json());
         this.maxPollWait = maxPollWait;
         this.leaseDuration = leaseDuration;
@@ -102,6 +108,50 @@ final class AgentGrpcService extends AgentServiceGrpc.AgentServiceImplBase {
             result.lost().forEach(l -> b.addLostRuns(LostRun.newBuilder().setRunId(l.runId().toString()).setReason(l.reason())));
             return b.build();
         });
+    }
+
+    @Override
+    public void watchCommands(WatchCommandsRequest request, StreamObserver<AgentCommand> observer) {
+        ServerCallStreamObserver<AgentCommand> call = (ServerCallStreamObserver<AgentCommand>) observer;
+        try {
+            GrpcErrors.require(Permission.POLL);
+            if (request.getAgentId().isEmpty()) {
+                throw GrpcErrors.invalid("agent_id is required: call Register first");
+            }
+            services.agents().get(request.getAgentId());
+        } catch (RuntimeException e) {
+            observer.onError(GrpcErrors.toStatus(e));
+            return;
+        }
+        AgentCommands.Subscription[] subscription = new AgentCommands.Subscription[1];
+        // Set before subscribing: the subscription may push pending cancels at once.
+        call.setOnCancelHandler(() -> {
+            synchronized (subscription) {
+                if (subscription[0] != null) {
+                    subscription[0].close();
+                }
+                subscription[0] = null;
+            }
+        });
+        synchronized (subscription) {
+            subscription[0] = commands.subscribe(request.getAgentId(), runId -> push(call, runId));
+            if (call.isCancelled()) {
+                subscription[0].close();
+            }
+        }
+    }
+
+    private static void push(ServerCallStreamObserver<AgentCommand> call, java.util.UUID runId) {
+        // Signals arrive on several threads; a stream observer takes one message at a time.
+        synchronized (call) {
+            try {
+                if (!call.isCancelled()) {
+                    call.onNext(AgentCommand.newBuilder().setCancelRunId(runId.toString()).build());
+                }
+            } catch (RuntimeException e) {
+                // The agent went away; it gets the cancel again when it reopens the stream.
+            }
+        }
     }
 
     private static void checkPool(Principal principal, String pool) {

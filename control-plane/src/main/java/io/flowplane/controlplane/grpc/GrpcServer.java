@@ -1,6 +1,7 @@
 package io.flowplane.controlplane.grpc;
 
 import io.dropwizard.lifecycle.Managed;
+import io.flowplane.controlplane.agents.AgentCommands;
 import io.flowplane.controlplane.app.ControlPlaneConfiguration;
 import io.flowplane.controlplane.app.Services;
 import io.grpc.InsecureServerCredentials;
@@ -31,8 +32,10 @@ public final class GrpcServer implements Managed {
     @Override
     public void start() throws IOException {
         AuthInterceptor auth = new AuthInterceptor(services.apiKeys());
+        AgentCommands commands = new AgentCommands(services.store());
+        services.signals().subscribe(commands);
         var agentService = new AgentGrpcService(services, config.maxPollWait.toJavaDuration(),
-                runs.leaseDuration.toJavaDuration(), runs.heartbeatInterval.toJavaDuration());
+                runs.leaseDuration.toJavaDuration(), runs.heartbeatInterval.toJavaDuration(), commands);
         server = NettyServerBuilder.forAddress(new InetSocketAddress(config.bindHost, config.port), credentials())
                 .addService(ServerInterceptors.intercept(agentService, auth))
                 .addService(ServerInterceptors.intercept(new RunEventsGrpcService(services), auth))

@@ -44,6 +44,9 @@ public final class RunStateWriter {
         FlowRun after = store.jdbi().inTransaction(h -> transition(h, runId, decide));
         signals.runUpdated(runId);
         signals.poolChanged(after.poolId());
+        if (after.stateType() == io.flowplane.controlplane.state.StateType.CANCELLING) {
+            signals.cancelRequested(runId, after.agentId());
+        }
         return after;
     }
 

@@ -16,6 +16,10 @@ public final class Signals {
 
         default void runUpdated(UUID runId) {
         }
+
+        /** A user asked to cancel a run that agent {@code agentId} holds (pushed to the agent). */
+        default void cancelRequested(UUID runId, String agentId) {
+        }
     }
 
     private final CopyOnWriteArrayList<Listener> listeners = new CopyOnWriteArrayList<>();
@@ -32,5 +36,11 @@ public final class Signals {
 
     public void runUpdated(UUID runId) {
         listeners.forEach(l -> l.runUpdated(runId));
+    }
+
+    public void cancelRequested(UUID runId, String agentId) {
+        if (agentId != null) {
+            listeners.forEach(l -> l.cancelRequested(runId, agentId));
+        }
     }
 }

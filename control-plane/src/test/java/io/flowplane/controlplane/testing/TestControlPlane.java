@@ -32,7 +32,14 @@ public final class TestControlPlane implements AutoCloseable {
     }
 
     public static TestControlPlane start(Path dataDir, Clock clock) throws Exception {
+        return start(dataDir, clock, c -> { });
+    }
+
+    /** The same, after {@code customize} adjusted the configuration (short leases, a fixed gRPC port, …). */
+    public static TestControlPlane start(Path dataDir, Clock clock,
+                                         java.util.function.Consumer<ControlPlaneConfiguration> customize) throws Exception {
         ControlPlaneConfiguration config = configuration(dataDir);
+        customize.accept(config);
         DropwizardTestSupport<ControlPlaneConfiguration> support =
                 new DropwizardTestSupport<>(ControlPlaneApplication.class, config) {
                     @Override

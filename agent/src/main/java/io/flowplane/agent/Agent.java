@@ -1,0 +1,281 @@
+package io.flowplane.agent;
+
+import com.codahale.metrics.MetricRegistry;
+import io.flowplane.agent.config.AgentConfig;
+import io.flowplane.agent.connection.Backoff;
+import io.flowplane.agent.connection.ControlPlaneConnection;
+import io.flowplane.agent.dispatch.CommandStream;
+import io.flowplane.agent.dispatch.Heartbeats;
+import io.flowplane.agent.dispatch.Poller;
+import io.flowplane.agent.dispatch.Slots;
+import io.flowplane.agent.exec.RelayIntake;
+import io.flowplane.agent.exec.Reporter;
+import io.flowplane.agent.exec.RunSupervisor;
+import io.flowplane.agent.relay.LocalRelay;
+import io.flowplane.agent.spool.Shipper;
+import io.flowplane.agent.spool.Spool;
+import io.flowplane.proto.v1.RegisterRequest;
+import io.flowplane.proto.v1.RegisterResponse;
+import io.grpc.StatusRuntimeException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A running agent: registers, keeps heartbeats and a command stream going, long-polls its pool,
+ * runs what it claims and ships everything through its spool. {@link #shutdown()} is the graceful
+ * stop SIGTERM triggers.
+ */
+public final class Agent implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
+    public static final String VERSION = "0.1.0";
+
+    /** What the embedding code (main, tests) provides besides the configuration. */
+    public record Options(Clock clock, Map<String, String> env, RunSupervisor.Listener listener,
+                          MetricRegistry metrics) {
+        public static Options defaults() {
+            return new Options(Clock.systemUTC(), System.getenv(), new RunSupervisor.Listener() { }, new MetricRegistry());
+        }
+
+        public Options withListener(RunSupervisor.Listener l) {
+            return new Options(clock, env, l, metrics);
+        }
+
+        public Options withEnv(Map<String, String> e) {
+            return new Options(clock, e, listener, metrics);
+        }
+    }
+
+    private final AgentConfig config;
+    private final Parts parts;
+    private final String agentId;
+    private final CountDownLatch terminated = new CountDownLatch(1);
+    private final ScheduledExecutorService timer = Executors.newScheduledThreadPool(1, daemon("flowplane-agent-timer"));
+    private volatile boolean stopping;
+    private Poller poller;
+    private CommandStream commands;
+
+    /** The pieces the agent is made of, built before it registers. */
+    private record Parts(Spool spool, ControlPlaneConnection connection, Slots slots, RunSupervisor runs,
+                         LocalRelay relay, Shipper shipper, MetricRegistry metrics) {
+    }
+
+    private Agent(AgentConfig config, Parts parts, String agentId) {
+        this.config = config;
+        this.parts = parts;
+        this.agentId = agentId;
+    }
+
+    /** Starts an agent and returns once it is registered and polling. */
+    public static Agent start(AgentConfig config, Options options) throws IOException {
+        config.validate();
+        Path stateDir = Path.of(config.stateDir).toAbsolutePath();
+        Files.createDirectories(stateDir);
+        String agentId = agentId(config, stateDir);
+        String name = config.name == null || config.name.isBlank() ? hostname() + "-" + agentId.substring(0, 8) : config.name;
+        Spool spool = Spool.open(stateDir.resolve("spool"),
+                new Spool.Settings(config.spoolMaxBytes, config.spoolSegmentBytes, config.spoolFsync), options.metrics());
+        ControlPlaneConnection connection = ControlPlaneConnection.open(new ControlPlaneConnection.Settings(config.url,
+                config.apiKey, config.tls, config.caFile, config.keepAliveTime, config.keepAliveTimeout));
+        Reporter reporter = new Reporter(spool, options.clock());
+        Slots slots = new Slots(config.slots);
+        LocalRelay[] relay = new LocalRelay[1];
+        RunSupervisor runs = new RunSupervisor(new RunSupervisor.Context(
+                new RunSupervisor.Settings(stateDir.resolve("runs"), config.killGrace, config.drainTimeout, config.maxLineBytes),
+                reporter, new Environment(config, options.env()), () -> relay[0].endpoint(), slots::release,
+                options.listener(), options.clock(), name));
+        relay[0] = LocalRelay.start(runs::byToken, new RelayIntake(reporter));
+        Shipper shipper = new Shipper(spool, new EventSender(connection), new ShipperListener(runs),
+                new Shipper.Settings(config.batchMaxEvents, config.batchMaxBytes, config.batchLinger),
+                new Backoff(config.reconnectMin, config.reconnectMax));
+        Agent agent = new Agent(config, new Parts(spool, connection, slots, runs, relay[0], shipper, options.metrics()), agentId);
+        agent.run(name);
+        return agent;
+    }
+
+    private void run(String name) {
+        Thread shipping = new Thread(parts.shipper(), "flowplane-shipper");
+        shipping.setDaemon(true);
+        shipping.start();
+        RegisterResponse registered = register(name);
+        if (registered == null) {
+            return;
+        }
+        Duration interval = config.heartbeatInterval != null ? config.heartbeatInterval
+                : Duration.ofSeconds(registered.getHeartbeatInterval().getSeconds(), registered.getHeartbeatInterval().getNanos());
+        long every = Math.max(100, interval.toMillis());
+        timer.scheduleWithFixedDelay(new Heartbeats(parts.connection(), agentId, parts.slots(), parts.runs(),
+                () -> register(name)), every, every, TimeUnit.MILLISECONDS);
+        commands = new CommandStream(parts.connection(), agentId, parts.runs(), timer,
+                new Backoff(config.reconnectMin, config.reconnectMax));
+        commands.start();
+        Duration maxWait = Duration.ofSeconds(registered.getMaxPollWait().getSeconds());
+        Duration wait = maxWait.isZero() || config.pollWait.compareTo(maxWait) < 0 ? config.pollWait : maxWait;
+        poller = new Poller(parts.connection(), parts.slots(), parts.runs(),
+                new Poller.Target(agentId, config.pool, config.queues, wait), new Backoff(config.reconnectMin, config.reconnectMax));
+        Thread polling = new Thread(poller, "flowplane-poller");
+        polling.setDaemon(true);
+        polling.start();
+        LOG.info("agent {} ({}) serving pool {} with {} slots; relay on {}", name, agentId, config.pool, config.slots,
+                parts.relay().endpoint());
+    }
+
+    /** Registers, retrying with backoff until it works or the agent stops; null if it stopped. */
+    private RegisterResponse register(String name) {
+        Backoff backoff = new Backoff(config.reconnectMin, config.reconnectMax);
+        while (!stopping) {
+            try {
+                return parts.connection().agent(Duration.ofSeconds(10)).register(RegisterRequest.newBuilder()
+                        .setAgentId(agentId).setName(name).addPools(config.pool).setSlots(config.slots)
+                        .setVersion(VERSION).setHostname(hostname()).build());
+            } catch (StatusRuntimeException e) {
+                Duration pause = backoff.next();
+                if (backoff.failures() == 1 || backoff.failures() % 20 == 0) {
+                    LOG.warn("could not register with the control plane at {}: {}; retrying in {} ms", config.url,
+                            e.getStatus(), pause.toMillis());
+                }
+                try {
+                    Thread.sleep(pause.toMillis());
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    return null;
+                }
+                parts.connection().reconnectNow();
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The graceful stop: no more polling; running flows get {@code shutdownGrace} to finish, then
+     * their process trees are stopped and the runs handed back (CRASHED, so retries apply); the
+     * spool is shipped for up to {@code flushTimeout}.
+     */
+    public void shutdown() {
+        if (stopping) {
+            awaitTermination();
+            return;
+        }
+        stopping = true;
+        try {
+            LOG.info("agent stopping: no more polling; {} runs may finish within {}", parts.runs().running(),
+                    config.shutdownGrace);
+            if (poller != null) {
+                poller.stop();
+            }
+            if (!parts.runs().awaitIdle(config.shutdownGrace)) {
+                LOG.warn("{} runs still running after {}: stopping them and handing them back", parts.runs().running(),
+                        config.shutdownGrace);
+                parts.runs().stopAll();
+                parts.runs().awaitIdle(config.killGrace.plusSeconds(5));
+            }
+            if (!parts.shipper().flush(config.flushTimeout)) {
+                LOG.warn("{} events not yet acknowledged after {}; they stay in the spool and are sent on the next start",
+                        parts.spool().lastSeq() - parts.spool().ackedSeq(), config.flushTimeout);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            stopNow();
+        }
+    }
+
+    /** Stops everything at once (runs keep their processes; used after shutdown and by tests). */
+    private void stopNow() {
+        if (commands != null) {
+            commands.stop();
+        }
+        if (poller != null) {
+            poller.stop();
+        }
+        timer.shutdownNow();
+        parts.shipper().stop();
+        try {
+            parts.relay().close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        parts.connection().close();
+        parts.runs().close();
+        try {
+            parts.spool().close();
+        } catch (IOException e) {
+            LOG.warn("closing the spool failed", e);
+        }
+        terminated.countDown();
+    }
+
+    public void awaitTermination() {
+        try {
+            terminated.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        shutdown();
+    }
+
+    public String agentId() {
+        return agentId;
+    }
+
+    public String relayEndpoint() {
+        return parts.relay().endpoint();
+    }
+
+    public Spool spool() {
+        return parts.spool();
+    }
+
+    public MetricRegistry metrics() {
+        return parts.metrics();
+    }
+
+    public int running() {
+        return parts.runs().running();
+    }
+
+    private static String agentId(AgentConfig config, Path stateDir) throws IOException {
+        if (config.agentId != null && !config.agentId.isBlank()) {
+            return config.agentId;
+        }
+        Path file = stateDir.resolve("agent-id");
+        if (Files.exists(file)) {
+            return Files.readString(file).trim();
+        }
+        String id = UUID.randomUUID().toString();
+        Files.writeString(file, id);
+        return id;
+    }
+
+    private static String hostname() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return "localhost";
+        }
+    }
+
+    static java.util.concurrent.ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

@@ -1,0 +1,32 @@
+package io.flowplane.agent;
+
+import io.flowplane.agent.exec.RunSupervisor;
+import io.flowplane.agent.spool.Shipper;
+import io.flowplane.proto.v1.Rejection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Applies the control plane's answer to shipped events: a stale lease stops the run. */
+final class ShipperListener implements Shipper.Listener {
+    private static final Logger LOG = LoggerFactory.getLogger(ShipperListener.class);
+
+    private final RunSupervisor runs;
+
+    ShipperListener(RunSupervisor runs) {
+        this.runs = runs;
+    }
+
+    @Override
+    public void acknowledged(long seq) {
+        runs.acknowledged(seq);
+    }
+
+    @Override
+    public void rejected(Rejection r) {
+        switch (r.getReason()) {
+            case STALE_LEASE, UNKNOWN_RUN -> runs.lost(r.getRunId(), r.getMessage());
+            default -> LOG.warn("the control plane refused event {} about run {}: {} {}", r.getSeq(), r.getRunId(),
+                    r.getReason(), r.getMessage());
+        }
+    }
+}

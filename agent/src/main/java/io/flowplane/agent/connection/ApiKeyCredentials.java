@@ -1,0 +1,25 @@
+package io.flowplane.agent.connection;
+
+import io.grpc.CallCredentials;
+import io.grpc.Metadata;
+
+import java.util.concurrent.Executor;
+
+/** Sends the agent's API key on every call as "authorization: Bearer fp_…". */
+final class ApiKeyCredentials extends CallCredentials {
+    private static final Metadata.Key<String> AUTHORIZATION =
+            Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+
+    private final String apiKey;
+
+    ApiKeyCredentials(String apiKey) {
+        this.apiKey = apiKey;
+    }
+
+    @Override
+    public void applyRequestMetadata(RequestInfo info, Executor executor, MetadataApplier applier) {
+        Metadata headers = new Metadata();
+        headers.put(AUTHORIZATION, "Bearer " + apiKey);
+        applier.apply(headers);
+    }
+}

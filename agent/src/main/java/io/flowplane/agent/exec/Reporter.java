@@ -1,0 +1,98 @@
+package io.flowplane.agent.exec;
+
+import com.google.protobuf.Timestamp;
+import io.flowplane.agent.spool.Spool;
+import io.flowplane.proto.v1.ArtifactReport;
+import io.flowplane.proto.v1.FlowRunStateChange;
+import io.flowplane.proto.v1.LogLine;
+import io.flowplane.proto.v1.LogStream;
+import io.flowplane.proto.v1.RunEvent;
+import io.flowplane.proto.v1.StateType;
+import io.flowplane.proto.v1.TaskRunReport;
+
+import java.time.Clock;
+import java.time.Instant;
+
+/**
+ * Turns what happens to a run into events in the spool: redacted (secret values resolved for the
+ * run never leave the agent), stamped with the run's lease epoch, and dropped once the run is
+ * fenced (the control plane said we no longer hold it) or closed.
+ */
+public final class Reporter {
+    private final Spool spool;
+    private final Clock clock;
+
+    public Reporter(Spool spool, Clock clock) {
+        this.spool = spool;
+        this.clock = clock;
+    }
+
+    /** A state change from the agent; returns its spool sequence, or 0 if the run is fenced. */
+    long state(ActiveRun run, StateType type, String name, String message) {
+        if (run.fenced) {
+            return 0;
+        }
+        FlowRunStateChange.Builder s = FlowRunStateChange.newBuilder().setType(type)
+                .setMessage(run.redactor.redact(message == null ? "" : message))
+                // Replays of the same decision (after a restart) are recognised by the control plane.
+                .setIdempotencyId("agent:" + run.id() + ":" + run.epoch() + ":" + type.name());
+        if (name != null) {
+            s.setName(name);
+        }
+        return append(event(run, clock.instant()).setState(s).build(), true);
+    }
+
+    /** A line the process printed. */
+    void log(ActiveRun run, LogStream stream, String line, Instant at) {
+        if (run.fenced || run.closed) {
+            return;
+        }
+        LogLine.Builder l = LogLine.newBuilder().setStream(stream).setMessage(run.redactor.redact(line))
+                .setLevel(stream == LogStream.STDERR ? "WARN" : "INFO");
+        append(event(run, at).setLog(l).build(), true);
+    }
+
+    /** An event the flow process sent through the relay, redacted; fails at once when the spool is full. */
+    long relayed(ActiveRun run, RunEvent event) throws Spool.FullException {
+        RunEvent.Builder b = event.toBuilder().clearSeq();
+        if (!b.hasOccurredAt()) {
+            b.setOccurredAt(timestamp(clock.instant()));
+        }
+        redact(run, b);
+        return spool.append(b.build(), false);
+    }
+
+    private static void redact(ActiveRun run, RunEvent.Builder b) {
+        switch (b.getBodyCase()) {
+            case LOG -> b.setLog(b.getLog().toBuilder().setMessage(run.redactor.redact(b.getLog().getMessage())));
+            case STATE -> b.setState(b.getState().toBuilder().setMessage(run.redactor.redact(b.getState().getMessage())));
+            case TASK_RUN -> {
+                TaskRunReport t = b.getTaskRun();
+                b.setTaskRun(t.toBuilder().setMessage(run.redactor.redact(t.getMessage())));
+            }
+            case ARTIFACT -> {
+                ArtifactReport a = b.getArtifact();
+                b.setArtifact(a.toBuilder().setData(run.redactor.redact(a.getData()))
+                        .setDescription(run.redactor.redact(a.getDescription())));
+            }
+            default -> {
+            }
+        }
+    }
+
+    private long append(RunEvent event, boolean wait) {
+        try {
+            return spool.append(event, wait);
+        } catch (Spool.FullException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private RunEvent.Builder event(ActiveRun run, Instant at) {
+        return RunEvent.newBuilder().setRunId(run.id()).setLeaseEpoch(run.epoch()).setOccurredAt(timestamp(at));
+    }
+
+    static Timestamp timestamp(Instant t) {
+        return Timestamp.newBuilder().setSeconds(t.getEpochSecond()).setNanos(t.getNano()).build();
+    }
+}

@@ -1,0 +1,58 @@
+package io.flowplane.agent.secrets;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Replaces {@code ${secret:NAME}} references with values from the providers, first match wins. */
+public final class SecretResolver {
+    private static final Pattern REFERENCE = Pattern.compile("\\$\\{secret:([^}]*)}");
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,199}");
+
+    /** A reference no provider could resolve; the run fails before its process starts. */
+    public static final class MissingSecretException extends Exception {
+        public MissingSecretException(String message) {
+            super(message);
+        }
+    }
+
+    private final List<SecretProvider> providers;
+
+    public SecretResolver(List<SecretProvider> providers) {
+        this.providers = List.copyOf(providers);
+    }
+
+    static boolean isValidName(String name) {
+        return NAME.matcher(name).matches() && !name.contains("..");
+    }
+
+    /** {@code value} with its references resolved; every value used is added to {@code used}. */
+    public String resolve(String value, Set<String> used) throws MissingSecretException {
+        Matcher m = REFERENCE.matcher(value);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String name = m.group(1);
+            if (!isValidName(name)) {
+                throw new MissingSecretException("invalid secret reference '${secret:" + name + "}'");
+            }
+            String secret = lookup(name).orElseThrow(() -> new MissingSecretException(
+                    "secret '" + name + "' is not known to this agent (environment or secrets directory)"));
+            used.add(secret);
+            m.appendReplacement(out, Matcher.quoteReplacement(secret));
+        }
+        m.appendTail(out);
+        return out.toString();
+    }
+
+    private Optional<String> lookup(String name) {
+        for (SecretProvider p : providers) {
+            Optional<String> v = p.get(name);
+            if (v.isPresent()) {
+                return v;
+            }
+        }
+        return Optional.empty();
+    }
+}

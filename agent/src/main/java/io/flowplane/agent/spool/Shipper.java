@@ -1,0 +1,133 @@
+package io.flowplane.agent.spool;
+
+import io.flowplane.agent.connection.Backoff;
+import io.flowplane.proto.v1.EventAck;
+import io.flowplane.proto.v1.EventBatch;
+import io.flowplane.proto.v1.Rejection;
+import io.flowplane.proto.v1.RunEvent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Ships the spool to the control plane: one batch in flight at a time (so events pile up into the
+ * next batch while one is sent), always from the first unacknowledged event, so after a cut or a
+ * restart the unacknowledged tail is simply sent again; the control plane ignores duplicates.
+ * A batch is dropped from the spool only when acknowledged.
+ */
+public final class Shipper implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(Shipper.class);
+
+    /** Sends one batch (with a deadline) and returns the control plane's acknowledgement. */
+    public interface Sender {
+        EventAck send(EventBatch batch);
+
+        /** Called before a retry after a failure. */
+        default void beforeRetry() {
+        }
+    }
+
+    /** Told about acknowledgements and refused events (a stale lease means: stop that run). */
+    public interface Listener {
+        void acknowledged(long seq);
+
+        void rejected(Rejection rejection);
+    }
+
+    /** Batch limits and the pause that lets a burst of lines gather into one batch. */
+    public record Settings(int maxEvents, long maxBytes, Duration linger) {
+    }
+
+    private final Spool spool;
+    private final Sender sender;
+    private final Listener listener;
+    private final Settings settings;
+    private final Backoff backoff;
+    private final Object pause = new Object();
+    private volatile boolean stopped;
+    private long rejectionsSeenUpTo;
+
+    public Shipper(Spool spool, Sender sender, Listener listener, Settings settings, Backoff backoff) {
+        this.spool = spool;
+        this.sender = sender;
+        this.listener = listener;
+        this.settings = settings;
+        this.backoff = backoff;
+    }
+
+    @Override
+    public void run() {
+        while (!stopped) {
+            long acked = spool.ackedSeq();
+            if (!spool.awaitAfter(acked, Duration.ofMillis(500))) {
+                continue;
+            }
+            if (!settings.linger().isZero() && spool.lastSeq() - acked < settings.maxEvents()) {
+                sleep(settings.linger());
+            }
+            List<RunEvent> events = spool.read(acked + 1, settings.maxEvents(), settings.maxBytes());
+            if (events.isEmpty()) {
+                continue;
+            }
+            EventBatch batch = EventBatch.newBuilder().setSourceId(spool.sourceId()).addAllEvents(events).build();
+            EventAck ack;
+            try {
+                ack = sender.send(batch);
+            } catch (RuntimeException e) {
+                Duration wait = backoff.next();
+                if (backoff.failures() == 1 || backoff.failures() % 20 == 0) {
+                    LOG.warn("could not ship {} events (seq {}..{}): {}; retrying in {} ms", events.size(),
+                            events.get(0).getSeq(), events.get(events.size() - 1).getSeq(), e.toString(), wait.toMillis());
+                }
+                sleep(wait);
+                sender.beforeRetry();
+                continue;
+            }
+            if (backoff.failures() > 0) {
+                LOG.info("shipping events again after {} failed attempts", backoff.failures());
+            }
+            backoff.reset();
+            for (Rejection r : ack.getRejectionsList()) {
+                if (r.getSeq() > rejectionsSeenUpTo) {
+                    listener.rejected(r);
+                }
+            }
+            rejectionsSeenUpTo = Math.max(rejectionsSeenUpTo, events.get(events.size() - 1).getSeq());
+            if (ack.getAckedSeq() > spool.lastSeq()) {
+                LOG.error("the control plane holds seq {} for source {} but this spool only reached {}",
+                        ack.getAckedSeq(), spool.sourceId(), spool.lastSeq());
+            }
+            spool.acknowledge(ack.getAckedSeq());
+            listener.acknowledged(ack.getAckedSeq());
+        }
+    }
+
+    /** Waits until every spooled event is acknowledged; false on timeout. */
+    public boolean flush(Duration timeout) {
+        return spool.awaitAllAcked(timeout);
+    }
+
+    public void stop() {
+        stopped = true;
+        spool.wakeUp();
+        synchronized (pause) {
+            pause.notifyAll();
+        }
+    }
+
+    private void sleep(Duration d) {
+        synchronized (pause) {
+            if (stopped) {
+                return;
+            }
+            try {
+                pause.wait(Math.max(1, d.toMillis()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                stopped = true;
+            }
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package io.flowplane.agent.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The control plane in its own JVM on fixed ports and an H2 file, so a test can kill -9 it and
+ * start it again on the same file and the same gRPC port.
+ */
+public final class ControlPlaneProcess implements AutoCloseable {
+    private final Path dir;
+    private final Path config;
+    private final int restPort;
+    private final int adminPort;
+    private final int grpcPort;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private Process process;
+    private int starts;
+
+    public ControlPlaneProcess(Path dir) throws IOException {
+        this.dir = dir;
+        int[] ports = freePorts();
+        restPort = ports[0];
+        adminPort = ports[1];
+        grpcPort = ports[2];
+        config = dir.resolve("control-plane.yml");
+        Files.writeString(config, """
+                server:
+                  applicationConnectors: [{type: http, bindHost: 127.0.0.1, port: %d}]
+                  adminConnectors: [{type: http, bindHost: 127.0.0.1, port: %d}]
+                database:
+                  driverClass: org.h2.Driver
+                  url: "jdbc:h2:file:%s;WRITE_DELAY=0;LOCK_TIMEOUT=10000;DB_CLOSE_ON_EXIT=FALSE"
+                  user: sa
+                  password: ""
+                grpc: {bindHost: 127.0.0.1, port: %d}
+                auth: {bootstrapAdminKey: %s}
+                runs: {heartbeatInterval: 500 milliseconds}
+                """.formatted(restPort, adminPort, dir.resolve("db").resolve("flowplane").toAbsolutePath(), grpcPort,
+                Cluster.KEY));
+    }
+
+    public int grpcPort() {
+        return grpcPort;
+    }
+
+    public void start() throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        process = new ProcessBuilder(java, "-Xmx512m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+                "io.flowplane.controlplane.app.ControlPlaneApplication", "server", config.toString())
+                .directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("control-plane-" + (++starts) + ".log").toFile()).start();
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> !process.isAlive() || healthy());
+        assertThat(process.isAlive()).as("control plane started; see " + dir).isTrue();
+    }
+
+    public void killNine() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
+    }
+
+    public JsonNode call(String method, String path, String body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + restPort + path))
+                .timeout(Duration.ofSeconds(20)).header("Authorization", "Bearer " + Cluster.KEY);
+        if (body != null) {
+            b.header("Content-Type", "application/json");
+        }
+        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as("%s %s: %s", method, path, r.body()).isBetween(200, 299);
+        return Cluster.JSON.readTree(r.body());
+    }
+
+    private boolean healthy() {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/healthcheck"))
+                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString()).statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static int[] freePorts() throws IOException {
+        try (ServerSocket a = new ServerSocket(0); ServerSocket b = new ServerSocket(0); ServerSocket c = new ServerSocket(0)) {
+            return new int[]{a.getLocalPort(), b.getLocalPort(), c.getLocalPort()};
+        }
+    }
+
+    @Override
+    public void close() {
+        if (process != null) {
+            process.destroyForcibly();
+        }
+    }
+}

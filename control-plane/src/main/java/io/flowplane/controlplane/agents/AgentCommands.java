@@ -1,0 +1,54 @@
+package io.flowplane.controlplane.agents;
+
+import io.flowplane.controlplane.runs.Signals;
+import io.flowplane.controlplane.store.FlowRunDao;
+import io.flowplane.controlplane.store.Store;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+/**
+ * Pushes commands to the agents that hold open a command stream: a user's cancel reaches the
+ * run's agent at once instead of at its next heartbeat. A subscriber first gets what is still
+ * pending (its runs already CANCELLING), so a cancel made while its stream was down is not missed.
+ */
+public final class AgentCommands implements Signals.Listener {
+    private final Store store;
+    private final Map<String, Set<Consumer<UUID>>> streams = new ConcurrentHashMap<>();
+
+    public AgentCommands(Store store) {
+        this.store = store;
+    }
+
+    /** What a subscription needs to end itself when its stream closes. */
+    public interface Subscription {
+        void close();
+    }
+
+    /** {@code cancel} receives the id of every run of the agent a user cancels (possibly twice). */
+    public Subscription subscribe(String agentId, Consumer<UUID> cancel) {
+        streams.computeIfAbsent(agentId, a -> ConcurrentHashMap.newKeySet()).add(cancel);
+        List<UUID> pending = store.jdbi().withExtension(FlowRunDao.class, d -> d.cancellingFor(agentId));
+        pending.forEach(cancel);
+        return () -> streams.computeIfPresent(agentId, (a, set) -> {
+            set.remove(cancel);
+            return set.isEmpty() ? null : set;
+        });
+    }
+
+    public int openStreams() {
+        return streams.values().stream().mapToInt(Set::size).sum();
+    }
+
+    @Override
+    public void cancelRequested(UUID runId, String agentId) {
+        Set<Consumer<UUID>> sinks = streams.get(agentId);
+        if (sinks != null) {
+            sinks.forEach(s -> s.accept(runId));
+        }
+    }
+}
