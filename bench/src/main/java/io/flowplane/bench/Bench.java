@@ -30,6 +30,8 @@ public final class Bench {
 
     static final List<String> SECTIONS = List.of("startup", "sdk", "dbscheduler", "dispatch", "throughput", "logs",
             "lateness", "rss");
+    /** Run only when named: log ingestion at the protocol level (no agent), for profiling the control plane. */
+    static final List<String> EXTRA = List.of("logsgrpc");
 
     private Bench() {
     }
@@ -62,7 +64,9 @@ public final class Bench {
                 Runtime.getRuntime().availableProcessors(), Out.load());
         long t0 = System.nanoTime();
         int failures = 0;
-        for (String section : SECTIONS) {
+        List<String> all = new java.util.ArrayList<>(SECTIONS);
+        all.addAll(EXTRA);
+        for (String section : all) {
             if (!only.contains(section)) {
                 continue;
             }
@@ -104,6 +108,11 @@ public final class Bench {
                 }
             }
             case "logs" -> {
+                try (BenchControlPlane cp = BenchControlPlane.start(dir)) {
+                    LogBench.agent(cp, m.logRuns(), m.logLines() / m.logRuns());
+                }
+            }
+            case "logsgrpc" -> {
                 try (BenchControlPlane cp = BenchControlPlane.start(dir)) {
                     LogBench.grpc(cp, Math.min(100_000, m.logLines()), 2000);
                 }

@@ -28,6 +28,52 @@ final class LogBench {
     private LogBench() {
     }
 
+    /**
+     * log_lines_per_s / log_lines_lost, end to end: one real agent runs {@code runs} runs at once,
+     * each a real process (awk) printing {@code linesPerRun} lines of ~80 characters; the agent
+     * reads them, spools them, ships them in batches; the clock runs from the first create request
+     * until every line is stored in the control plane's logs table (and every run COMPLETED).
+     */
+    static void agent(BenchControlPlane cp, int runs, int linesPerRun) throws Exception {
+        Setup.pool(cp, "logs");
+        String awk = "BEGIN { for (i = 1; i <= " + linesPerRun + "; i++) printf \"line %d " + "x".repeat(64)
+                + "\\n\", i }";
+        Setup.deployment(cp, "logs", "logs", Setup.JSON.writeValueAsString(java.util.List.of("awk", awk)), "");
+        long expected = (long) runs * linesPerRun;
+        try (Fleet fleet = Fleet.start(cp, "logs", 1, runs)) {
+            Thread.sleep(300);
+            java.util.List<String> ids = new java.util.ArrayList<>();
+            long t0 = System.nanoTime();
+            for (int i = 0; i < runs; i++) {
+                ids.add(Setup.run(cp, "logs"));
+            }
+            String in = ids.stream().map(id -> "'" + id + "'").collect(java.util.stream.Collectors.joining(","));
+            long deadline = System.nanoTime() + java.time.Duration.ofMinutes(5).toNanos();
+            long stored;
+            long t1 = 0;
+            while (true) {
+                stored = cp.count("SELECT COUNT(*) FROM logs WHERE run_id IN (" + in + ")");
+                long done = cp.count("SELECT COUNT(*) FROM flow_runs WHERE state_type = 'COMPLETED' AND id IN (" + in + ")");
+                if (stored >= expected && t1 == 0) {
+                    t1 = System.nanoTime();
+                }
+                if ((stored >= expected && done == runs) || System.nanoTime() > deadline) {
+                    break;
+                }
+                Thread.sleep(20);
+            }
+            if (t1 == 0) {
+                t1 = System.nanoTime();
+            }
+            double seconds = (t1 - t0) / 1e9;
+            Out.info("logs end to end: %d runs x %d lines = %d lines stored %d in %.2f s", runs, linesPerRun, expected,
+                    stored, seconds);
+            Out.metric("log_lines_per_s", stored / seconds, "lines/s");
+            Out.metric("log_lines_lost", Math.max(0, expected - stored), "lines");
+            Executions.GLOBAL.reset();
+        }
+    }
+
     static void grpc(BenchControlPlane cp, int lines, int batch) throws Exception {
         Setup.pool(cp, "logs-grpc");
         Setup.deployment(cp, "logs-grpc", "logs-grpc", Setup.NOOP, "");

@@ -18,7 +18,7 @@ import java.util.List;
 final class Setup {
     static final ObjectMapper JSON = new ObjectMapper();
     /** The entrypoint of no-op deployments: the bench agents' no-op executor runs it without a process. */
-    static final String NOOP = "[\"flowplane-bench-noop\"]";
+    static final String NOOP = "[\"" + Fleet.NOOP_COMMAND + "\"]";
 
     private Setup() {
     }
