@@ -31,7 +31,7 @@ public final class Bench {
     static final List<String> SECTIONS = List.of("startup", "sdk", "dbscheduler", "dispatch", "throughput", "logs",
             "lateness", "rss");
     /** Run only when named: log ingestion at the protocol level (no agent), for profiling the control plane. */
-    static final List<String> EXTRA = List.of("logsgrpc");
+    static final List<String> EXTRA = List.of("logsgrpc", "dbsweep");
 
     private Bench() {
     }
@@ -110,6 +110,19 @@ public final class Bench {
             case "logs" -> {
                 try (BenchControlPlane cp = BenchControlPlane.start(dir)) {
                     LogBench.agent(cp, m.logRuns(), m.logLines() / m.logRuns());
+                }
+            }
+            case "dbsweep" -> {
+                int i = 0;
+                for (int threads : new int[]{8, 32, 64}) {
+                    for (long poll : new long[]{10, 100}) {
+                        for (double upper : new double[]{3.0, 6.0}) {
+                            var s = new DbSchedulerBench.Settings(threads, Duration.ofMillis(poll), 0.5, upper, false);
+                            double r = DbSchedulerBench.run(Files.createDirectories(dir.resolve("s" + i++)),
+                                    m.dbSchedulerRuns(), m.createBatch(), s);
+                            Out.info("db-scheduler sweep: %.0f runs/s with %s", r, s);
+                        }
+                    }
                 }
             }
             case "logsgrpc" -> {

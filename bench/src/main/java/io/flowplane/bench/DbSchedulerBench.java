@@ -35,7 +35,7 @@ final class DbSchedulerBench {
         }
     }
 
-    static final Settings BEST = new Settings(8, Duration.ofMillis(10), 0.5, 4.0, false);
+    static final Settings BEST = new Settings(32, Duration.ofMillis(10), 0.5, 6.0, false);
 
     private DbSchedulerBench() {
     }
