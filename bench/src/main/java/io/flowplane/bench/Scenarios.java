@@ -132,6 +132,9 @@ final class Scenarios {
                 try {
                     for (int i = from; i < deployments; i += threads) {
                         Setup.deployment(cp, "sched-" + i, "sched", Setup.NOOP, "\"schedules\":[" + scheduleJson + "]");
+                        if (i > 0 && i % 1000 == 0) {
+                            Out.info("lateness: %d deployments upserted after %.0f s", i, (System.nanoTime() - t0) / 1e9);
+                        }
                     }
                 } catch (Exception e) {
                     failure.set(e);
