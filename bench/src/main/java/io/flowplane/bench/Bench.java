@@ -44,6 +44,7 @@ public final class Bench {
     /** Runs the sections the arguments name; returns the number that failed (2 for bad arguments). */
     public static int run(String[] args) throws Exception {
         Mode mode = FULL;
+        int deployments = 0;
         Set<String> only = new LinkedHashSet<>(SECTIONS);
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -52,12 +53,19 @@ public final class Bench {
                 case "--full" -> mode = FULL;
                 case "--only" -> only = new LinkedHashSet<>(Arrays.asList(args[++i].split(",")));
                 case "--skip" -> only.removeAll(Arrays.asList(args[++i].split(",")));
+                case "--deployments" -> deployments = Integer.parseInt(args[++i]);
                 default -> {
-                    System.err.println("usage: flowplane-bench [--quick|--tiny|--full] [--only a,b] [--skip a,b]; "
+                    System.err.println("usage: flowplane-bench [--quick|--tiny|--full] [--only a,b] [--skip a,b] [--deployments N]; "
                             + "sections: " + SECTIONS);
                     return 2;
                 }
             }
+        }
+        if (deployments > 0) {
+            mode = new Mode(mode.name() + "(deployments=" + deployments + ")", mode.startRepeats(), mode.sdkTasks(),
+                    mode.sdkRounds(), mode.dispatchWarmup(), mode.dispatchRuns(), mode.runs(), mode.createBatch(),
+                    mode.agents(), mode.slots(), mode.dbSchedulerRuns(), deployments, mode.schedPeriodSeconds(),
+                    mode.schedWindow(), mode.logLines(), mode.logRuns(), mode.idle());
         }
         Path root = Files.createTempDirectory("flowplane-bench");
         Out.info("mode %s, sections %s, data under %s, %d cores, load %s", mode.name(), only, root,
