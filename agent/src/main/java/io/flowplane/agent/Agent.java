@@ -80,6 +80,11 @@ public final class Agent implements AutoCloseable {
 
     /** Starts an agent and returns once it is registered and polling. */
     public static Agent start(AgentConfig config, Options options) throws IOException {
+        return start(config, options, RunSupervisor.Executor.PROCESS);
+    }
+
+    /** The same with another executor for claimed runs (the benchmark harness's no-op executor). */
+    public static Agent start(AgentConfig config, Options options, RunSupervisor.Executor executor) throws IOException {
         config.validate();
         Path stateDir = Path.of(config.stateDir).toAbsolutePath();
         Files.createDirectories(stateDir);
@@ -96,6 +101,7 @@ public final class Agent implements AutoCloseable {
                 new RunSupervisor.Settings(stateDir.resolve("runs"), config.killGrace, config.drainTimeout, config.maxLineBytes),
                 reporter, new Environment(config, options.env()), () -> relay[0].endpoint(), slots::release,
                 options.listener(), options.clock(), name));
+        runs.executor(executor);
         relay[0] = LocalRelay.start(runs::byToken, new RelayIntake(reporter));
         Shipper shipper = new Shipper(spool, new EventSender(connection), new ShipperListener(runs),
                 new Shipper.Settings(config.batchMaxEvents, config.batchMaxBytes, config.batchLinger),

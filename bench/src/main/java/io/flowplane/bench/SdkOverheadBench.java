@@ -49,7 +49,11 @@ public final class SdkOverheadBench {
     public static void main(String[] args) throws Exception {
         int tasks = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
-        Path dir = Files.createTempDirectory("flowplane-bench-sdk");
+        run(Files.createTempDirectory("flowplane-bench-sdk"), tasks, rounds);
+    }
+
+    /** Both figures, with {@code tasks} tasks per flow run and {@code rounds} measured runs. */
+    public static void run(Path dir, int tasks, int rounds) throws Exception {
 
         try (FlowRunner local = FlowRunner.builder().resultStore(new LocalResultStore(dir.resolve("local"))).build()) {
             double median = measure(local, tasks, rounds, "local");
@@ -92,6 +96,6 @@ public final class SdkOverheadBench {
     }
 
     private static void metric(String name, double microseconds) {
-        System.out.printf(Locale.ROOT, "metric %s %.2f us%n", name, microseconds);
+        Out.metric(name, microseconds, "us");
     }
 }

@@ -54,6 +54,18 @@ public final class RunSupervisor {
                           String agentName) {
     }
 
+    /**
+     * Carries a claimed run to its end on a supervisor thread: reports its states through the
+     * supervisor's reporter and calls {@link RunSupervisor#ended} when done. The agent runs the
+     * deployment's entrypoint as a local process tree ({@link #PROCESS}); embedding code (the
+     * benchmark harness) may plug in another, such as {@link NoopExecution#EXECUTOR}.
+     */
+    public interface Executor {
+        Executor PROCESS = FlowProcess::new;
+
+        Runnable execution(ActiveRun run, RunSupervisor supervisor, Path runDir);
+    }
+
     /** Builds the process environment (kept behind an interface so the agent wires the secret providers). */
     public interface RunEnvironmentFactory {
         Map<String, String> agentEnvironment();
@@ -67,6 +79,7 @@ public final class RunSupervisor {
     private final Map<String, ActiveRun> tokens = new ConcurrentHashMap<>();
     private final AtomicInteger processes = new AtomicInteger();
     private final ExecutorService threads;
+    private volatile Executor executor = Executor.PROCESS;
 
     public RunSupervisor(Context context) {
         this.context = context;
@@ -85,7 +98,12 @@ public final class RunSupervisor {
         runs.put(run.id(), run);
         tokens.put(run.token, run);
         processes.incrementAndGet();
-        threads.execute(new FlowProcess(run, this, context.settings().runsDir().resolve(run.id())));
+        threads.execute(executor.execution(run, this, context.settings().runsDir().resolve(run.id())));
+    }
+
+    /** Replaces the process executor (before the agent claims anything). */
+    public void executor(Executor executor) {
+        this.executor = executor;
     }
 
     /** A claim that arrived while the agent is stopping: give it back to the pool at once. */

@@ -148,20 +148,27 @@ public final class ClaimService {
         }
 
         static Slots load(Handle h, WorkPool pool) {
-            List<FlowRunDao.ActiveCount> active = h.attach(FlowRunDao.class).activeInPool(pool.id());
+            Map<UUID, Integer> deploymentLimits = new HashMap<>();
+            Map<UUID, Integer> queueLimits = new HashMap<>();
+            h.attach(DeploymentDao.class).limitsInPool(pool.id())
+                    .forEach(l -> deploymentLimits.put(l.id(), l.concurrencyLimit()));
+            h.attach(WorkPoolDao.class).queues(pool.id()).stream().filter(q -> q.concurrencyLimit() != null)
+                    .forEach(q -> queueLimits.put(q.id(), q.concurrencyLimit()));
+            // Counting the pool's active runs (a scan of every claimed and running run) is only
+            // needed when some limit applies; without one, every claim skips it.
+            boolean limited = pool.concurrencyLimit() != null || !queueLimits.isEmpty() || !deploymentLimits.isEmpty();
+            List<FlowRunDao.ActiveCount> active = limited ? h.attach(FlowRunDao.class).activeInPool(pool.id()) : List.of();
             int total = active.stream().mapToInt(FlowRunDao.ActiveCount::runs).sum();
             int poolFree = pool.concurrencyLimit() == null ? Integer.MAX_VALUE : Math.max(0, pool.concurrencyLimit() - total);
             Slots slots = new Slots(poolFree);
+            slots.deploymentLimits.putAll(deploymentLimits);
+            slots.queueLimits.putAll(queueLimits);
             for (FlowRunDao.ActiveCount c : active) {
                 slots.queueActive.merge(c.queueId(), c.runs(), Integer::sum);
                 if (c.deploymentId() != null) {
                     slots.deploymentActive.merge(c.deploymentId(), c.runs(), Integer::sum);
                 }
             }
-            h.attach(DeploymentDao.class).limitsInPool(pool.id())
-                    .forEach(l -> slots.deploymentLimits.put(l.id(), l.concurrencyLimit()));
-            h.attach(WorkPoolDao.class).queues(pool.id()).stream().filter(q -> q.concurrencyLimit() != null)
-                    .forEach(q -> slots.queueLimits.put(q.id(), q.concurrencyLimit()));
             return slots;
         }
 

@@ -57,6 +57,7 @@ final class EventApplier {
     private final Set<UUID> newTasks = new HashSet<>();
     private final List<Artifact> artifacts = new ArrayList<>();
     private final List<EventAck.Rejection> rejections = new ArrayList<>();
+    /** "runId|key" of every idempotency key stored for the batch's runs, and those applied in this batch. */
     private final Set<String> keysSeen = new HashSet<>();
     private final Set<UUID> freedPools = new HashSet<>();
 
@@ -70,6 +71,7 @@ final class EventApplier {
     Result apply(List<RunEvent> events) {
         Set<UUID> ids = events.stream().map(RunEvent::runId).collect(Collectors.toCollection(TreeSet::new));
         handle.attach(FlowRunDao.class).lockAll(ids).forEach(r -> runs.put(r.id(), r));
+        loadIdempotencyKeys(events);
         loadTasks(events);
         for (RunEvent event : events) {
             applyOne(event);
@@ -113,8 +115,7 @@ final class EventApplier {
 
     private void applyState(RunEvent event, FlowRun run, RunEvent.State s) {
         String key = s.idempotencyId() == null || s.idempotencyId().isEmpty() ? null : s.idempotencyId();
-        if (key != null && (!keysSeen.add(run.id() + "|" + key)
-                || handle.attach(FlowRunDao.class).countIdempotencyKey(run.id(), key) > 0)) {
+        if (key != null && !keysSeen.add(run.id() + "|" + key)) {
             return;
         }
         try {
@@ -186,6 +187,24 @@ final class EventApplier {
 
     private void reject(RunEvent event, EventAck.Reason reason, String message) {
         rejections.add(new EventAck.Rejection(event.seq(), event.runId(), reason, message));
+    }
+
+    /**
+     * The idempotency keys already stored for the runs this batch changes the state of, in one
+     * query per 1,000 runs instead of one per state event (the runs are locked: none can be added
+     * meanwhile).
+     */
+    private void loadIdempotencyKeys(List<RunEvent> events) {
+        List<UUID> withKeys = events.stream()
+                .filter(e -> e.body() instanceof RunEvent.State s && s.idempotencyId() != null && !s.idempotencyId().isEmpty())
+                .map(RunEvent::runId).filter(runs::containsKey).distinct().toList();
+        for (int from = 0; from < withKeys.size(); from += 1000) {
+            handle.createQuery("SELECT run_id, idempotency_key FROM flow_run_states "
+                            + "WHERE run_id IN (<ids>) AND idempotency_key IS NOT NULL")
+                    .bindList("ids", withKeys.subList(from, Math.min(withKeys.size(), from + 1000)))
+                    .map((rs, ctx) -> rs.getObject(1, UUID.class) + "|" + rs.getString(2))
+                    .forEach(keysSeen::add);
+        }
     }
 
     private void loadTasks(List<RunEvent> events) {
