@@ -53,15 +53,27 @@ final class Authentication implements DynamicFeature {
             if (principal.isEmpty()) {
                 Response r = Problem.response(401, "Unauthorized", token == null
                         ? "missing API key: send 'Authorization: Bearer fp_…'" : "unknown or revoked API key", List.of());
-                request.abortWith(Response.fromResponse(r).header(HttpHeaders.WWW_AUTHENTICATE, "Bearer").build());
+                reject(request, Response.fromResponse(r).header(HttpHeaders.WWW_AUTHENTICATE, "Bearer").build());
                 return;
             }
             if (!principal.get().may(needed)) {
-                request.abortWith(Problem.response(403, "Forbidden", "role '" + principal.get().role().label()
+                reject(request, Problem.response(403, "Forbidden", "role '" + principal.get().role().label()
                         + "' may not do this (needs " + needed.name().toLowerCase(java.util.Locale.ROOT) + ")", List.of()));
                 return;
             }
             request.setProperty(PRINCIPAL, principal.get());
+        }
+
+        /**
+         * Reads the unread request body before answering: otherwise the server closes the
+         * kept-alive connection right after the answer, and a client that already sent its next
+         * request on it sees that request fail ("header parser received no bytes").
+         */
+        private static void reject(ContainerRequestContext request, Response response) {
+            if (request.hasEntity()) {
+                BodyLimit.drain(request.getEntityStream(), BodyLimit.DRAIN_BYTES);
+            }
+            request.abortWith(response);
         }
     }
 }
