@@ -49,7 +49,8 @@ class ControlPlaneRestartTest {
             String run = cp.call("POST", "/api/v1/deployments/printer/runs", "{}").get("id").asText();
             await().atMost(Duration.ofSeconds(20)).until(() -> lines(cp, run).size() >= 10);
             cp.killNine();
-            Thread.sleep(1000);
+            // Down for a second (nothing answers on its port) while the run keeps printing into the spool.
+            await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> !accepts(cp.grpcPort()));
             cp.start();
 
             await().atMost(Duration.ofSeconds(60)).until(() ->
@@ -70,5 +71,13 @@ class ControlPlaneRestartTest {
         JsonNode page = cp.call("GET", "/api/v1/flow-runs/" + run + "/logs?limit=10000", null);
         page.get("lines").forEach(l -> out.add(l.get("message").asText()));
         return out;
+    }
+
+    private static boolean accepts(int port) {
+        try (java.net.Socket ignored = new java.net.Socket("127.0.0.1", port)) {
+            return true;
+        } catch (java.io.IOException e) {
+            return false;
+        }
     }
 }

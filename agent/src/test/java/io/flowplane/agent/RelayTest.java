@@ -85,8 +85,8 @@ class RelayTest {
             }
             Files.writeString(release, "go");
             await().atMost(Duration.ofSeconds(15)).until(() -> cluster.stateType(run).equals("COMPLETED"));
-            Thread.sleep(300);
-            assertThat(cluster.flowRun(run).get("state").get("message").asText()).isEqualTo("done by the sdk");
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(
+                    cluster.flowRun(run).get("state").get("message").asText()).isEqualTo("done by the sdk"));
             assertThat(cluster.history(run)).containsExactly("SCHEDULED", "PENDING", "RUNNING", "COMPLETED");
             assertThat(cluster.logMessages(run)).isEqualTo(List.of("from the sdk"));
         }

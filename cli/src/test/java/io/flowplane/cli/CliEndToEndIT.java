@@ -18,6 +18,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +28,7 @@ import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Drives the built {@code flowplane.jar} as a user would: {@code flowplane dev} in one process,
@@ -78,13 +80,9 @@ class CliEndToEndIT {
         }, "dev-output");
         reader.setDaemon(true);
         reader.start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        while (!devOut.toString().contains("Ctrl-C stops everything")) {
-            if (!dev.isAlive() || System.nanoTime() > deadline) {
-                fail("dev mode did not come up:\n" + devOut);
-            }
-            Thread.sleep(100);
-        }
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100))
+                .until(() -> !dev.isAlive() || devOut.toString().contains("Ctrl-C stops everything"));
+        assertThat(devOut.toString()).as("dev mode came up").contains("Ctrl-C stops everything");
         restPort = group(REST);
         grpcPort = group(GRPC);
         adminPort = group(ADMIN);
@@ -287,19 +285,11 @@ class CliEndToEndIT {
     @Test
     @Order(10)
     void theExampleFlowCompletesOnItsOwn() throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        while (true) {
-            Result r = cli("runs", "ls", "-d", "sales-report", "--state", "completed,failed,crashed", "-o", "json");
-            JsonNode items = JSON.readTree(r.out()).path("items");
-            if (!items.isEmpty()) {
-                assertThat(items.get(0).at("/state/type").asText()).as(r.out()).isEqualTo("COMPLETED");
-                return;
-            }
-            if (System.nanoTime() > deadline) {
-                fail("the example run did not finish; dev output:\n" + devOut);
-            }
-            Thread.sleep(500);
-        }
+        JsonNode items = await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+                .alias("the example run finishes")
+                .until(() -> JSON.readTree(cli("runs", "ls", "-d", "sales-report", "--state",
+                        "completed,failed,crashed", "-o", "json").out()).path("items"), found -> !found.isEmpty());
+        assertThat(items.get(0).at("/state/type").asText()).as(items.toString()).isEqualTo("COMPLETED");
     }
 
     @Test

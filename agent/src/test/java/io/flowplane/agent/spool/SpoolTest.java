@@ -94,8 +94,9 @@ class SpoolTest {
                     throw new IllegalStateException(e);
                 }
             });
-            Thread.sleep(200);
-            assertThat(waiting).isNotDone();
+            // A full spool holds the append back until room is acknowledged.
+            org.awaitility.Awaitility.await().during(java.time.Duration.ofMillis(200))
+                    .atMost(java.time.Duration.ofSeconds(1)).until(() -> !waiting.isDone());
             spool.acknowledge(appended);
             assertThat(waiting.get(5, TimeUnit.SECONDS)).isEqualTo(appended + 1L);
             assertThat(messages(spool.read(1, 10, 1 << 20))).containsExactly("w".repeat(50));
