@@ -57,12 +57,15 @@ public final class Materializer {
         List<FlowRun> created = new ArrayList<>();
         List<Schedule> progressed = new ArrayList<>();
         Set<UUID> pools = new HashSet<>();
+        Map<UUID, DeploymentSpec> specs = new java.util.HashMap<>();
         for (Schedule s : locked) {
             Deployment d = deployments.get(s.deploymentId());
             if (d == null) {
                 continue;
             }
-            Plan plan = plan(s, d, json.read(d.spec(), DeploymentSpec.class), now);
+            // A deployment's schedules are usually locked together: its spec is parsed once.
+            DeploymentSpec spec = specs.computeIfAbsent(d.id(), id -> json.read(d.spec(), DeploymentSpec.class));
+            Plan plan = plan(s, d, spec, now);
             List<FlowRun> fresh = withoutExisting(dao, s, plan.runs());
             created.addAll(fresh);
             if (!fresh.isEmpty()) {
