@@ -90,6 +90,8 @@ final class Scenarios {
         long before = cp.count("SELECT COUNT(*) FROM flow_runs WHERE state_type = 'COMPLETED'");
         try (Fleet fleet = Fleet.start(cp, "throughput", agents, slots)) {
             Thread.sleep(300);
+            long meterBefore = cp.completedRuns();
+            CpuUse cpu = new CpuUse();
             long t0 = System.nanoTime();
             for (int i = 0; i < n; i += batch) {
                 Setup.runs(cp, "throughput-noop", Math.min(batch, n - i));
@@ -97,16 +99,21 @@ final class Scenarios {
             double created = (System.nanoTime() - t0) / 1e9;
             long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
             long done;
-            while ((done = cp.count("SELECT COUNT(*) FROM flow_runs WHERE state_type = 'COMPLETED'") - before) < n) {
+            while ((done = cp.completedRuns() - meterBefore) < n) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("only " + done + " of " + n + " runs completed in 10 minutes");
                 }
-                Thread.sleep(20);
+                Thread.sleep(5);
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
+            long stored = cp.count("SELECT COUNT(*) FROM flow_runs WHERE state_type = 'COMPLETED'") - before;
+            if (stored < n) {
+                throw new IllegalStateException("the completed meter says " + done + " but only " + stored + " are stored");
+            }
             long dup = Executions.GLOBAL.duplicates();
             Out.info("throughput: %d runs in %.2f s (creating took %.2f s) with %d agents x %d slots; duplicates %d",
                     n, seconds, created, agents, slots, dup);
+            Out.info("throughput: %s", cpu.summary(n, "run"));
             Executions.GLOBAL.reset();
             return n / seconds;
         }

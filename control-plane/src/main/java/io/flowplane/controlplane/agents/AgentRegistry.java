@@ -76,8 +76,11 @@ public final class AgentRegistry {
             }
             FlowRunDao runs = h.attach(FlowRunDao.class);
             List<Lost> lost = new ArrayList<>();
-            for (Lease lease : leases) {
-                if (runs.extendLease(lease.runId(), agentId, lease.epoch(), expires) == 0) {
+            int[] extended = leases.isEmpty() ? new int[0] : runs.extendLeases(
+                    leases.stream().map(Lease::runId).toList(), leases.stream().map(Lease::epoch).toList(), agentId, expires);
+            for (int i = 0; i < leases.size(); i++) {
+                if (extended[i] == 0) {
+                    Lease lease = leases.get(i);
                     lost.add(new Lost(lease.runId(), "the run is no longer held by this agent at epoch " + lease.epoch()));
                 }
             }

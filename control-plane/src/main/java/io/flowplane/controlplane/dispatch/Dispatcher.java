@@ -1,31 +1,35 @@
 package io.flowplane.controlplane.dispatch;
 
+import io.flowplane.controlplane.common.NotFoundException;
 import io.flowplane.controlplane.runs.Signals;
 import io.flowplane.controlplane.store.FlowRunDao;
 import io.flowplane.controlplane.store.Store;
+import io.flowplane.controlplane.store.WorkPoolDao;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
- * Long-poll dispatch. A poll claims due runs at once; if there are none it waits until its pool
- * is signalled (a run created, a slot freed, a pool resumed), until the pool's next run becomes
- * due (a timer set from the store), or until its wait passes. Each poll is answered exactly once.
+ * Long-poll dispatch. Every poll joins its pool's lane; a lane runs claim passes one at a time,
+ * and each pass claims for every poll waiting in it in one transaction (group commit). A pass
+ * runs when a poll arrives, when the pool is signalled (a run created, a slot freed, a pool
+ * resumed), and when the pool's next run becomes due (a timer set from the store); a signal that
+ * arrives during a pass causes one more. Polls that got nothing stay until their wait passes.
+ * Each poll is answered exactly once.
  */
 public final class Dispatcher implements Signals.Listener {
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
@@ -35,11 +39,9 @@ public final class Dispatcher implements Signals.Listener {
     private final Clock clock;
     private final ScheduledExecutorService timers;
     private final ExecutorService claimers;
-    private final Map<UUID, Set<Waiter>> waiting = new ConcurrentHashMap<>();
+    private final Map<UUID, Lane> lanes = new ConcurrentHashMap<>();
+    private final Map<String, UUID> poolIds = new ConcurrentHashMap<>();
     private final Map<UUID, DueWake> dueWakes = new ConcurrentHashMap<>();
-    // Bumped by every signal; a poll that saw a different value after it started waiting missed
-    // a wake-up and tries again at once.
-    private final AtomicLong generation = new AtomicLong();
 
     public Dispatcher(ClaimService claims, Store store, Clock clock, ScheduledExecutorService timers,
                       ExecutorService claimers) {
@@ -57,102 +59,131 @@ public final class Dispatcher implements Signals.Listener {
 
     /**
      * Claims for {@code request} now or when work arrives within {@code wait}; {@code reply}
-     * is called exactly once, with the claimed runs (possibly none).
+     * is called exactly once, with the claimed runs (possibly none), on a claim or timer thread.
      *
-     * @throws io.flowplane.controlplane.common.NotFoundException if the pool does not exist
+     * @throws NotFoundException if the pool does not exist
      */
     public PendingPoll poll(ClaimService.ClaimRequest request, Duration wait,
                             Consumer<List<ClaimService.Claimed>> reply) {
-        long seen = generation.get();
-        ClaimService.ClaimResult first = claims.claim(request);
-        if (!first.runs().isEmpty() || wait.isZero() || wait.isNegative()) {
-            reply.accept(first.runs());
-            return () -> { };
+        UUID poolId = poolId(request.pool());
+        Lane lane = lanes.computeIfAbsent(poolId, Lane::new);
+        boolean held = !wait.isZero() && !wait.isNegative();
+        Waiter waiter = new Waiter(request, held, reply);
+        if (held) {
+            waiter.timeout = timers.schedule(() -> expire(lane, waiter), wait.toMillis(), TimeUnit.MILLISECONDS);
         }
-        Waiter waiter = new Waiter(first.poolId(), request, reply);
-        waiting.computeIfAbsent(first.poolId(), p -> ConcurrentHashMap.newKeySet()).add(waiter);
-        waiter.timeout = timers.schedule(() -> finish(waiter, List.of()), wait.toMillis(), TimeUnit.MILLISECONDS);
-        if (generation.get() != seen) {
-            claimers.execute(() -> attempt(waiter));
-        } else {
-            armDueWake(first.poolId());
+        lane.add(waiter);
+        requestPass(lane);
+        return () -> cancel(lane, waiter);
+    }
+
+    /**
+     * The pool's id, cached: agents poll each time a slot frees, and a store read per poll was a
+     * tenth of the dispatch work. A pass that finds the name now names another pool (deleted and
+     * created again) drops the entry.
+     */
+    private UUID poolId(String name) {
+        UUID cached = poolIds.get(name);
+        if (cached != null) {
+            return cached;
         }
-        return () -> {
-            // The caller went away: no later attempt may claim runs for it.
-            synchronized (waiter) {
-                waiter.done = true;
-            }
-            remove(waiter);
-            waiter.timeout.cancel(false);
-        };
+        UUID id = store.jdbi().withExtension(WorkPoolDao.class, d -> d.findByName(name))
+                .orElseThrow(() -> new NotFoundException("work pool", name)).id();
+        poolIds.put(name, id);
+        return id;
     }
 
     @Override
     public void poolChanged(UUID poolId) {
-        generation.incrementAndGet();
-        wake(poolId);
+        Lane lane = lanes.get(poolId);
+        if (lane != null && lane.hasWaiters()) {
+            requestPass(lane);
+        }
     }
 
-    /** "Tick now": every waiting poll tries to claim again (tests call this after moving the clock). */
+    /** "Tick now": every lane with waiting polls claims again (tests call this after moving the clock). */
     public void wakeAll() {
-        generation.incrementAndGet();
-        waiting.keySet().forEach(this::wake);
+        lanes.values().forEach(this::requestPass);
     }
 
+    /** Polls held because nothing was due when they last tried. */
     public int waitingPolls() {
-        return waiting.values().stream().mapToInt(Set::size).sum();
+        return lanes.values().stream().mapToInt(Lane::heldCount).sum();
     }
 
-    private void wake(UUID poolId) {
-        Set<Waiter> waiters = waiting.get(poolId);
-        if (waiters != null) {
-            waiters.forEach(w -> claimers.execute(() -> attempt(w)));
+    private void requestPass(Lane lane) {
+        if (lane.startOrFlagAgain()) {
+            claimers.execute(() -> runPasses(lane));
         }
     }
 
-    private void attempt(Waiter waiter) {
-        synchronized (waiter) {
-            if (waiter.done) {
-                return;
+    private void runPasses(Lane lane) {
+        do {
+            List<Waiter> batch = lane.takeWaiting();
+            if (!batch.isEmpty()) {
+                pass(lane, batch);
             }
-            try {
-                ClaimService.ClaimResult result = claims.claim(waiter.request);
-                if (!result.runs().isEmpty()) {
-                    finish(waiter, result.runs());
-                    return;
+        } while (lane.continueOrStop());
+    }
+
+    private void pass(Lane lane, List<Waiter> batch) {
+        String pool = batch.get(0).request.pool();
+        List<List<ClaimService.Claimed>> got;
+        try {
+            ClaimService.Batch claimed = claims.claimAll(pool, batch.stream().map(w -> w.request).toList());
+            if (!claimed.poolId().equals(lane.poolId)) {
+                poolIds.remove(pool, lane.poolId);
+            }
+            got = claimed.runs();
+        } catch (NotFoundException e) {
+            poolIds.remove(pool, lane.poolId);
+            // The pool was deleted while polls waited on it: answer them; their next poll is refused.
+            batch.forEach(w -> w.expired = true);
+            got = batch.stream().map(w -> List.<ClaimService.Claimed>of()).toList();
+        } catch (RuntimeException e) {
+            LOG.warn("claim pass on pool {} failed", pool, e);
+            got = batch.stream().map(w -> List.<ClaimService.Claimed>of()).toList();
+        }
+        boolean someWait = false;
+        for (int i = 0; i < batch.size(); i++) {
+            Waiter w = batch.get(i);
+            List<ClaimService.Claimed> runs = got.get(i);
+            if (w.afterPass(!runs.isEmpty())) {
+                lane.remove(w);
+                w.cancelTimeout();
+                if (!runs.isEmpty() || !w.cancelled) {
+                    w.reply.accept(runs);
                 }
-            } catch (RuntimeException e) {
-                LOG.warn("claim for waiting poll on pool {} failed", waiter.request.pool(), e);
+            } else {
+                someWait = true;
             }
         }
-        armDueWake(waiter.poolId);
+        if (someWait) {
+            armDueWake(lane.poolId);
+        }
     }
 
-    private void finish(Waiter waiter, List<ClaimService.Claimed> runs) {
-        synchronized (waiter) {
-            if (waiter.done) {
-                return;
-            }
-            waiter.done = true;
+    private void expire(Lane lane, Waiter waiter) {
+        if (waiter.expireNow()) {
+            lane.remove(waiter);
+            waiter.reply.accept(List.of());
         }
-        remove(waiter);
-        if (waiter.timeout != null) {
-            waiter.timeout.cancel(false);
-        }
-        waiter.reply.accept(runs);
     }
 
-    private void remove(Waiter waiter) {
-        Set<Waiter> waiters = waiting.get(waiter.poolId);
-        if (waiters != null) {
-            waiters.remove(waiter);
+    private void cancel(Lane lane, Waiter waiter) {
+        if (waiter.cancelNow()) {
+            lane.remove(waiter);
+            waiter.cancelTimeout();
         }
     }
 
     /** Sets a timer for the pool's next due run, unless an earlier one is already set. */
     private void armDueWake(UUID poolId) {
         Instant now = clock.instant();
-        Optional<Instant> next = store.jdbi().withExtension(FlowRunDao.class, d -> d.nextDue(poolId, now));
+        Optional<Instant> next = store.jdbi().withHandle(h -> h.attach(WorkPoolDao.class).queues(poolId).stream()
+                .map(q -> h.attach(FlowRunDao.class).nextDue(q.id(), now))
+                .flatMap(Optional::stream)
+                .min(Instant::compareTo));
         if (next.isEmpty()) {
             return;
         }
@@ -172,17 +203,138 @@ public final class Dispatcher implements Signals.Listener {
     private record DueWake(Instant at, ScheduledFuture<?> future) {
     }
 
-    private static final class Waiter {
+    /** The polls of one pool and whether a pass is running for them. */
+    private static final class Lane {
         final UUID poolId;
+        private final List<Waiter> waiters = new ArrayList<>();
+        private boolean running;
+        private boolean again;
+
+        Lane(UUID poolId) {
+            this.poolId = poolId;
+        }
+
+        synchronized void add(Waiter w) {
+            waiters.add(w);
+        }
+
+        synchronized void remove(Waiter w) {
+            waiters.remove(w);
+        }
+
+        synchronized boolean hasWaiters() {
+            return !waiters.isEmpty();
+        }
+
+        synchronized int heldCount() {
+            return (int) waiters.stream().filter(Waiter::isHeld).count();
+        }
+
+        /** True if the caller must start a pass; false if one runs and will go round once more. */
+        synchronized boolean startOrFlagAgain() {
+            if (running) {
+                again = true;
+                return false;
+            }
+            running = true;
+            return true;
+        }
+
+        /** The waiting polls, in arrival order, marked as being claimed for. */
+        synchronized List<Waiter> takeWaiting() {
+            again = false;
+            // A poll whose wait ran out before it joined the lane is dropped here.
+            waiters.removeIf(Waiter::isDone);
+            List<Waiter> batch = new ArrayList<>();
+            for (Waiter w : waiters) {
+                if (w.startClaiming()) {
+                    batch.add(w);
+                }
+            }
+            return batch;
+        }
+
+        /** After a pass: true to run another (a signal came meanwhile), else the lane goes idle. */
+        synchronized boolean continueOrStop() {
+            if (again) {
+                return true;
+            }
+            running = false;
+            return false;
+        }
+    }
+
+    /** One poll: WAITING until a pass takes it (CLAIMING), then DONE or WAITING again. */
+    private static final class Waiter {
+        private enum State { WAITING, CLAIMING, DONE }
+
         final ClaimService.ClaimRequest request;
+        final boolean held;
         final Consumer<List<ClaimService.Claimed>> reply;
         volatile ScheduledFuture<?> timeout;
-        boolean done;
+        private State state = State.WAITING;
+        private int passes;
+        volatile boolean expired;
+        volatile boolean cancelled;
 
-        Waiter(UUID poolId, ClaimService.ClaimRequest request, Consumer<List<ClaimService.Claimed>> reply) {
-            this.poolId = poolId;
+        Waiter(ClaimService.ClaimRequest request, boolean held, Consumer<List<ClaimService.Claimed>> reply) {
             this.request = request;
+            this.held = held;
             this.reply = reply;
+        }
+
+        synchronized boolean startClaiming() {
+            if (state != State.WAITING) {
+                return false;
+            }
+            state = State.CLAIMING;
+            passes++;
+            return true;
+        }
+
+        /** True if the poll is answered now (the caller replies); false if it waits for another pass. */
+        synchronized boolean afterPass(boolean gotRuns) {
+            if (gotRuns || !held || expired || cancelled) {
+                state = State.DONE;
+                return true;
+            }
+            state = State.WAITING;
+            return false;
+        }
+
+        /** The wait passed: true if the caller must answer with nothing now. */
+        synchronized boolean expireNow() {
+            expired = true;
+            if (state == State.WAITING) {
+                state = State.DONE;
+                return true;
+            }
+            return false;
+        }
+
+        /** The caller went away: true if no pass holds the poll (no later pass will claim for it). */
+        synchronized boolean cancelNow() {
+            cancelled = true;
+            if (state == State.WAITING) {
+                state = State.DONE;
+                return true;
+            }
+            return false;
+        }
+
+        synchronized boolean isDone() {
+            return state == State.DONE;
+        }
+
+        synchronized boolean isHeld() {
+            return state == State.WAITING && passes > 0;
+        }
+
+        void cancelTimeout() {
+            ScheduledFuture<?> t = timeout;
+            if (t != null) {
+                t.cancel(false);
+            }
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.flowplane.controlplane.events;
 
+import io.flowplane.controlplane.store.RowIds;
 import io.flowplane.controlplane.model.Artifact;
 import io.flowplane.controlplane.model.FlowRun;
 import io.flowplane.controlplane.model.LogLine;
@@ -106,7 +107,7 @@ final class EventApplier {
         } else if (body instanceof RunEvent.TaskRunReport t) {
             applyTask(event, run, t);
         } else if (body instanceof RunEvent.ArtifactReport a) {
-            artifacts.add(new Artifact(UUID.randomUUID(), run.id(), a.taskRunId(), a.key(), a.type(),
+            artifacts.add(new Artifact(RowIds.next(), run.id(), a.taskRunId(), a.key(), a.type(),
                     a.description(), a.data(), now));
         } else {
             extendLease(run);

@@ -1,5 +1,6 @@
 package io.flowplane.controlplane.runs;
 
+import io.flowplane.controlplane.store.RowIds;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flowplane.controlplane.common.Json;
 import io.flowplane.controlplane.common.Validator;
@@ -46,7 +47,7 @@ public final class AdHocRuns {
         Instant now = clock.instant();
         String parameters = json.write(r.parameters() == null ? json.mapper().createObjectNode() : r.parameters());
         String reporter = r.reporter() == null ? "sdk" : r.reporter();
-        FlowRun run = new FlowRun(UUID.randomUUID(), r.name() == null ? RunNames.next() : r.name(), null, null,
+        FlowRun run = new FlowRun(RowIds.next(), r.name() == null ? RunNames.next() : r.name(), null, null,
                 r.flowName(), null, null, parameters, json.write(r.tags() == null ? List.of() : r.tags()),
                 StateType.RUNNING, StateName.RUNNING.label(), "started by hand", now, null, now, 1, 0, "[]", null,
                 reporter, 0, now.plus(lease), now, null, 0, null, now, null, null, null);

@@ -1,5 +1,6 @@
 package io.flowplane.controlplane.runs;
 
+import io.flowplane.controlplane.store.RowIds;
 import com.codahale.metrics.Meter;
 import com.codahale.metrics.MetricRegistry;
 import io.flowplane.controlplane.common.Json;
@@ -48,7 +49,7 @@ public final class RunFactory {
                            String idempotencyKey) {
         Instant now = clock.instant();
         Long timeoutMs = spec.timeoutSeconds() == null ? null : Math.round(spec.timeoutSeconds() * 1000);
-        return new FlowRun(UUID.randomUUID(), RunNames.next(), deployment.id(), deployment.name(), spec.flowName(),
+        return new FlowRun(RowIds.next(), RunNames.next(), deployment.id(), deployment.name(), spec.flowName(),
                 deployment.poolId(), deployment.queueId(), parametersJson, json.write(spec.tags()),
                 StateType.SCHEDULED, stateName, null, now, nextAt, scheduledAt, 1, spec.retries(),
                 json.write(spec.retryDelaysSeconds()), timeoutMs, null, 0, null, null, null, 0, idempotencyKey, now,
@@ -85,7 +86,7 @@ public final class RunFactory {
         Instant due = request.scheduledAt() == null ? now : request.scheduledAt();
         List<String> tags = request.tags() == null ? spec.tags() : request.tags();
         Long timeoutMs = spec.timeoutSeconds() == null ? null : Math.round(spec.timeoutSeconds() * 1000);
-        FlowRun run = new FlowRun(UUID.randomUUID(), request.name() == null ? RunNames.next() : request.name(),
+        FlowRun run = new FlowRun(RowIds.next(), request.name() == null ? RunNames.next() : request.name(),
                 deployment.id(), deployment.name(), spec.flowName(), deployment.poolId(), deployment.queueId(),
                 request.parametersJson(), json.write(tags), StateType.SCHEDULED, StateName.SCHEDULED.label(), null,
                 now, due, due, 1, spec.retries(), json.write(spec.retryDelaysSeconds()), timeoutMs, null, 0, null,

@@ -44,7 +44,7 @@ final class CatchUp {
 
     /** Returns how many runs it skipped. */
     int apply(Instant now) {
-        List<UUID> scheduleIds = store.jdbi().withExtension(FlowRunDao.class, FlowRunDao::schedulesWithLateRuns);
+        List<UUID> scheduleIds = store.jdbi().withExtension(FlowRunDao.class, d -> d.schedulesWithLateRuns(now));
         if (scheduleIds.isEmpty()) {
             return 0;
         }

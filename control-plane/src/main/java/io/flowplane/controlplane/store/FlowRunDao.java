@@ -3,6 +3,7 @@ package io.flowplane.controlplane.store;
 import io.flowplane.controlplane.model.FlowRun;
 import io.flowplane.controlplane.model.RunStateRecord;
 import io.flowplane.controlplane.state.StateType;
+import org.jdbi.v3.sqlobject.SqlObject;
 import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.customizer.BindList;
 import org.jdbi.v3.sqlobject.customizer.BindMethods;
@@ -17,7 +18,19 @@ import java.util.Optional;
 import java.util.UUID;
 
 /** Rows of flow_runs and their state history. Writes of state go through RunTransitions only. */
-public interface FlowRunDao {
+public interface FlowRunDao extends SqlObject {
+
+    /**
+     * Selects active runs through the lease index (only they hold a lease); callers still name
+     * the states they want.
+     */
+    String ACTIVE = "lease_expires_at >= 0";
+
+    /** The columns a transition (or a log batch) changes, by position, for {@link RunRows#updateRuns}. */
+    String UPDATE_STATE_JDBC = "UPDATE flow_runs SET state_type = ?, state_name = ?, state_message = ?, state_at = ?, "
+            + "next_at = ?, attempt = ?, agent_id = ?, lease_epoch = ?, lease_expires_at = ?, started_at = ?, "
+            + "ended_at = ?, log_count = ?, "
+            + "skip_after = CASE WHEN state_type = 'SCHEDULED' AND ? = 'SCHEDULED' THEN skip_after END WHERE id = ?";
 
     String COLUMNS = "id, name, deployment_id, deployment_name, flow_name, pool_id, queue_id, parameters, tags, "
             + "state_type, state_name, state_message, state_at, next_at, scheduled_at, attempt, max_retries, "
@@ -31,12 +44,12 @@ public interface FlowRunDao {
             + ":backfillId, :skipAfter)")
     void insert(@BindMethods FlowRun run);
 
-    @SqlBatch("INSERT INTO flow_runs (" + COLUMNS + ") VALUES (:id, :name, :deploymentId, :deploymentName, "
-            + ":flowName, :poolId, :queueId, :parameters, :tags, :stateType, :stateName, :stateMessage, :stateAt, "
-            + ":nextAt, :scheduledAt, :attempt, :maxRetries, :retryDelays, :timeoutMs, :agentId, :leaseEpoch, "
-            + ":leaseExpiresAt, :startedAt, :endedAt, :logCount, :idempotencyKey, :createdAt, :scheduleId, "
-            + ":backfillId, :skipAfter)")
-    void insertAll(@BindMethods Collection<FlowRun> runs);
+    /** Inserts many runs in multi-row statements (see {@link RunRows}). */
+    default void insertAll(Collection<FlowRun> runs) {
+        if (!runs.isEmpty()) {
+            RunRows.insertRuns(getHandle(), runs);
+        }
+    }
 
     @SqlQuery("SELECT " + COLUMNS + " FROM flow_runs WHERE id = :id")
     Optional<FlowRun> find(@Bind("id") UUID id);
@@ -61,17 +74,19 @@ public interface FlowRunDao {
             + "WHERE id = :id")
     void update(@BindMethods FlowRun run);
 
-    @SqlBatch("UPDATE flow_runs SET state_type = :stateType, state_name = :stateName, state_message = :stateMessage, "
-            + "state_at = :stateAt, next_at = :nextAt, attempt = :attempt, agent_id = :agentId, "
-            + "lease_epoch = :leaseEpoch, lease_expires_at = :leaseExpiresAt, started_at = :startedAt, "
-            + "ended_at = :endedAt, log_count = :logCount, "
-            + "skip_after = CASE WHEN state_type = 'SCHEDULED' AND :stateType = 'SCHEDULED' THEN skip_after END "
-            + "WHERE id = :id")
-    void updateAll(@BindMethods Collection<FlowRun> runs);
+    /** {@link #update} for many runs in one JDBC batch (see {@link RunRows}). */
+    default void updateAll(Collection<FlowRun> runs) {
+        if (!runs.isEmpty()) {
+            RunRows.updateRuns(getHandle(), runs);
+        }
+    }
 
-    @SqlBatch("INSERT INTO flow_run_states (run_id, state_type, state_name, message, actor, attempt, at, idempotency_key) "
-            + "VALUES (:runId, :stateType, :stateName, :message, :actor, :attempt, :at, :idempotencyKey)")
-    void insertStates(@BindMethods Collection<RunStateRecord> states);
+    /** Appends state history rows in multi-row statements (see {@link RunRows}). */
+    default void insertStates(Collection<RunStateRecord> states) {
+        if (!states.isEmpty()) {
+            RunRows.insertStates(getHandle(), states);
+        }
+    }
 
     @SqlQuery("SELECT id, run_id, state_type, state_name, message, actor, attempt, at, idempotency_key "
             + "FROM flow_run_states WHERE run_id = :runId ORDER BY id")
@@ -81,11 +96,11 @@ public interface FlowRunDao {
     int countIdempotencyKey(@Bind("runId") UUID runId, @Bind("key") String key);
 
     /** Runs holding a lease that has run out: the reaper's input. */
-    @SqlQuery("SELECT id FROM flow_runs WHERE state_type IN ('PENDING', 'RUNNING', 'PAUSED', 'CANCELLING') "
-            + "AND lease_expires_at < :now")
+    @SqlQuery("SELECT id FROM flow_runs WHERE lease_expires_at >= 0 AND lease_expires_at < :now "
+            + "AND state_type IN ('PENDING', 'RUNNING', 'PAUSED', 'CANCELLING')")
     List<UUID> expiredLeases(@Bind("now") Instant now);
 
-    @SqlQuery("SELECT id FROM flow_runs WHERE state_type = 'CANCELLING' AND state_at < :before")
+    @SqlQuery("SELECT id FROM flow_runs WHERE " + ACTIVE + " AND state_type = 'CANCELLING' AND state_at < :before")
     List<UUID> cancellingSince(@Bind("before") Instant before);
 
     /** Extends the lease of a run the agent still holds with this epoch; 0 rows: the lease is lost. */
@@ -94,19 +109,26 @@ public interface FlowRunDao {
     int extendLease(@Bind("id") UUID id, @Bind("agentId") String agentId, @Bind("epoch") long epoch,
                     @Bind("expiresAt") Instant expiresAt);
 
-    @SqlQuery("SELECT id FROM flow_runs WHERE agent_id = :agentId AND state_type = 'CANCELLING'")
+    /** {@link #extendLease} for many runs of one agent in one JDBC batch; counts in argument order. */
+    @SqlBatch("UPDATE flow_runs SET lease_expires_at = :expiresAt WHERE id = :id AND agent_id = :agentId "
+            + "AND lease_epoch = :epoch AND state_type IN ('PENDING', 'RUNNING', 'PAUSED', 'CANCELLING')")
+    int[] extendLeases(@Bind("id") List<UUID> ids, @Bind("epoch") List<Long> epochs, @Bind("agentId") String agentId,
+                       @Bind("expiresAt") Instant expiresAt);
+
+    @SqlQuery("SELECT id FROM flow_runs WHERE " + ACTIVE + " AND agent_id = :agentId AND state_type = 'CANCELLING'")
     List<UUID> cancellingFor(@Bind("agentId") String agentId);
 
-    @SqlQuery("SELECT MIN(next_at) FROM flow_runs WHERE state_type = 'SCHEDULED' AND pool_id = :poolId "
-            + "AND next_at > :now")
-    Optional<Instant> nextDue(@Bind("poolId") UUID poolId, @Bind("now") Instant now);
+    /** When the queue's next run falls due after {@code now}, read from the front of the due index. */
+    @SqlQuery("SELECT next_at FROM flow_runs WHERE queue_id = :queueId AND next_at > :now "
+            + "AND state_type = 'SCHEDULED' ORDER BY queue_id, next_at FETCH FIRST 1 ROWS ONLY")
+    Optional<Instant> nextDue(@Bind("queueId") UUID queueId, @Bind("now") Instant now);
 
     @SqlQuery("SELECT COUNT(*) FROM flow_runs WHERE state_type = :type")
     long countByState(@Bind("type") StateType type);
 
     /** Active runs (holding a slot) in a pool, per queue and deployment. */
-    @SqlQuery("SELECT queue_id, deployment_id, COUNT(*) AS runs FROM flow_runs WHERE pool_id = :poolId "
-            + "AND state_type IN ('PENDING', 'RUNNING', 'PAUSED', 'CANCELLING') GROUP BY queue_id, deployment_id")
+    @SqlQuery("SELECT queue_id, deployment_id, COUNT(*) AS runs FROM flow_runs WHERE " + ACTIVE
+            + " AND pool_id = :poolId AND state_type IN ('PENDING', 'RUNNING', 'PAUSED', 'CANCELLING') GROUP BY queue_id, deployment_id")
     List<ActiveCount> activeInPool(@Bind("poolId") UUID poolId);
 
     /** A count of active runs for one (queue, deployment) pair. */
@@ -123,8 +145,8 @@ public interface FlowRunDao {
     int deleteUnstartedAfter(@Bind("scheduleId") UUID scheduleId, @Bind("after") Instant after);
 
     /** Runs waiting in Scheduled whose due time passed before {@code cutoff}. */
-    @SqlQuery("SELECT id, attempt FROM flow_runs WHERE state_name = 'Scheduled' AND next_at <= :cutoff "
-            + "AND state_type = 'SCHEDULED' FETCH FIRST :limit ROWS ONLY")
+    @SqlQuery("SELECT id, attempt FROM flow_runs WHERE next_at >= 0 AND next_at <= :cutoff "
+            + "AND state_name = 'Scheduled' AND state_type = 'SCHEDULED' FETCH FIRST :limit ROWS ONLY")
     List<Overdue> overdue(@Bind("cutoff") Instant cutoff, @Bind("limit") int limit);
 
     /** Scheduled → Late for each id still in Scheduled; 1 per id that changed. */
@@ -132,8 +154,10 @@ public interface FlowRunDao {
             + "AND state_type = 'SCHEDULED' AND state_name = 'Scheduled'")
     int[] markLate(@Bind("id") List<UUID> ids, @Bind("now") Instant now);
 
-    @SqlQuery("SELECT DISTINCT schedule_id FROM flow_runs WHERE state_name = 'Late' AND schedule_id IS NOT NULL")
-    List<UUID> schedulesWithLateRuns();
+    /** Late runs are due, so they are found in the due range of next_at. */
+    @SqlQuery("SELECT DISTINCT schedule_id FROM flow_runs WHERE next_at >= 0 AND next_at <= :now "
+            + "AND state_name = 'Late' AND schedule_id IS NOT NULL")
+    List<UUID> schedulesWithLateRuns(@Bind("now") Instant now);
 
     /** The unstarted, due first attempts of these schedules: what catch-up chooses from. */
     @SqlQuery("SELECT id, schedule_id, scheduled_at, state_name FROM flow_runs WHERE schedule_id IN (<ids>) "
@@ -142,8 +166,9 @@ public interface FlowRunDao {
     List<DueRun> dueOfSchedules(@BindList("ids") Collection<UUID> scheduleIds, @Bind("now") Instant now);
 
     /** Unstarted runs past their deployment's max lateness. */
-    @SqlQuery("SELECT id FROM flow_runs WHERE state_type = 'SCHEDULED' AND skip_after <= :now "
-            + "FETCH FIRST :limit ROWS ONLY")
+    /** skip_after is never before the due time, so only due runs can be past it. */
+    @SqlQuery("SELECT id FROM flow_runs WHERE next_at >= 0 AND next_at <= :now AND skip_after <= :now "
+            + "AND state_type = 'SCHEDULED' FETCH FIRST :limit ROWS ONLY")
     List<UUID> pastMaxLateness(@Bind("now") Instant now, @Bind("limit") int limit);
 
     record Overdue(UUID id, int attempt) {

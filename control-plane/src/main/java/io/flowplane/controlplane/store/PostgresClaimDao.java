@@ -20,7 +20,7 @@ final class PostgresClaimDao implements ClaimDao {
         String exclude = saturatedDeployments.isEmpty() ? ""
                 : " AND (deployment_id IS NULL OR deployment_id NOT IN (<saturated>))";
         var query = handle.createQuery("SELECT id, deployment_id FROM flow_runs "
-                        + "WHERE state_type = 'SCHEDULED' AND queue_id = :queueId AND next_at <= :now"
+                        + "WHERE queue_id = :queueId AND next_at >= 0 AND next_at <= :now AND state_type = 'SCHEDULED'"
                         + " AND (skip_after IS NULL OR skip_after > :now)" + exclude
                         + " ORDER BY next_at LIMIT :limit FOR UPDATE SKIP LOCKED")
                 .bind("queueId", queueId)

@@ -392,6 +392,91 @@ abstract class StoreContractTest {
     }
 
     @Test
+    void batchedClaimServesRequestsInOrderWithinSharedLimits() {
+        PoolWithQueue p = fixtures.pool(5);
+        Deployment limited = fixtures.deployment(p.queue(), 1);
+        Set<UUID> limitedRuns = ids(fixtures.scheduledRuns(p.queue(), limited, 3, START.minusSeconds(60)));
+        fixtures.scheduledRuns(p.queue(), fixtures.deployment(p.queue(), null), 10, START);
+
+        ClaimService.Batch batch = claims.claimAll(p.pool().name(), List.of(
+                new ClaimRequest("agent-a", p.pool().name(), List.of(), 2),
+                new ClaimRequest("agent-b", p.pool().name(), List.of(), 2),
+                new ClaimRequest("agent-a", p.pool().name(), List.of(), 4)));
+
+        assertThat(batch.poolId()).isEqualTo(p.pool().id());
+        List<List<FlowRun>> got = batch.runs().stream()
+                .map(l -> l.stream().map(ClaimService.Claimed::run).toList()).toList();
+        // The pool's limit of 5 is shared: the first two requests are filled, the third gets the rest.
+        assertThat(got).extracting(List::size).containsExactly(2, 2, 1);
+        List<FlowRun> all = got.stream().flatMap(List::stream).toList();
+        assertThat(ids(all)).hasSize(5);
+        // The deployment's limit of 1 holds across the requests of one batch.
+        assertThat(all).filteredOn(r -> limitedRuns.contains(r.id())).hasSize(1);
+        assertThat(got.get(0)).allSatisfy(r -> assertThat(r.agentId()).isEqualTo("agent-a"));
+        assertThat(got.get(1)).allSatisfy(r -> assertThat(r.agentId()).isEqualTo("agent-b"));
+        assertThat(got.get(2)).allSatisfy(r -> assertThat(r.agentId()).isEqualTo("agent-a"));
+        all.forEach(r -> assertThat(historyTypes(r.id())).containsOnlyOnce(StateType.PENDING).endsWith(StateType.PENDING));
+        assertThat(activeRuns(p.pool().id())).isEqualTo(5);
+        assertThat(claim(p, 10)).isEmpty();
+    }
+
+    @Test
+    void batchedClaimKeepsEachRequestsQueuesAndQueueLimits() {
+        PoolWithQueue p = fixtures.pool();
+        WorkQueue second = fixtures.queue(p.pool(), "second", 2, 2);
+        Set<UUID> firstRuns = ids(fixtures.scheduledRuns(p.queue(), 3));
+        Set<UUID> secondRuns = ids(fixtures.scheduledRuns(second, 5));
+
+        ClaimService.Batch batch = claims.claimAll(p.pool().name(), List.of(
+                new ClaimRequest("agent-a", p.pool().name(), List.of("second"), 10),
+                new ClaimRequest("agent-b", p.pool().name(), List.of(), 10),
+                new ClaimRequest("agent-c", p.pool().name(), List.of(WorkQueue.DEFAULT), 10)));
+
+        List<Set<UUID>> got = batch.runs().stream()
+                .map(l -> l.stream().map(c -> c.run().id()).collect(java.util.stream.Collectors.toSet())).toList();
+        // "second" allows 2 at a time, whichever request takes them; the default queue has no limit.
+        assertThat(got.get(0)).hasSize(2).isSubsetOf(secondRuns);
+        assertThat(got.get(1)).isEqualTo(firstRuns);
+        assertThat(got.get(2)).isEmpty();
+    }
+
+    @Test
+    void heldPollsShareABurstOfRunsAndAreEachAnsweredOnce() throws Exception {
+        PoolWithQueue p = fixtures.pool();
+        var timers = Executors.newScheduledThreadPool(1);
+        ExecutorService claimers = Executors.newFixedThreadPool(2);
+        try {
+            var dispatcher = new io.flowplane.controlplane.dispatch.Dispatcher(claims, store, clock, timers, claimers);
+            Map<Integer, List<List<ClaimService.Claimed>>> answers = new java.util.concurrent.ConcurrentHashMap<>();
+            for (int i = 0; i < 8; i++) {
+                int poll = i;
+                dispatcher.poll(new ClaimRequest("agent-" + (i % 3), p.pool().name(), List.of(), 3),
+                        Duration.ofSeconds(2),
+                        runs -> answers.computeIfAbsent(poll, k -> new CopyOnWriteArrayList<>()).add(runs));
+            }
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                    .until(() -> dispatcher.waitingPolls() == 8);
+
+            Set<UUID> created = ids(fixtures.scheduledRuns(p.queue(), 20));
+            dispatcher.poolChanged(p.pool().id());
+
+            // 8 polls of 3 slots share 20 runs: every run goes to exactly one poll; the polls
+            // left with nothing are answered empty when their wait passes. Nobody is answered twice.
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> answers.size() == 8);
+            assertThat(answers.values()).allSatisfy(a -> assertThat(a).hasSize(1));
+            List<UUID> claimedIds = answers.values().stream().flatMap(a -> a.get(0).stream())
+                    .map(c -> c.run().id()).toList();
+            assertThat(claimedIds).hasSize(20).doesNotHaveDuplicates();
+            assertThat(Set.copyOf(claimedIds)).isEqualTo(created);
+            assertThat(answers.values()).allSatisfy(a -> assertThat(a.get(0).size()).isLessThanOrEqualTo(3));
+            assertThat(dispatcher.waitingPolls()).isZero();
+        } finally {
+            timers.shutdownNow();
+            claimers.shutdownNow();
+        }
+    }
+
+    @Test
     void runsAreClaimedOnlyOnceDueAndEarliestFirst() {
         PoolWithQueue p = fixtures.pool();
         Deployment d = fixtures.deployment(p.queue(), null);

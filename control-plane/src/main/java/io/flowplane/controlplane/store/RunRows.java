@@ -1,0 +1,161 @@
+package io.flowplane.controlplane.store;
+
+import io.flowplane.controlplane.model.FlowRun;
+import io.flowplane.controlplane.model.RunStateRecord;
+import org.jdbi.v3.core.Handle;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The writes every run makes several times (its rows in flow_runs and flow_run_states), in plain
+ * JDBC on the handle's connection and transaction. Through JDBI's bean binding these statements
+ * spent as long resolving and binding arguments by reflection as H2 spent storing the rows; and
+ * on H2 one INSERT of many rows is two to three times faster than a JDBC batch of one-row INSERTs.
+ * The column lists are FlowRunDao's, so reads and writes agree.
+ */
+final class RunRows {
+    /** Rows per multi-row INSERT: 100 state rows are 800 parameters, 50 runs 1,500. */
+    private static final int STATES_PER_STATEMENT = 100;
+    private static final int RUNS_PER_STATEMENT = 50;
+    private static final String STATE_COLUMNS =
+            "run_id, state_type, state_name, message, actor, attempt, at, idempotency_key";
+
+    private RunRows() {
+    }
+
+    static void insertStates(Handle h, Collection<RunStateRecord> states) {
+        insertRows(h, "flow_run_states (" + STATE_COLUMNS + ")", 8, STATES_PER_STATEMENT, List.copyOf(states),
+                (ps, i, s) -> {
+                    ps.setObject(i, s.runId());
+                    ps.setString(i + 1, s.stateType().name());
+                    ps.setString(i + 2, s.stateName());
+                    ps.setString(i + 3, s.message());
+                    ps.setString(i + 4, s.actor().name());
+                    ps.setInt(i + 5, s.attempt());
+                    setInstant(ps, i + 6, s.at());
+                    ps.setString(i + 7, s.idempotencyKey());
+                });
+    }
+
+    static void insertRuns(Handle h, Collection<FlowRun> runs) {
+        insertRows(h, "flow_runs (" + FlowRunDao.COLUMNS + ")", 30, RUNS_PER_STATEMENT, List.copyOf(runs),
+                (ps, i, r) -> {
+                    ps.setObject(i, r.id());
+                    ps.setString(i + 1, r.name());
+                    ps.setObject(i + 2, r.deploymentId());
+                    ps.setString(i + 3, r.deploymentName());
+                    ps.setString(i + 4, r.flowName());
+                    ps.setObject(i + 5, r.poolId());
+                    ps.setObject(i + 6, r.queueId());
+                    ps.setString(i + 7, r.parameters());
+                    ps.setString(i + 8, r.tags());
+                    ps.setString(i + 9, r.stateType().name());
+                    ps.setString(i + 10, r.stateName());
+                    ps.setString(i + 11, r.stateMessage());
+                    setInstant(ps, i + 12, r.stateAt());
+                    setInstant(ps, i + 13, r.nextAt());
+                    setInstant(ps, i + 14, r.scheduledAt());
+                    ps.setInt(i + 15, r.attempt());
+                    ps.setInt(i + 16, r.maxRetries());
+                    ps.setString(i + 17, r.retryDelays());
+                    setLong(ps, i + 18, r.timeoutMs());
+                    ps.setString(i + 19, r.agentId());
+                    ps.setLong(i + 20, r.leaseEpoch());
+                    setInstant(ps, i + 21, r.leaseExpiresAt());
+                    setInstant(ps, i + 22, r.startedAt());
+                    setInstant(ps, i + 23, r.endedAt());
+                    ps.setLong(i + 24, r.logCount());
+                    ps.setString(i + 25, r.idempotencyKey());
+                    setInstant(ps, i + 26, r.createdAt());
+                    ps.setObject(i + 27, r.scheduleId());
+                    ps.setObject(i + 28, r.backfillId());
+                    setInstant(ps, i + 29, r.skipAfter());
+                });
+    }
+
+    /** {@link FlowRunDao#UPDATE_STATE} for each run, as one JDBC batch. */
+    static void updateRuns(Handle h, Collection<FlowRun> runs) {
+        Connection c = h.getConnection();
+        try (PreparedStatement ps = c.prepareStatement(FlowRunDao.UPDATE_STATE_JDBC)) {
+            for (FlowRun r : runs) {
+                ps.setString(1, r.stateType().name());
+                ps.setString(2, r.stateName());
+                ps.setString(3, r.stateMessage());
+                setInstant(ps, 4, r.stateAt());
+                setInstant(ps, 5, r.nextAt());
+                ps.setInt(6, r.attempt());
+                ps.setString(7, r.agentId());
+                ps.setLong(8, r.leaseEpoch());
+                setInstant(ps, 9, r.leaseExpiresAt());
+                setInstant(ps, 10, r.startedAt());
+                setInstant(ps, 11, r.endedAt());
+                ps.setLong(12, r.logCount());
+                ps.setString(13, r.stateType().name());
+                ps.setObject(14, r.id());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        } catch (SQLException e) {
+            throw new StoreException("updating " + runs.size() + " flow runs", e);
+        }
+    }
+
+    private interface RowBinder<T> {
+        void bind(PreparedStatement ps, int firstParameter, T row) throws SQLException;
+    }
+
+    private static <T> void insertRows(Handle h, String into, int columns, int perStatement, List<T> rows,
+                                       RowBinder<T> binder) {
+        Connection c = h.getConnection();
+        for (int from = 0; from < rows.size(); from += perStatement) {
+            List<T> chunk = rows.subList(from, Math.min(rows.size(), from + perStatement));
+            try (PreparedStatement ps = c.prepareStatement(insertSql(into, columns, chunk.size()))) {
+                for (int i = 0; i < chunk.size(); i++) {
+                    binder.bind(ps, i * columns + 1, chunk.get(i));
+                }
+                ps.executeUpdate();
+            } catch (SQLException e) {
+                throw new StoreException("inserting " + chunk.size() + " rows into " + into, e);
+            }
+        }
+    }
+
+    private static String insertSql(String into, int columns, int rows) {
+        String one = "(?" + ", ?".repeat(columns - 1) + ")";
+        StringBuilder sql = new StringBuilder("INSERT INTO ").append(into).append(" VALUES ").append(one);
+        for (int i = 1; i < rows; i++) {
+            sql.append(", ").append(one);
+        }
+        return sql.toString();
+    }
+
+    private static void setInstant(PreparedStatement ps, int i, Instant value) throws SQLException {
+        if (value == null) {
+            ps.setNull(i, Types.BIGINT);
+        } else {
+            ps.setLong(i, value.toEpochMilli());
+        }
+    }
+
+    private static void setLong(PreparedStatement ps, int i, Long value) throws SQLException {
+        if (value == null) {
+            ps.setNull(i, Types.BIGINT);
+        } else {
+            ps.setLong(i, value);
+        }
+    }
+
+    /** A failed write; the transaction it was part of rolls back. */
+    static final class StoreException extends org.jdbi.v3.core.JdbiException {
+        StoreException(String what, SQLException cause) {
+            super(what + ": " + cause.getMessage(), cause);
+        }
+    }
+}
