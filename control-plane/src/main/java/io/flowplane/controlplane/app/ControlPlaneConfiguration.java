@@ -119,7 +119,7 @@ public class ControlPlaneConfiguration extends Configuration {
     public static class Scheduler {
         @NotNull @JsonProperty public Duration interval = Duration.seconds(1);
         /** Runs of every active schedule exist at least this far ahead. */
-        @NotNull @JsonProperty public Duration horizon = Duration.hours(1);
+        @NotNull @JsonProperty public Duration horizon = Duration.minutes(10);
         /** ... and at least this many, however sparse the schedule. */
         @Min(1) @JsonProperty public int minRuns = 3;
         /** ... and at most this many, however dense. */

@@ -35,7 +35,7 @@ class BackfillTest {
     @BeforeEach
     void setUp() {
         db = JdbcConnectionPool.create("jdbc:h2:file:" + dir.resolve("db") + ";WRITE_DELAY=0;LOCK_TIMEOUT=10000", "sa", "");
-        world = new SchedulingWorld(db, Dialect.H2, new MutableClock(NOW), SchedulerSettings.defaults());
+        world = new SchedulingWorld(db, Dialect.H2, new MutableClock(NOW), SchedulerSettings.defaults().withHorizon(java.time.Duration.ofHours(1)));
         world.pool("p");
         ScheduleSpec daily = new ScheduleSpec("daily", "30 2 * * *", null, null, null, null, "Europe/Berlin", false, null);
         deployment = world.deploy("nightly", "p", List.of(daily), null, null).deployment();

@@ -39,7 +39,7 @@ class CatchUpTest {
     void setUp() {
         db = JdbcConnectionPool.create("jdbc:h2:file:" + dir.resolve("db") + ";WRITE_DELAY=0;LOCK_TIMEOUT=10000", "sa", "");
         clock = new MutableClock(START);
-        world = new SchedulingWorld(db, Dialect.H2, clock, SchedulerSettings.defaults());
+        world = new SchedulingWorld(db, Dialect.H2, clock, SchedulerSettings.defaults().withHorizon(java.time.Duration.ofHours(1)));
         world.pool("p");
     }
 

@@ -63,7 +63,7 @@ abstract class SchedulingContractTest {
     }
 
     private SchedulingWorld newWorld() {
-        return new SchedulingWorld(dataSource, dialect(), clock, SchedulerSettings.defaults());
+        return new SchedulingWorld(dataSource, dialect(), clock, SchedulerSettings.defaults().withHorizon(java.time.Duration.ofHours(1)));
     }
 
     private UUID deploy(String cron) {
