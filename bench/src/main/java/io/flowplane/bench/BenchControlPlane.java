@@ -114,7 +114,11 @@ public final class BenchControlPlane implements AutoCloseable {
      * table every few milliseconds took a fifth of a core from the system it measures).
      */
     public long completedRuns() {
-        return support.getEnvironment().metrics().meter("flowplane.runs.completed").getCount();
+        return metrics().meter("flowplane.runs.completed").getCount();
+    }
+
+    public com.codahale.metrics.MetricRegistry metrics() {
+        return support.getEnvironment().metrics();
     }
 
     public long count(String sql) {

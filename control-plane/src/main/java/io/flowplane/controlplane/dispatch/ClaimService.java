@@ -1,5 +1,6 @@
 package io.flowplane.controlplane.dispatch;
 
+import io.flowplane.controlplane.store.RunRows;
 import com.codahale.metrics.Meter;
 import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.Timer;
@@ -93,13 +94,13 @@ public final class ClaimService {
     }
 
     private Batch claimAll(Handle h, String poolName, List<ClaimRequest> requests) {
-        WorkPool pool = h.attach(WorkPoolDao.class).lockByName(poolName)
+        WorkPool pool = WorkPoolDao.lockByNameOn(h, poolName)
                 .orElseThrow(() -> new NotFoundException("work pool", poolName));
         List<List<UUID>> chosen = new ArrayList<>();
         requests.forEach(r -> chosen.add(new ArrayList<>()));
         if (!pool.paused()) {
             Instant now = clock.instant();
-            List<WorkQueue> queues = h.attach(WorkPoolDao.class).queues(pool.id());
+            List<WorkQueue> queues = WorkPoolDao.queuesOn(h, pool.id());
             Slots slots = Slots.load(h, pool, queues);
             choose(h, requests, queues, slots, now, chosen);
         }
@@ -177,7 +178,7 @@ public final class ClaimService {
                 .forEach(r -> moved.put(r.id(), r)));
         // Each id was chosen for one request only, so a moved run answers exactly the request it was chosen for.
         if (!moved.isEmpty()) {
-            h.attach(FlowRunDao.class).insertStates(moved.values().stream()
+            RunRows.insertStates(h, moved.values().stream()
                     .map(r -> new RunStateRecord(null, r.id(), StateType.PENDING, r.stateName(), null, Actor.CLAIM,
                             r.attempt(), now, null))
                     .toList());
@@ -203,7 +204,7 @@ public final class ClaimService {
         Set<UUID> ids = runs.stream().map(FlowRun::deploymentId).filter(java.util.Objects::nonNull)
                 .collect(Collectors.toSet());
         return ids.isEmpty() ? Map.of()
-                : h.attach(DeploymentDao.class).findAll(ids).stream()
+                : DeploymentDao.findAllOn(h, ids).stream()
                 .collect(Collectors.toMap(Deployment::id, Function.identity()));
     }
 
@@ -222,7 +223,7 @@ public final class ClaimService {
         static Slots load(Handle h, WorkPool pool, List<WorkQueue> queues) {
             Map<UUID, Integer> deploymentLimits = new HashMap<>();
             Map<UUID, Integer> queueLimits = new HashMap<>();
-            h.attach(DeploymentDao.class).limitsInPool(pool.id())
+            DeploymentDao.limitsInPoolOn(h, pool.id())
                     .forEach(l -> deploymentLimits.put(l.id(), l.concurrencyLimit()));
             queues.stream().filter(q -> q.concurrencyLimit() != null)
                     .forEach(q -> queueLimits.put(q.id(), q.concurrencyLimit()));

@@ -1,5 +1,6 @@
 package io.flowplane.controlplane.events;
 
+import io.flowplane.controlplane.store.RunRows;
 import io.flowplane.controlplane.store.RowIds;
 import io.flowplane.controlplane.model.Artifact;
 import io.flowplane.controlplane.model.FlowRun;
@@ -71,7 +72,7 @@ final class EventApplier {
 
     Result apply(List<RunEvent> events) {
         Set<UUID> ids = events.stream().map(RunEvent::runId).collect(Collectors.toCollection(TreeSet::new));
-        handle.attach(FlowRunDao.class).lockAll(ids).forEach(r -> runs.put(r.id(), r));
+        FlowRunDao.lockAllOn(handle, ids).forEach(r -> runs.put(r.id(), r));
         loadIdempotencyKeys(events);
         loadTasks(events);
         for (RunEvent event : events) {
@@ -219,14 +220,16 @@ final class EventApplier {
     }
 
     private void persist() {
-        FlowRunDao runDao = handle.attach(FlowRunDao.class);
-        ReportDao reports = handle.attach(ReportDao.class);
         if (!dirty.isEmpty()) {
-            runDao.updateAll(dirty.values());
+            RunRows.updateRuns(handle, dirty.values());
         }
         if (!states.isEmpty()) {
-            runDao.insertStates(states);
+            RunRows.insertStates(handle, states);
         }
+        if (logs.isEmpty() && tasks.isEmpty() && artifacts.isEmpty()) {
+            return;
+        }
+        ReportDao reports = handle.attach(ReportDao.class);
         if (!logs.isEmpty()) {
             reports.insertLogs(logs);
         }

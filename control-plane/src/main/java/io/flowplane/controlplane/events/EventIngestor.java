@@ -53,15 +53,14 @@ public final class EventIngestor {
         ensureSource(sourceId);
         try (Timer.Context ignored = latency.time()) {
             EventApplier.Result result = store.jdbi().inTransaction(h -> {
-                EventSourceDao sources = h.attach(EventSourceDao.class);
-                long acked = sources.lock(sourceId).orElseThrow();
+                long acked = EventSourceDao.lockOn(h, sourceId).orElseThrow();
                 List<RunEvent> fresh = contiguousAfter(acked, events);
                 if (fresh.isEmpty()) {
                     return EventApplier.Result.nothing(acked);
                 }
                 Instant now = clock.instant();
                 EventApplier.Result applied = new EventApplier(h, settings, now, mayReport).apply(fresh);
-                sources.advance(sourceId, applied.lastSeq(), now);
+                EventSourceDao.advanceOn(h, sourceId, applied.lastSeq(), now);
                 return applied;
             });
             persisted.mark(result.applied());

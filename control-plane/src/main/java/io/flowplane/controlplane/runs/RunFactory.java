@@ -1,5 +1,6 @@
 package io.flowplane.controlplane.runs;
 
+import io.flowplane.controlplane.store.RunRows;
 import io.flowplane.controlplane.store.RowIds;
 import com.codahale.metrics.Meter;
 import com.codahale.metrics.MetricRegistry;
@@ -61,9 +62,8 @@ public final class RunFactory {
         if (planned.isEmpty()) {
             return;
         }
-        FlowRunDao runs = h.attach(FlowRunDao.class);
-        runs.insertAll(planned);
-        runs.insertStates(planned.stream().map(r -> new RunStateRecord(null, r.id(), StateType.SCHEDULED,
+        RunRows.insertRuns(h, planned);
+        RunRows.insertStates(h, planned.stream().map(r -> new RunStateRecord(null, r.id(), StateType.SCHEDULED,
                 r.stateName(), null, Actor.SERVER, 1, r.stateAt(), null)).toList());
         created.mark(planned.size());
     }

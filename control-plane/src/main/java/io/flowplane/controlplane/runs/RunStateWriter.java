@@ -26,6 +26,7 @@ public final class RunStateWriter {
     private final Clock clock;
     private final Signals signals;
     private final ObjectMapper json;
+    private final java.util.Map<String, RetryPolicy> policies = new java.util.concurrent.ConcurrentHashMap<>();
 
     public RunStateWriter(Store store, Clock clock, Signals signals, ObjectMapper json) {
         this.store = store;
@@ -69,6 +70,20 @@ public final class RunStateWriter {
 
     /** The retry rule a run was created with (deployment edits do not change runs in flight). */
     public RetryPolicy retryPolicy(FlowRun run) {
+        // Every reported state asks for it; runs of one deployment share the same few strings.
+        RetryPolicy cached = policies.get(run.retryDelays() + "|" + run.maxRetries());
+        if (cached != null) {
+            return cached;
+        }
+        RetryPolicy parsed = parse(run);
+        if (policies.size() >= 1024) {
+            policies.clear();
+        }
+        policies.put(run.retryDelays() + "|" + run.maxRetries(), parsed);
+        return parsed;
+    }
+
+    private RetryPolicy parse(FlowRun run) {
         try {
             double[] seconds = json.readValue(run.retryDelays(), double[].class);
             List<Duration> delays = Arrays.stream(seconds).mapToObj(s -> Duration.ofMillis(Math.round(s * 1000))).toList();

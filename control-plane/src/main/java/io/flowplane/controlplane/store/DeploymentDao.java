@@ -1,5 +1,6 @@
 package io.flowplane.controlplane.store;
 
+import org.jdbi.v3.core.Handle;
 import io.flowplane.controlplane.model.Deployment;
 import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.customizer.BindList;
@@ -35,13 +36,27 @@ public interface DeploymentDao {
     @SqlQuery("SELECT " + COLUMNS + " FROM deployments WHERE id = :id")
     Optional<Deployment> find(@Bind("id") UUID id);
 
-    @SqlQuery("SELECT " + COLUMNS + " FROM deployments WHERE id IN (<ids>)")
+    String FIND_ALL = "SELECT " + COLUMNS + " FROM deployments WHERE id IN (<ids>)";
+    String LIMITS_IN_POOL = "SELECT id, concurrency_limit FROM deployments WHERE pool_id = :poolId "
+            + "AND concurrency_limit IS NOT NULL";
+
+    @SqlQuery(FIND_ALL)
     List<Deployment> findAll(@BindList("ids") Collection<UUID> ids);
+
+    /** {@link #findAll} without attaching the DAO (see {@link FlowRunDao#lockAllOn}). */
+    static List<Deployment> findAllOn(Handle h, Collection<UUID> ids) {
+        return h.createQuery(FIND_ALL).bindList("ids", List.copyOf(ids)).mapTo(Deployment.class).list();
+    }
+
+    /** {@link #limitsInPool} without attaching the DAO. */
+    static List<DeploymentLimit> limitsInPoolOn(Handle h, UUID poolId) {
+        return h.createQuery(LIMITS_IN_POOL).bind("poolId", poolId).mapTo(DeploymentLimit.class).list();
+    }
 
     @SqlQuery("SELECT " + COLUMNS + " FROM deployments ORDER BY name")
     List<Deployment> list();
 
-    @SqlQuery("SELECT id, concurrency_limit FROM deployments WHERE pool_id = :poolId AND concurrency_limit IS NOT NULL")
+    @SqlQuery(LIMITS_IN_POOL)
     List<DeploymentLimit> limitsInPool(@Bind("poolId") UUID poolId);
 
     @SqlUpdate("DELETE FROM deployments WHERE id = :id")

@@ -20,7 +20,7 @@ import java.util.UUID;
  * on H2 one INSERT of many rows is two to three times faster than a JDBC batch of one-row INSERTs.
  * The column lists are FlowRunDao's, so reads and writes agree.
  */
-final class RunRows {
+public final class RunRows {
     /** Rows per multi-row INSERT: 100 state rows are 800 parameters, 50 runs 1,500. */
     private static final int STATES_PER_STATEMENT = 100;
     private static final int RUNS_PER_STATEMENT = 50;
@@ -30,7 +30,7 @@ final class RunRows {
     private RunRows() {
     }
 
-    static void insertStates(Handle h, Collection<RunStateRecord> states) {
+    public static void insertStates(Handle h, Collection<RunStateRecord> states) {
         insertRows(h, "flow_run_states (" + STATE_COLUMNS + ")", 8, STATES_PER_STATEMENT, List.copyOf(states),
                 (ps, i, s) -> {
                     ps.setObject(i, s.runId());
@@ -44,7 +44,7 @@ final class RunRows {
                 });
     }
 
-    static void insertRuns(Handle h, Collection<FlowRun> runs) {
+    public static void insertRuns(Handle h, Collection<FlowRun> runs) {
         insertRows(h, "flow_runs (" + FlowRunDao.COLUMNS + ")", 30, RUNS_PER_STATEMENT, List.copyOf(runs),
                 (ps, i, r) -> {
                     ps.setObject(i, r.id());
@@ -81,7 +81,7 @@ final class RunRows {
     }
 
     /** {@link FlowRunDao#UPDATE_STATE} for each run, as one JDBC batch. */
-    static void updateRuns(Handle h, Collection<FlowRun> runs) {
+    public static void updateRuns(Handle h, Collection<FlowRun> runs) {
         Connection c = h.getConnection();
         try (PreparedStatement ps = c.prepareStatement(FlowRunDao.UPDATE_STATE_JDBC)) {
             for (FlowRun r : runs) {

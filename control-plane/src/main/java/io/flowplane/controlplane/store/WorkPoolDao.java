@@ -1,5 +1,6 @@
 package io.flowplane.controlplane.store;
 
+import org.jdbi.v3.core.Handle;
 import io.flowplane.controlplane.model.WorkPool;
 import io.flowplane.controlplane.model.WorkQueue;
 import org.jdbi.v3.sqlobject.customizer.Bind;
@@ -31,8 +32,21 @@ public interface WorkPoolDao {
     Optional<WorkPool> find(@Bind("id") UUID id);
 
     /** Serialises claims on one pool, so its limits are computed without races. */
-    @SqlQuery("SELECT " + POOL + " FROM work_pools WHERE name = :name FOR UPDATE")
+    @SqlQuery(LOCK_BY_NAME)
     Optional<WorkPool> lockByName(@Bind("name") String name);
+
+    String LOCK_BY_NAME = "SELECT " + POOL + " FROM work_pools WHERE name = :name FOR UPDATE";
+    String QUEUES = "SELECT " + QUEUE + " FROM work_queues WHERE pool_id = :poolId ORDER BY priority, name";
+
+    /** {@link #lockByName} without attaching the DAO (see {@link FlowRunDao#lockAllOn}). */
+    static Optional<WorkPool> lockByNameOn(Handle h, String name) {
+        return h.createQuery(LOCK_BY_NAME).bind("name", name).mapTo(WorkPool.class).findOne();
+    }
+
+    /** {@link #queues} without attaching the DAO. */
+    static List<WorkQueue> queuesOn(Handle h, UUID poolId) {
+        return h.createQuery(QUEUES).bind("poolId", poolId).mapTo(WorkQueue.class).list();
+    }
 
     @SqlQuery("SELECT " + POOL + " FROM work_pools ORDER BY name")
     List<WorkPool> list();
@@ -48,7 +62,7 @@ public interface WorkPoolDao {
             + "paused = :paused, updated_at = :updatedAt WHERE id = :id")
     void updateQueue(@BindMethods WorkQueue queue);
 
-    @SqlQuery("SELECT " + QUEUE + " FROM work_queues WHERE pool_id = :poolId ORDER BY priority, name")
+    @SqlQuery(QUEUES)
     List<WorkQueue> queues(@Bind("poolId") UUID poolId);
 
     @SqlQuery("SELECT " + QUEUE + " FROM work_queues WHERE pool_id = :poolId AND name = :name")

@@ -257,7 +257,9 @@ class KillNineDurabilityTest {
             String run = source.runIds().get(i);
             boolean done = i / RUNS_PER_BATCH < batches;
             List<String> lines = new ArrayList<>();
-            JsonNode page = JSON.readTree(rest("GET", "/api/v1/flow-runs/" + run + "/logs?limit=10000", null).body());
+            var logsResponse = rest("GET", "/api/v1/flow-runs/" + run + "/logs?limit=10000", null);
+            assertThat(logsResponse.statusCode()).as("logs of %s: %s", run, logsResponse.body()).isEqualTo(200);
+            JsonNode page = JSON.readTree(logsResponse.body());
             page.get("lines").forEach(l -> lines.add(l.get("message").asText()));
             List<String> states = new ArrayList<>();
             JSON.readTree(rest("GET", "/api/v1/flow-runs/" + run + "/states", null).body())
