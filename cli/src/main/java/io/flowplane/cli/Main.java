@@ -43,7 +43,40 @@ public final class Main implements Runnable {
 
     /** Runs one command line and returns its exit code (tests call this in-process). */
     public static int execute(String... args) {
+        CommandLine alone = processCommand(args);
+        if (alone != null) {
+            return alone.execute(java.util.Arrays.copyOfRange(args, 1, args.length));
+        }
         return commandLine().execute(args);
+    }
+
+    /**
+     * {@code flowplane server} and {@code flowplane agent} (long-running processes) parse only their
+     * own command: building the whole command tree costs picocli's model of every REST command
+     * and the Jackson classes some of them hold, a few hundred milliseconds of start-up and about
+     * 2 MiB of an idle agent. Null for everything else, which gets the full tree.
+     */
+    private static CommandLine processCommand(String... args) {
+        if (args.length == 0) {
+            return null;
+        }
+        Object command = switch (args[0]) {
+            case "server" -> new ServerCommand();
+            case "agent", "agents" -> args.length > 1 && java.util.Set.of("ls", "list", "help").contains(args[1])
+                    ? null : new AgentCommand();
+            default -> null;
+        };
+        if (command == null) {
+            return null;
+        }
+        CommandLine cli = new CommandLine(command);
+        cli.setCommandName("flowplane " + args[0]);
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
+        cli.setExecutionExceptionHandler(Main::onError);
+        if (command instanceof AgentCommand) {
+            cli.setInterpolateVariables(false);
+        }
+        return cli;
     }
 
     public static CommandLine commandLine() {

@@ -73,6 +73,58 @@ class DeployFilesTest {
         }
     }
 
+    /** The JVM options of deploy/jvm/ reach every way of starting an agent or a control plane. */
+    @Test
+    void everyStartLineUsesTheShippedJvmOptions() throws IOException {
+        String agentOptions = "@/opt/flowplane/agent.options";
+        String serverOptions = "@/opt/flowplane/server.options";
+        assertThat(read("docker/agent.Dockerfile")).contains("COPY deploy/jvm/agent.options /opt/flowplane/agent.options")
+                .contains("\"" + agentOptions + "\"");
+        assertThat(read("docker/control-plane.Dockerfile")).contains("COPY deploy/jvm/server.options /opt/flowplane/server.options")
+                .contains("-XX:ArchiveClassesAtExit=/opt/flowplane/server.jsa")
+                .contains("\"" + serverOptions + "\"").contains("\"-XX:SharedArchiveFile=/opt/flowplane/server.jsa\"");
+        assertThat(execStart("systemd/flowplane-agent.service")).contains(" " + agentOptions + " ");
+        assertThat(execStart("systemd/flowplane-control-plane.service")).contains(" " + serverOptions + " ")
+                .contains("-XX:SharedArchiveFile=/var/lib/flowplane/flowplane-server.jsa");
+        assertThat(read("systemd/flowplane-control-plane.service"))
+                .contains("-XX:ArchiveClassesAtExit=/var/lib/flowplane/flowplane-server.jsa");
+        assertThat(containerCommand("agent.yaml")).contains(agentOptions);
+        assertThat(containerCommand("control-plane.yaml")).contains(serverOptions, "-XX:SharedArchiveFile=/opt/flowplane/server.jsa");
+        String launcher = Files.readString(DEPLOY.resolveSibling("flowplane"));
+        assertThat(launcher).contains("$here/deploy/jvm/agent.options", "$here/deploy/jvm/server.options",
+                "-XX:SharedArchiveFile=", "io.flowplane.cli.server.CdsTraining");
+    }
+
+    /** A misspelt option, or one this JDK does not have, would stop the JVM from starting at all. */
+    @Test
+    void theJvmAcceptsEveryShippedOptionsFile() throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        for (String file : List.of("agent.options", "server.options")) {
+            Path options = DEPLOY.resolve("jvm").resolve(file).toAbsolutePath();
+            Process p = new ProcessBuilder(java, "@" + options, "-version").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes());
+            assertThat(p.waitFor()).as(file + ": " + out).isZero();
+        }
+    }
+
+    private static String read(String file) throws IOException {
+        return Files.readString(DEPLOY.resolve(file));
+    }
+
+    private static String execStart(String unit) throws IOException {
+        return read(unit).lines().filter(l -> l.startsWith("ExecStart=")).findFirst().orElseThrow();
+    }
+
+    private static List<String> containerCommand(String manifest) throws IOException {
+        List<String> command = new ArrayList<>();
+        for (JsonNode doc : documents(DEPLOY.resolve("kubernetes").resolve(manifest))) {
+            if (doc.path("kind").asText().equals("Deployment")) {
+                doc.at("/spec/template/spec/containers/0/command").forEach(c -> command.add(c.asText()));
+            }
+        }
+        return command;
+    }
+
     private static List<String> kinds(String file) throws IOException {
         return documents(DEPLOY.resolve("kubernetes").resolve(file)).stream().map(d -> d.path("kind").asText()).toList();
     }

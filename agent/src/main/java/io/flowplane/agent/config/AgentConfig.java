@@ -75,11 +75,17 @@ public final class AgentConfig {
     /** A pause before sending a small batch, so a burst of lines travels as one batch. */
     @JsonProperty public Duration batchLinger = Duration.ofMillis(5);
 
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
-            .registerModule(new SimpleModule().addDeserializer(Duration.class, new DurationDeserializer()));
+    /**
+     * Built on first use: an agent started without a file never loads Jackson databind (about 400
+     * classes, and the JDK's CLDR locale tables its date format pulls in: 2-3 MiB of an idle agent).
+     */
+    private static final class Yaml {
+        static final ObjectMapper MAPPER = new ObjectMapper(new YAMLFactory())
+                .registerModule(new SimpleModule().addDeserializer(Duration.class, new DurationDeserializer()));
+    }
 
     public static AgentConfig load(Path file) throws IOException {
-        AgentConfig config = YAML.readValue(file.toFile(), AgentConfig.class);
+        AgentConfig config = Yaml.MAPPER.readValue(file.toFile(), AgentConfig.class);
         return config == null ? new AgentConfig() : config;
     }
 

@@ -8,6 +8,7 @@ import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.TlsChannelCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
 
 import java.io.Closeable;
 import java.io.File;
@@ -51,6 +52,7 @@ public final class ControlPlaneConnection implements Closeable {
                 .keepAliveTimeout(s.keepAliveTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .keepAliveWithoutCalls(true)
                 .maxInboundMessageSize(16 * 1024 * 1024)
+                .withOption(ChannelOption.ALLOCATOR, AgentBuffers.allocator())
                 .build();
         return new ControlPlaneConnection(channel, new ApiKeyCredentials(s.apiKey()));
     }

@@ -15,7 +15,9 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.Status;
+import io.flowplane.agent.connection.AgentBuffers;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
 import io.grpc.stub.StreamObserver;
 
 import java.io.IOException;
@@ -47,6 +49,8 @@ public final class LocalRelay implements AutoCloseable {
                         InsecureServerCredentials.create())
                 .addService(ServerInterceptors.intercept(new Service(intake), new TokenCheck(runs)))
                 .maxInboundMessageSize(16 * 1024 * 1024)
+                .withOption(ChannelOption.ALLOCATOR, AgentBuffers.allocator())
+                .withChildOption(ChannelOption.ALLOCATOR, AgentBuffers.allocator())
                 .build()
                 .start();
         return new LocalRelay(server);

@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicReference;
 final class DevApplication extends ControlPlaneApplication {
     private volatile int restPort;
     private volatile int adminPort;
+    private volatile Server server;
     private final AtomicReference<Runnable> stopAgent = new AtomicReference<>();
 
     @Override
@@ -26,9 +27,10 @@ final class DevApplication extends ControlPlaneApplication {
         super.run(config, env);
         env.lifecycle().addServerLifecycleListener(new ServerLifecycleListener() {
             @Override
-            public void serverStarted(Server server) {
-                restPort = getLocalPort(server);
-                adminPort = getAdminPort(server);
+            public void serverStarted(Server started) {
+                server = started;
+                restPort = getLocalPort(started);
+                adminPort = getAdminPort(started);
             }
         });
         env.lifecycle().manage(new Managed() {
@@ -50,6 +52,14 @@ final class DevApplication extends ControlPlaneApplication {
     /** What to run first at shutdown. */
     void onStop(Runnable stop) {
         stopAgent.set(stop);
+    }
+
+    /** Stops Jetty and with it every managed service, the agent first (what Ctrl-C does through the shutdown hook). */
+    void stop() throws Exception {
+        Server s = server;
+        if (s != null) {
+            s.stop();
+        }
     }
 
     int restPort() {

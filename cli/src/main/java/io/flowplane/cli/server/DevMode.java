@@ -36,13 +36,28 @@ final class DevMode {
     }
 
     private final Settings s;
-    private final PrintStream out = System.out;
+    private final PrintStream out;
 
     DevMode(Settings s) {
+        this(s, System.out);
+    }
+
+    DevMode(Settings s, PrintStream out) {
         this.s = s;
+        this.out = out;
+    }
+
+    /** What {@link #start()} started: the REST URL, the admin key, the example's first run (or null), and how to stop it. */
+    record Running(String url, String key, java.util.UUID exampleRun, DevApplication app) {
     }
 
     void runUntilStopped() throws Exception {
+        start();
+        Thread.currentThread().join();
+    }
+
+    /** Starts everything, prints the banner and returns; Ctrl-C / SIGTERM / System.exit stop it. */
+    Running start() throws Exception {
         Files.createDirectories(s.dataDir());
         FileLock lock = lockDataDir();
         checkPortFree(s.port(), "--port");
@@ -59,7 +74,8 @@ final class DevMode {
         FlowplaneClient client = new FlowplaneClient(url, key);
         client.ensureWorkPool(POOL);
         AgentLauncher.Started agent = AgentLauncher.start(app, s, key);
-        String example = s.example() ? registerExample(client) : null;
+        Example exampleRun = s.example() ? registerExample(client) : null;
+        String example = exampleRun == null ? null : exampleRun.description();
         Path profileFile = null;
         if (s.profile() != null) {
             Profiles profiles = Profiles.forUser(System.getenv());
@@ -69,19 +85,22 @@ final class DevMode {
         banner(url, app, key, agent, example, profileFile);
         // Held until exit: a second `flowplane dev` on this directory is refused instead of corrupting it.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> release(lock), "flowplane-dev-unlock"));
-        Thread.currentThread().join();
+        return new Running(url, key, exampleRun == null ? null : exampleRun.runId(), app);
+    }
+
+    private record Example(String description, java.util.UUID runId) {
     }
 
     /** The example ETL flow as a deployment (nightly schedule) plus one run now, so there is something to see. */
-    private String registerExample(FlowplaneClient client) {
+    private Example registerExample(FlowplaneClient client) {
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         // Absolute: the agent starts the command in a per-run working directory.
         String classPath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
                 .map(e -> Path.of(e).toAbsolutePath().toString()).collect(Collectors.joining(File.pathSeparator));
         Views.DeploymentView d = client.upsertDeployment(Deploy.spec(POOL, javaBin, classPath));
         Views.FlowRunView run = client.runDeployment(d.name(), null);
-        return d.name() + " (" + d.change() + "; nightly at 02:00 Europe/Berlin); started run " + run.name()
-                + " (" + run.id() + ")";
+        return new Example(d.name() + " (" + d.change() + "; nightly at 02:00 Europe/Berlin); started run " + run.name()
+                + " (" + run.id() + ")", run.id());
     }
 
     private void banner(String url, DevApplication app, String key, AgentLauncher.Started agent, String example,
