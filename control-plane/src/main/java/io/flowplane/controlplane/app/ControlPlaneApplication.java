@@ -90,7 +90,11 @@ public class ControlPlaneApplication extends Application<ControlPlaneConfigurati
             server.setRegisterDefaultExceptionMappers(false);
         }
         Store store = openStore(config, env);
-        ScheduledExecutorService timers = Executors.newScheduledThreadPool(2, Threads.named("flowplane-timer"));
+        // Held polls and due wake-ups leave many delayed one-shot tasks; on shutdown they are
+        // dropped, not waited for (they made a stop wait out its whole 10 s grace period).
+        var timers = new java.util.concurrent.ScheduledThreadPoolExecutor(2, Threads.named("flowplane-timer"));
+        timers.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        timers.setRemoveOnCancelPolicy(true);
         ExecutorService claimers = Executors.newFixedThreadPool(4, Threads.named("flowplane-claim"));
         services = buildServices(config, env.metrics(), store, mapper, timers, claimers);
         bootstrapAdminKey(config);
