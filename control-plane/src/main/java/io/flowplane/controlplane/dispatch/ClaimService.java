@@ -73,6 +73,21 @@ public final class ClaimService {
         return new ClaimResult(batch.poolId(), batch.runs().get(0));
     }
 
+    /**
+     * Whether any queue of the pool has a due run, read without locking or writing anything. A
+     * claim pass starts with it: most passes are woken by a freed slot or an agent's new poll
+     * when nothing is due, and a read costs a fraction of the locking transaction (whose commit
+     * a run created meanwhile would otherwise queue behind).
+     */
+    public boolean anyDue(UUID poolId) {
+        Instant now = clock.instant();
+        return store.jdbi().withHandle(h -> {
+            List<WorkQueue> queues = WorkPoolDao.queuesOn(h, poolId);
+            // No queues: the pool is gone (or replaced under its name); the claim finds out which.
+            return queues.isEmpty() || queues.stream().anyMatch(q -> !q.paused() && FlowRunDao.anyDueOn(h, q.id(), now));
+        });
+    }
+
     /** What one claim transaction gave several requests: {@code runs.get(i)} answers request i. */
     public record Batch(UUID poolId, List<List<Claimed>> runs) {
     }

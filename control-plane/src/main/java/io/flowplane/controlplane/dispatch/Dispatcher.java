@@ -130,6 +130,11 @@ public final class Dispatcher implements Signals.Listener {
         String pool = batch.get(0).request.pool();
         List<List<ClaimService.Claimed>> got;
         try {
+            if (!claims.anyDue(lane.poolId)) {
+                got = batch.stream().map(w -> List.<ClaimService.Claimed>of()).toList();
+                answer(lane, batch, got);
+                return;
+            }
             ClaimService.Batch claimed = claims.claimAll(pool, batch.stream().map(w -> w.request).toList());
             if (!claimed.poolId().equals(lane.poolId)) {
                 poolIds.remove(pool, lane.poolId);
@@ -144,6 +149,10 @@ public final class Dispatcher implements Signals.Listener {
             LOG.warn("claim pass on pool {} failed", pool, e);
             got = batch.stream().map(w -> List.<ClaimService.Claimed>of()).toList();
         }
+        answer(lane, batch, got);
+    }
+
+    private void answer(Lane lane, List<Waiter> batch, List<List<ClaimService.Claimed>> got) {
         boolean someWait = false;
         for (int i = 0; i < batch.size(); i++) {
             Waiter w = batch.get(i);

@@ -23,6 +23,8 @@ import java.util.UUID;
 /** Wire ⇄ domain. No decisions here: the services decide. */
 final class ProtoMapper {
     private final Json json;
+    private final java.util.Map<String, Launch> launches = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Map<String, List<String>> tagLists = new java.util.concurrent.ConcurrentHashMap<>();
 
     ProtoMapper(Json json) {
         this.json = json;
@@ -63,7 +65,7 @@ final class ProtoMapper {
                 .setAttempt(r.attempt())
                 .setScheduledAt(timestamp(r.scheduledAt()))
                 .setPool(poolName)
-                .addAllTags(List.of(json.read(r.tags(), String[].class)));
+                .addAllTags(tags(r.tags()));
         if (r.scheduleId() != null) {
             b.setScheduleId(r.scheduleId().toString());
         }
@@ -74,11 +76,45 @@ final class ProtoMapper {
             b.setTimeout(duration(java.time.Duration.ofMillis(r.timeoutMs())));
         }
         if (c.deployment() != null) {
-            DeploymentSpec spec = json.read(c.deployment().spec(), DeploymentSpec.class);
+            Launch launch = launch(c.deployment().specHash(), c.deployment().spec());
             b.setDeploymentId(c.deployment().id().toString()).setDeploymentName(c.deployment().name())
-                    .setQueue(spec.workQueue()).setEntrypoint(entrypoint(spec.entrypoint()));
+                    .setQueue(launch.queue()).setEntrypoint(launch.entrypoint());
         }
         return b.build();
+    }
+
+    /** What a claimed run carries from its deployment's spec. */
+    private record Launch(String queue, Entrypoint entrypoint) {
+    }
+
+    /**
+     * Specs and tag lists are parsed once per distinct value (keyed by the spec's content hash),
+     * not once per claimed run: on the dispatch path the parse cost as much as the reply itself.
+     */
+    private Launch launch(String specHash, String specJson) {
+        Launch cached = launches.get(specHash);
+        if (cached == null) {
+            DeploymentSpec spec = json.read(specJson, DeploymentSpec.class);
+            cached = new Launch(spec.workQueue(), entrypoint(spec.entrypoint()));
+            remember(launches, specHash, cached);
+        }
+        return cached;
+    }
+
+    private List<String> tags(String tagsJson) {
+        List<String> cached = tagLists.get(tagsJson);
+        if (cached == null) {
+            cached = List.of(json.read(tagsJson, String[].class));
+            remember(tagLists, tagsJson, cached);
+        }
+        return cached;
+    }
+
+    private static <V> void remember(java.util.Map<String, V> cache, String key, V value) {
+        if (cache.size() >= 4096) {
+            cache.clear();
+        }
+        cache.put(key, value);
     }
 
     private static Entrypoint entrypoint(EntrypointSpec e) {

@@ -130,6 +130,13 @@ public interface FlowRunDao extends SqlObject {
     @SqlQuery("SELECT id FROM flow_runs WHERE " + ACTIVE + " AND agent_id = :agentId AND state_type = 'CANCELLING'")
     List<UUID> cancellingFor(@Bind("agentId") String agentId);
 
+    /** Whether the queue has a run due at {@code now}: one entry of the due index, no lock. */
+    static boolean anyDueOn(Handle h, UUID queueId, Instant now) {
+        return h.createQuery("SELECT 1 FROM flow_runs WHERE queue_id = :queueId AND next_at >= 0 "
+                        + "AND next_at <= :now AND state_type = 'SCHEDULED' ORDER BY queue_id, next_at FETCH FIRST 1 ROWS ONLY")
+                .bind("queueId", queueId).bind("now", now).mapTo(Integer.class).findOne().isPresent();
+    }
+
     /** When the queue's next run falls due after {@code now}, read from the front of the due index. */
     @SqlQuery("SELECT next_at FROM flow_runs WHERE queue_id = :queueId AND next_at > :now "
             + "AND state_type = 'SCHEDULED' ORDER BY queue_id, next_at FETCH FIRST 1 ROWS ONLY")
