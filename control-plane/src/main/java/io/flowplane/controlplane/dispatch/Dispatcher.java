@@ -121,7 +121,21 @@ public final class Dispatcher implements Signals.Listener {
         do {
             List<Waiter> batch = lane.takeWaiting();
             if (!batch.isEmpty()) {
-                pass(lane, batch);
+                try {
+                    pass(lane, batch);
+                } catch (RuntimeException e) {
+                    // Never leave the lane marked running: its polls would wait for a pass forever.
+                    LOG.warn("claim pass on pool {} failed after claiming", lane.poolId, e);
+                    for (Waiter w : batch) {
+                        if (w.backToWaiting()) {
+                            lane.remove(w);
+                            w.cancelTimeout();
+                            if (!w.cancelled) {
+                                w.reply.accept(List.of());
+                            }
+                        }
+                    }
+                }
             }
         } while (lane.continueOrStop());
     }
@@ -304,6 +318,22 @@ public final class Dispatcher implements Signals.Listener {
         /** True if the poll is answered now (the caller replies); false if it waits for another pass. */
         synchronized boolean afterPass(boolean gotRuns) {
             if (gotRuns || !held || expired || cancelled) {
+                state = State.DONE;
+                return true;
+            }
+            state = State.WAITING;
+            return false;
+        }
+
+        /**
+         * A pass failed before answering this poll: it waits for the next pass, unless its wait
+         * already passed (or it was a single try), when the caller answers it with nothing now.
+         */
+        synchronized boolean backToWaiting() {
+            if (state != State.CLAIMING) {
+                return false;
+            }
+            if (expired || cancelled || !held) {
                 state = State.DONE;
                 return true;
             }
