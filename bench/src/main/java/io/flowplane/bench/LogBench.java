@@ -32,7 +32,8 @@ final class LogBench {
      * log_lines_per_s / log_lines_lost, end to end: one real agent runs {@code runs} runs at once,
      * each a real process (awk) printing {@code linesPerRun} lines of ~80 characters; the agent
      * reads them, spools them, ships them in batches; the clock runs from the first create request
-     * until every line is stored in the control plane's logs table (and every run COMPLETED).
+     * until every line is stored in the control plane (lines counted in log_chunks, not rows); then it
+     * waits for every run to be COMPLETED.
      */
     static void agent(BenchControlPlane cp, int runs, int linesPerRun) throws Exception {
         Setup.pool(cp, "logs");
@@ -52,7 +53,7 @@ final class LogBench {
             long stored;
             long t1 = 0;
             while (true) {
-                stored = cp.count("SELECT COUNT(*) FROM logs WHERE run_id IN (" + in + ")");
+                stored = cp.count("SELECT COALESCE(SUM(line_count), 0) FROM log_chunks WHERE run_id IN (" + in + ")");
                 long done = cp.count("SELECT COUNT(*) FROM flow_runs WHERE state_type = 'COMPLETED' AND id IN (" + in + ")");
                 if (stored >= expected && t1 == 0) {
                     t1 = System.nanoTime();
@@ -106,7 +107,7 @@ final class LogBench {
                 }
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
-            long stored = cp.count("SELECT COUNT(*) FROM logs WHERE run_id = '" + runId + "'");
+            long stored = cp.count("SELECT COALESCE(SUM(line_count), 0) FROM log_chunks WHERE run_id = '" + runId + "'");
             Out.info("log ingestion (gRPC, batches of %d): %d lines in %.2f s, %d stored", batch, lines, seconds, stored);
             Out.metric("log_ingest_grpc_lines_per_s", lines / seconds, "lines/s");
         } finally {

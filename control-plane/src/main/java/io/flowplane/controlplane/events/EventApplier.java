@@ -1,5 +1,6 @@
 package io.flowplane.controlplane.events;
 
+import io.flowplane.controlplane.common.Validator;
 import io.flowplane.controlplane.model.Artifact;
 import io.flowplane.controlplane.model.FlowRun;
 import io.flowplane.controlplane.model.LogLine;
@@ -102,7 +103,7 @@ final class EventApplier {
         if (body instanceof RunEvent.State s) {
             applyState(event, run, s);
         } else if (body instanceof RunEvent.Log l) {
-            applyLog(run, l);
+            applyLog(run, event, l);
         } else if (body instanceof RunEvent.TaskRunReport t) {
             applyTask(event, run, t);
         } else if (body instanceof RunEvent.ArtifactReport a) {
@@ -135,7 +136,11 @@ final class EventApplier {
         }
     }
 
-    private void applyLog(FlowRun run, RunEvent.Log l) {
+    /**
+     * A line gets the run's next sequence (the run is locked, so sequences ascend in commit order).
+     * Past the run's cap one marker line is stored, then lines are dropped (still acknowledged).
+     */
+    private void applyLog(FlowRun run, RunEvent event, RunEvent.Log l) {
         long max = settings.logLimits().maxLinesPerRun();
         if (run.logCount() > max) {
             return;
@@ -143,8 +148,15 @@ final class EventApplier {
         String message = run.logCount() == max
                 ? "[flowplane] log limit of " + max + " lines reached; further lines of this run are dropped"
                 : settings.logLimits().truncate(l.message());
-        logs.add(new LogLine(null, run.id(), l.taskRunId(), now, l.stream(), l.level(), message));
-        put(run.toBuilder().logCount(run.logCount() + 1).build());
+        long seq = run.logCount() + 1;
+        logs.add(new LogLine(seq, run.id(), l.taskRunId(), printedAt(event), l.stream(), l.level(), message));
+        put(run.toBuilder().logCount(seq).build());
+    }
+
+    /** The source's time of the line when it gave a plausible one (it is informational), else ours. */
+    private Instant printedAt(RunEvent event) {
+        Instant at = event.occurredAt();
+        return at != null && Validator.inRange(at) ? at : now;
     }
 
     private void applyTask(RunEvent event, FlowRun run, RunEvent.TaskRunReport t) {
@@ -227,7 +239,7 @@ final class EventApplier {
             runDao.insertStates(states);
         }
         if (!logs.isEmpty()) {
-            reports.insertLogs(logs);
+            reports.insertLogs(logs, now);
         }
         List<TaskRun> inserts = tasks.values().stream().filter(t -> newTasks.contains(t.id())).toList();
         List<TaskRun> updates = tasks.values().stream().filter(t -> !newTasks.contains(t.id())).toList();
