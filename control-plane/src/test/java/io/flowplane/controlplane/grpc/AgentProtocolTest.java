@@ -444,6 +444,65 @@ class AgentProtocolTest {
 
     // ------------------------------------------------------------------ helpers
 
+    @Test
+    void restLogPagesFollowPerRunSequencesAcrossChunks() throws Exception {
+        String pool = createPool(unique("logpage"));
+        String deployment = createDeployment(unique("logpage-dep"), pool, 0);
+        String agent = register(pool);
+        String runId = createRun(deployment, "{}");
+        long epoch = claimOne(agent, pool).getLeaseEpoch();
+        String source = "agent-" + unique("logpage");
+        Instant printed = clock.instant().minusSeconds(2);
+        // 1,203 lines in one batch (stored as chunks of 1,000 and 203), then 2 more in another.
+        EventBatch.Builder first = EventBatch.newBuilder().setSourceId(source).addEvents(state(1, runId, epoch, StateType.RUNNING));
+        for (int i = 1; i <= 1203; i++) {
+            first.addEvents(log(i + 1, runId, epoch, "line " + i).toBuilder()
+                    .setOccurredAt(com.google.protobuf.Timestamp.newBuilder().setSeconds(printed.getEpochSecond())));
+        }
+        assertThat(grpc.events(ADMIN).sendEvents(first.build()).getAckedSeq()).isEqualTo(1204);
+        assertThat(grpc.events(ADMIN).sendEvents(EventBatch.newBuilder().setSourceId(source)
+                .addEvents(log(1205, runId, epoch, "line 1204"))
+                .addEvents(log(1206, runId, epoch, "line 1205")).build()).getAckedSeq()).isEqualTo(1206);
+
+        JsonNode middle = logPage(runId, "after=998&limit=4");
+        assertThat(seqs(middle)).containsExactly(999L, 1000L, 1001L, 1002L);
+        assertThat(middle.get("next").asLong()).isEqualTo(1002);
+        assertThat(middle.get("runFinished").asBoolean()).isFalse();
+        JsonNode line = middle.get("lines").get(1);
+        List<String> fields = new ArrayList<>();
+        line.fieldNames().forEachRemaining(fields::add);
+        assertThat(fields).containsExactlyInAnyOrder("seq", "taskRunId", "at", "stream", "level", "message");
+        assertThat(line.get("message").asText()).isEqualTo("line 1000");
+        assertThat(line.get("stream").asText()).isEqualTo("STDOUT");
+        assertThat(Instant.parse(line.get("at").asText())).isEqualTo(printed);
+
+        // Following next, in pages of 500: every line once, in order, then an empty page.
+        List<Long> all = new ArrayList<>();
+        long after = 0;
+        while (true) {
+            JsonNode page = logPage(runId, "after=" + after + "&limit=500");
+            if (page.get("lines").isEmpty()) {
+                assertThat(page.get("next").asLong()).isEqualTo(after);
+                break;
+            }
+            all.addAll(seqs(page));
+            after = page.get("next").asLong();
+        }
+        assertThat(all).containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, 1205).boxed().toList());
+    }
+
+    private static JsonNode logPage(String runId, String query) throws Exception {
+        HttpResponse<String> r = cp.admin("GET", "/api/v1/flow-runs/" + runId + "/logs?" + query, null);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return JSON.readTree(r.body());
+    }
+
+    private static List<Long> seqs(JsonNode page) {
+        List<Long> out = new ArrayList<>();
+        page.get("lines").forEach(l -> out.add(l.get("seq").asLong()));
+        return out;
+    }
+
     private static String unique(String prefix) {
         return prefix + "-" + NAMES.incrementAndGet();
     }
