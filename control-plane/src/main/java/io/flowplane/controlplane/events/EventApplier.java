@@ -14,6 +14,7 @@ import io.flowplane.controlplane.state.RetryPolicy;
 import io.flowplane.controlplane.state.StateName;
 import io.flowplane.controlplane.state.StateType;
 import io.flowplane.controlplane.store.FlowRunDao;
+import io.flowplane.controlplane.store.LogStore;
 import io.flowplane.controlplane.store.ReportDao;
 import org.jdbi.v3.core.Handle;
 
@@ -61,6 +62,8 @@ final class EventApplier {
     /** "runId|key" of every idempotency key stored for the batch's runs, and those applied in this batch. */
     private final Set<String> keysSeen = new HashSet<>();
     private final Set<UUID> freedPools = new HashSet<>();
+    /** Attached once per batch. */
+    private FlowRunDao runDao;
 
     EventApplier(Handle handle, EventSettings settings, Instant now, Predicate<FlowRun> mayReport) {
         this.handle = handle;
@@ -71,7 +74,8 @@ final class EventApplier {
 
     Result apply(List<RunEvent> events) {
         Set<UUID> ids = events.stream().map(RunEvent::runId).collect(Collectors.toCollection(TreeSet::new));
-        handle.attach(FlowRunDao.class).lockAll(ids).forEach(r -> runs.put(r.id(), r));
+        runDao = handle.attach(FlowRunDao.class);
+        runDao.lockAll(ids).forEach(r -> runs.put(r.id(), r));
         loadIdempotencyKeys(events);
         loadTasks(events);
         for (RunEvent event : events) {
@@ -230,8 +234,6 @@ final class EventApplier {
     }
 
     private void persist() {
-        FlowRunDao runDao = handle.attach(FlowRunDao.class);
-        ReportDao reports = handle.attach(ReportDao.class);
         if (!dirty.isEmpty()) {
             runDao.updateAll(dirty.values());
         }
@@ -239,8 +241,13 @@ final class EventApplier {
             runDao.insertStates(states);
         }
         if (!logs.isEmpty()) {
-            reports.insertLogs(logs, now);
+            LogStore.insert(handle, logs, now);
         }
+        if (tasks.isEmpty() && artifacts.isEmpty()) {
+            return;
+        }
+        // Attached only when needed: attaching an SQL object costs a handler per method.
+        ReportDao reports = handle.attach(ReportDao.class);
         List<TaskRun> inserts = tasks.values().stream().filter(t -> newTasks.contains(t.id())).toList();
         List<TaskRun> updates = tasks.values().stream().filter(t -> !newTasks.contains(t.id())).toList();
         if (!inserts.isEmpty()) {

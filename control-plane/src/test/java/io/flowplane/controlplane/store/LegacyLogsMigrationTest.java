@@ -78,14 +78,14 @@ class LegacyLogsMigrationTest {
 
         Store store = Store.open(ds, dialect);
 
-        List<LogLine> bigLines = store.jdbi().withExtension(ReportDao.class, d -> d.logs(big, 0, 10_000));
+        List<LogLine> bigLines = store.jdbi().withHandle(h -> LogStore.read(h, big, 0, 10_000));
         assertThat(bigLines).extracting(LogLine::seq).containsExactlyElementsOf(
                 LongStream.rangeClosed(1, 1500).boxed().toList());
         assertThat(bigLines.get(1499)).isEqualTo(
                 new LogLine(1500, big, null, AT.plusMillis(1500), "STDOUT", "INFO", "big 1500"));
-        List<LogLine> middle = store.jdbi().withExtension(ReportDao.class, d -> d.logs(big, 999, 2));
+        List<LogLine> middle = store.jdbi().withHandle(h -> LogStore.read(h, big, 999, 2));
         assertThat(middle).extracting(LogLine::message).containsExactly("big 1000", "big 1001");
-        List<LogLine> smallLines = store.jdbi().withExtension(ReportDao.class, d -> d.logs(small, 0, 10));
+        List<LogLine> smallLines = store.jdbi().withHandle(h -> LogStore.read(h, small, 0, 10));
         assertThat(smallLines).containsExactly(
                 new LogLine(1, small, task, AT, "LOGGER", "ERROR", "small 1 ✓"),
                 new LogLine(2, small, task, AT, "LOGGER", "ERROR", "small 2 ✓"),

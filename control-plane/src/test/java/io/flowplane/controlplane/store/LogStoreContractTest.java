@@ -252,7 +252,7 @@ abstract class LogStoreContractTest {
     }
 
     private List<LogLine> logs(FlowRun run, long after, int limit) {
-        return store.jdbi().withExtension(ReportDao.class, d -> d.logs(run.id(), after, limit));
+        return store.jdbi().withHandle(h -> LogStore.read(h, run.id(), after, limit));
     }
 
     /** The run's stored chunks as "firstSeq+lineCount". */
