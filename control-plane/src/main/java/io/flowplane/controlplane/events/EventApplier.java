@@ -107,7 +107,9 @@ final class EventApplier {
         if (body instanceof RunEvent.State s) {
             applyState(event, run, s);
         } else if (body instanceof RunEvent.Log l) {
-            applyLog(run, event, l);
+            applyLogs(run, event, List.of(l));
+        } else if (body instanceof RunEvent.Logs ls) {
+            applyLogs(run, event, ls.lines());
         } else if (body instanceof RunEvent.TaskRunReport t) {
             applyTask(event, run, t);
         } else if (body instanceof RunEvent.ArtifactReport a) {
@@ -141,20 +143,27 @@ final class EventApplier {
     }
 
     /**
-     * A line gets the run's next sequence (the run is locked, so sequences ascend in commit order).
-     * Past the run's cap one marker line is stored, then lines are dropped (still acknowledged).
+     * Each line gets the run's next sequence (the run is locked, so sequences ascend in commit
+     * order). Past the run's cap one marker line is stored, then lines are dropped (still
+     * acknowledged). The run's count is written back once per event, not once per line.
      */
-    private void applyLog(FlowRun run, RunEvent event, RunEvent.Log l) {
+    private void applyLogs(FlowRun run, RunEvent event, List<RunEvent.Log> lines) {
         long max = settings.logLimits().maxLinesPerRun();
-        if (run.logCount() > max) {
-            return;
+        long count = run.logCount();
+        Instant at = printedAt(event);
+        for (RunEvent.Log l : lines) {
+            if (count > max) {
+                break;
+            }
+            String message = count == max
+                    ? "[flowplane] log limit of " + max + " lines reached; further lines of this run are dropped"
+                    : settings.logLimits().truncate(l.message());
+            count++;
+            logs.add(new LogLine(count, run.id(), l.taskRunId(), at, l.stream(), l.level(), message));
         }
-        String message = run.logCount() == max
-                ? "[flowplane] log limit of " + max + " lines reached; further lines of this run are dropped"
-                : settings.logLimits().truncate(l.message());
-        long seq = run.logCount() + 1;
-        logs.add(new LogLine(seq, run.id(), l.taskRunId(), printedAt(event), l.stream(), l.level(), message));
-        put(run.toBuilder().logCount(seq).build());
+        if (count != run.logCount()) {
+            put(run.toBuilder().logCount(count).build());
+        }
     }
 
     /** The source's time of the line when it gave a plausible one (it is informational), else ours. */

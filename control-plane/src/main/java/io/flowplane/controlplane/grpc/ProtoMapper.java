@@ -93,7 +93,12 @@ final class ProtoMapper {
     }
 
     static RunEvent event(io.flowplane.proto.v1.RunEvent e) {
-        UUID runId = uuid(e.getRunId(), "events[seq=" + e.getSeq() + "].run_id");
+        UUID runId;
+        try {
+            runId = UUID.fromString(e.getRunId());
+        } catch (IllegalArgumentException bad) {
+            throw GrpcErrors.invalid("events[seq=" + e.getSeq() + "].run_id must be a UUID, got '" + e.getRunId() + "'");
+        }
         Instant at = e.hasOccurredAt() ? instant(e.getOccurredAt()) : null;
         return new RunEvent(e.getSeq(), runId, e.getLeaseEpoch(), at, body(e));
     }
@@ -114,12 +119,14 @@ final class ProtoMapper {
                         t.getTagsList());
             }
             case LOG -> {
-                var l = e.getLog();
-                UUID task = l.getTaskRunId().isEmpty() ? null : uuid(l.getTaskRunId(), "log.task_run_id");
-                String stream = l.getStream() == LogStream.LOG_STREAM_UNSPECIFIED || l.getStream() == LogStream.UNRECOGNIZED
-                        ? "LOGGER" : l.getStream().name();
-                String level = l.getLevel().isEmpty() ? "INFO" : l.getLevel().toUpperCase(Locale.ROOT);
-                return new RunEvent.Log(task, stream, level.length() > 8 ? level.substring(0, 8) : level, l.getMessage());
+                return log(e.getLog());
+            }
+            case LOG_LINES -> {
+                List<RunEvent.Log> lines = new java.util.ArrayList<>(e.getLogLines().getLinesCount());
+                for (io.flowplane.proto.v1.LogLine l : e.getLogLines().getLinesList()) {
+                    lines.add(log(l));
+                }
+                return new RunEvent.Logs(lines);
             }
             case ARTIFACT -> {
                 var a = e.getArtifact();
@@ -135,6 +142,25 @@ final class ProtoMapper {
             }
             default -> throw GrpcErrors.invalid("event seq " + e.getSeq() + " has no body");
         }
+    }
+
+    private static RunEvent.Log log(io.flowplane.proto.v1.LogLine l) {
+        UUID task = l.getTaskRunId().isEmpty() ? null : uuid(l.getTaskRunId(), "log.task_run_id");
+        String stream = l.getStream() == LogStream.LOG_STREAM_UNSPECIFIED || l.getStream() == LogStream.UNRECOGNIZED
+                ? "LOGGER" : l.getStream().name();
+        String level = l.getLevel().isEmpty() ? "INFO" : levelOf(l.getLevel());
+        return new RunEvent.Log(task, stream, level, l.getMessage());
+    }
+
+    /** Upper case, at most 8 characters; the usual levels without a new string per line. */
+    private static String levelOf(String level) {
+        return switch (level) {
+            case "INFO", "WARN", "ERROR", "DEBUG", "TRACE" -> level;
+            default -> {
+                String upper = level.toUpperCase(Locale.ROOT);
+                yield upper.length() > 8 ? upper.substring(0, 8) : upper;
+            }
+        };
     }
 
     private static StateType stateType(io.flowplane.proto.v1.StateType t, long seq) {

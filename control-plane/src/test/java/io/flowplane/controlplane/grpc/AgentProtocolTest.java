@@ -423,6 +423,13 @@ class AgentProtocolTest {
                 .setSourceId(source).addEvents(state(1, someRun, 1, StateType.STATE_TYPE_UNSPECIFIED)).build()));
         assertStatus(Status.Code.INVALID_ARGUMENT, () -> grpc.events(ADMIN).sendEvents(EventBatch.newBuilder()
                 .addEvents(log(1, someRun, 1, "no source")).build()));
+        // One bad line in a group refuses the whole batch.
+        assertStatus(Status.Code.INVALID_ARGUMENT, () -> grpc.events(ADMIN).sendEvents(EventBatch.newBuilder()
+                .setSourceId(source).addEvents(RunEvent.newBuilder().setSeq(1).setRunId(someRun).setLeaseEpoch(1)
+                        .setLogLines(io.flowplane.proto.v1.LogLines.newBuilder()
+                                .addLines(io.flowplane.proto.v1.LogLine.newBuilder().setMessage("fine"))
+                                .addLines(io.flowplane.proto.v1.LogLine.newBuilder().setMessage("bad").setTaskRunId("nope"))))
+                .build()));
 
         // None of the refused batches consumed a sequence number.
         EventAck ack = grpc.events(ADMIN).sendEvents(EventBatch.newBuilder().setSourceId(source)
@@ -453,16 +460,26 @@ class AgentProtocolTest {
         long epoch = claimOne(agent, pool).getLeaseEpoch();
         String source = "agent-" + unique("logpage");
         Instant printed = clock.instant().minusSeconds(2);
-        // 1,203 lines in one batch (stored as chunks of 1,000 and 203), then 2 more in another.
+        // 1,203 lines in one batch (stored as chunks of 1,000 and 203), then 2 more in one event.
         EventBatch.Builder first = EventBatch.newBuilder().setSourceId(source).addEvents(state(1, runId, epoch, StateType.RUNNING));
         for (int i = 1; i <= 1203; i++) {
             first.addEvents(log(i + 1, runId, epoch, "line " + i).toBuilder()
                     .setOccurredAt(com.google.protobuf.Timestamp.newBuilder().setSeconds(printed.getEpochSecond())));
         }
         assertThat(grpc.events(ADMIN).sendEvents(first.build()).getAckedSeq()).isEqualTo(1204);
+        io.flowplane.proto.v1.LogLines group = io.flowplane.proto.v1.LogLines.newBuilder()
+                .addLines(io.flowplane.proto.v1.LogLine.newBuilder().setStream(io.flowplane.proto.v1.LogStream.STDERR)
+                        .setLevel("warn").setMessage("line 1204"))
+                .addLines(io.flowplane.proto.v1.LogLine.newBuilder().setMessage("line 1205")).build();
         assertThat(grpc.events(ADMIN).sendEvents(EventBatch.newBuilder().setSourceId(source)
-                .addEvents(log(1205, runId, epoch, "line 1204"))
-                .addEvents(log(1206, runId, epoch, "line 1205")).build()).getAckedSeq()).isEqualTo(1206);
+                .addEvents(RunEvent.newBuilder().setSeq(1205).setRunId(runId).setLeaseEpoch(epoch).setLogLines(group))
+                .build()).getAckedSeq()).isEqualTo(1205);
+        JsonNode grouped = logPage(runId, "after=1203");
+        assertThat(seqs(grouped)).containsExactly(1204L, 1205L);
+        assertThat(grouped.at("/lines/0/stream").asText()).isEqualTo("STDERR");
+        assertThat(grouped.at("/lines/0/level").asText()).isEqualTo("WARN");
+        assertThat(grouped.at("/lines/1/stream").asText()).isEqualTo("LOGGER");
+        assertThat(grouped.at("/lines/1/level").asText()).isEqualTo("INFO");
 
         JsonNode middle = logPage(runId, "after=998&limit=4");
         assertThat(seqs(middle)).containsExactly(999L, 1000L, 1001L, 1002L);

@@ -167,8 +167,10 @@ abstract class LogStoreContractTest {
     void theLogLimitCutsInTheMiddleOfABatchAndLaterLinesAreDroppedButAcknowledged() {
         FlowRun run = runningRun();
         send(lines(run, 1, 2_000));
-        // This batch crosses the cap (2,500): 500 lines fit, then one marker line, then nothing.
-        EventAck ack = send(lines(run, 2_001, 3_000));
+        // One event of 1,000 lines (an agent's group) crosses the cap (2,500): 500 lines fit, then
+        // one marker line, then nothing.
+        List<RunEvent.Log> group = lines(run, 2_001, 3_000).stream().map(e -> (RunEvent.Log) e.body()).toList();
+        EventAck ack = send(List.of(new RunEvent(0, run.id(), run.leaseEpoch(), clock.instant(), new RunEvent.Logs(group))));
         assertThat(ack.rejections()).isEmpty();
         assertThat(runRow(run).logCount()).isEqualTo(2_501);
         List<LogLine> tail = logs(run, 2_498, 100);
