@@ -48,13 +48,18 @@ final class OutputPump implements Runnable {
             int n;
             while ((n = in.read(buf)) >= 0) {
                 int start = 0;
-                for (int i = 0; i < n; i++) {
-                    if (buf[i] == '\n') {
-                        end(line, buf, start, i);
-                        start = i + 1;
-                    } else if (line.size() + (i - start) >= maxLineBytes) {
-                        end(line, buf, start, i);
-                        start = i;
+                while (true) {
+                    // The line may take room more bytes; a newline right after them still ends it.
+                    int room = maxLineBytes - line.size();
+                    int newline = indexOfNewline(buf, start, (int) Math.min(n, (long) start + room + 1));
+                    if (newline >= 0) {
+                        end(line, buf, start, newline);
+                        start = newline + 1;
+                    } else if ((long) start + room < n) {
+                        end(line, buf, start, start + room);
+                        start += room;
+                    } else {
+                        break;
                     }
                 }
                 line.write(buf, start, n - start);
@@ -67,6 +72,15 @@ final class OutputPump implements Runnable {
             end(line, buf, 0, 0);
         }
         flush();
+    }
+
+    private static int indexOfNewline(byte[] buf, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (buf[i] == '\n') {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** Ends the current line with {@code buf[from, to)}; most lines never touch {@code partial}. */

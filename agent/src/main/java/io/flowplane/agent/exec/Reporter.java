@@ -4,7 +4,6 @@ import com.google.protobuf.Timestamp;
 import io.flowplane.agent.spool.Spool;
 import io.flowplane.proto.v1.ArtifactReport;
 import io.flowplane.proto.v1.FlowRunStateChange;
-import io.flowplane.proto.v1.LogLine;
 import io.flowplane.proto.v1.LogLines;
 import io.flowplane.proto.v1.LogStream;
 import io.flowplane.proto.v1.RunEvent;
@@ -49,10 +48,10 @@ public final class Reporter {
         if (run.fenced || run.closed) {
             return;
         }
-        String level = stream == LogStream.STDERR ? "WARN" : "INFO";
-        LogLines.Builder group = LogLines.newBuilder();
+        LogLines.Builder group = LogLines.newBuilder().setStream(stream)
+                .setLevel(stream == LogStream.STDERR ? "WARN" : "INFO");
         for (String line : lines) {
-            group.addLines(LogLine.newBuilder().setStream(stream).setMessage(run.redactor.redact(line)).setLevel(level));
+            group.addMessages(run.redactor.redact(line));
         }
         append(event(run, at).setLogLines(group).build(), true);
     }
@@ -72,9 +71,8 @@ public final class Reporter {
             case LOG -> b.setLog(b.getLog().toBuilder().setMessage(run.redactor.redact(b.getLog().getMessage())));
             case LOG_LINES -> {
                 LogLines.Builder lines = b.getLogLines().toBuilder();
-                for (int i = 0; i < lines.getLinesCount(); i++) {
-                    LogLine l = lines.getLines(i);
-                    lines.setLines(i, l.toBuilder().setMessage(run.redactor.redact(l.getMessage())));
+                for (int i = 0; i < lines.getMessagesCount(); i++) {
+                    lines.setMessages(i, run.redactor.redact(lines.getMessages(i)));
                 }
                 b.setLogLines(lines);
             }

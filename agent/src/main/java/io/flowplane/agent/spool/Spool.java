@@ -46,6 +46,8 @@ public final class Spool implements Closeable {
     private static final int HEADER = 8;
     private static final String SEGMENT_PREFIX = "segment-";
     private static final String SEGMENT_SUFFIX = ".log";
+    /** Bytes of recently appended events kept in memory for the shipper (about one full batch). */
+    private static final long RECENT_MAX_BYTES = 4L * 1024 * 1024;
 
     /** Bound on unacknowledged bytes, segment size, and whether every append is fsynced. */
     public record Settings(long maxBytes, long segmentBytes, boolean fsync) {
@@ -70,6 +72,8 @@ public final class Spool implements Closeable {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final List<Segment> segments = new ArrayList<>();
+    /** The newest events as appended, so the shipper need not read them back from disk. */
+    private final RecentEvents recent = new RecentEvents(RECENT_MAX_BYTES);
     private FileChannel writer;
     private long nextSeq;
     private long acked;
@@ -126,12 +130,16 @@ public final class Spool implements Closeable {
                     throw new FullException("the agent's spool is full (" + bytes + " bytes unacknowledged)");
                 }
                 changed.awaitUninterruptibly();
-                numbered = event.toBuilder().setSeq(nextSeq).build();
+                if (numbered.getSeq() != nextSeq) {
+                    numbered = event.toBuilder().setSeq(nextSeq).build();
+                    payload = numbered.toByteArray();
+                }
             }
             if (closed) {
                 throw new IllegalStateException("spool closed");
             }
-            write(numbered.getSeq(), numbered.toByteArray());
+            write(numbered.getSeq(), payload);
+            recent.add(numbered, HEADER + payload.length);
             changed.signalAll();
             return numbered.getSeq();
         } catch (IOException e) {
@@ -191,8 +199,11 @@ public final class Spool implements Closeable {
     public List<RunEvent> read(long from, int maxEvents, long maxBytes) {
         lock.lock();
         try {
-            List<RunEvent> out = new ArrayList<>();
             long seq = Math.max(from, acked + 1);
+            if (recent.holds(seq)) {
+                return recent.read(seq, maxEvents, maxBytes);
+            }
+            List<RunEvent> out = new ArrayList<>();
             long taken = 0;
             for (int i = 0; i < segments.size() && out.size() < maxEvents && taken < maxBytes; i++) {
                 Segment s = segments.get(i);
@@ -251,6 +262,7 @@ public final class Spool implements Closeable {
                 return;
             }
             acked = upTo;
+            recent.dropUpTo(acked);
             writeAtomically(dir, dir.resolve("acked"), Long.toString(acked));
             while (!segments.isEmpty() && segments.get(0).lastSeq <= acked && segments.get(0).size > 0) {
                 Segment s = segments.remove(0);

@@ -41,9 +41,12 @@ class OutputPumpTest {
 
     @Test
     void aLineLongerThanTheCapIsSplit() {
-        List<List<String>> groups = pump("x".repeat(25) + "\nshort\n", 4, 10);
-        assertThat(groups.stream().flatMap(List::stream).toList())
-                .containsExactly("x".repeat(10), "x".repeat(10), "x".repeat(5), "short");
+        for (int readSize : new int[]{1, 3, 4, 10, 11, 8192}) {
+            List<List<String>> groups = pump("x".repeat(25) + "\nshort\n" + "y".repeat(10) + "\n" + "z".repeat(20), readSize, 10);
+            assertThat(groups.stream().flatMap(List::stream).toList()).as("reads of %d bytes", readSize)
+                    .containsExactly("x".repeat(10), "x".repeat(10), "x".repeat(5), "short", "y".repeat(10),
+                            "z".repeat(10), "z".repeat(10));
+        }
     }
 
     private static List<List<String>> pump(String output, int readSize, int maxLineBytes) {

@@ -119,12 +119,15 @@ final class ProtoMapper {
                         t.getTagsList());
             }
             case LOG -> {
-                return log(e.getLog());
+                var l = e.getLog();
+                return log(l.getTaskRunId(), l.getStream(), l.getLevel(), l.getMessage());
             }
             case LOG_LINES -> {
-                List<RunEvent.Log> lines = new java.util.ArrayList<>(e.getLogLines().getLinesCount());
-                for (io.flowplane.proto.v1.LogLine l : e.getLogLines().getLinesList()) {
-                    lines.add(log(l));
+                var group = e.getLogLines();
+                RunEvent.Log first = log(group.getTaskRunId(), group.getStream(), group.getLevel(), "");
+                List<RunEvent.Log> lines = new java.util.ArrayList<>(group.getMessagesCount());
+                for (String message : group.getMessagesList()) {
+                    lines.add(new RunEvent.Log(first.taskRunId(), first.stream(), first.level(), message));
                 }
                 return new RunEvent.Logs(lines);
             }
@@ -144,12 +147,12 @@ final class ProtoMapper {
         }
     }
 
-    private static RunEvent.Log log(io.flowplane.proto.v1.LogLine l) {
-        UUID task = l.getTaskRunId().isEmpty() ? null : uuid(l.getTaskRunId(), "log.task_run_id");
-        String stream = l.getStream() == LogStream.LOG_STREAM_UNSPECIFIED || l.getStream() == LogStream.UNRECOGNIZED
-                ? "LOGGER" : l.getStream().name();
-        String level = l.getLevel().isEmpty() ? "INFO" : levelOf(l.getLevel());
-        return new RunEvent.Log(task, stream, level, l.getMessage());
+    private static RunEvent.Log log(String taskRunId, LogStream logStream, String logLevel, String message) {
+        UUID task = taskRunId.isEmpty() ? null : uuid(taskRunId, "log.task_run_id");
+        String stream = logStream == LogStream.LOG_STREAM_UNSPECIFIED || logStream == LogStream.UNRECOGNIZED
+                ? "LOGGER" : logStream.name();
+        String level = logLevel.isEmpty() ? "INFO" : levelOf(logLevel);
+        return new RunEvent.Log(task, stream, level, message);
     }
 
     /** Upper case, at most 8 characters; the usual levels without a new string per line. */

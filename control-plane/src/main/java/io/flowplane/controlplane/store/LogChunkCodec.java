@@ -105,6 +105,26 @@ public final class LogChunkCodec {
         }
 
         private void writeString(String s) {
+            // Most log text is ASCII: copied straight in, without an intermediate byte array.
+            int length = s.length();
+            if (length < 128) {
+                ensure(1 + length);
+                int mark = size;
+                buf[size++] = (byte) length;
+                int i = 0;
+                for (; i < length; i++) {
+                    char c = s.charAt(i);
+                    if (c >= 0x80) {
+                        break;
+                    }
+                    buf[size + i] = (byte) c;
+                }
+                if (i == length) {
+                    size += length;
+                    return;
+                }
+                size = mark;
+            }
             byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
             ensure(5 + bytes.length);
             writeVarLong(bytes.length);

@@ -16,10 +16,24 @@ import java.util.UUID;
  */
 public final class LogChunker {
     private final Instant storedAt;
-    private final Map<UUID, LogChunkCodec.Encoder> open = new LinkedHashMap<>();
-    private final Map<UUID, Long> firstSeq = new LinkedHashMap<>();
-    private final Map<UUID, Long> lastSeq = new LinkedHashMap<>();
+    private final Map<UUID, Open> open = new LinkedHashMap<>();
     private final List<LogChunk> done = new ArrayList<>();
+    /** The chunk of the previous line: lines mostly come in runs of the same flow run. */
+    private Open last;
+
+    /** A chunk being filled. */
+    private static final class Open {
+        final UUID run;
+        final long firstSeq;
+        long lastSeq;
+        final LogChunkCodec.Encoder encoder = new LogChunkCodec.Encoder();
+
+        Open(UUID run, long firstSeq) {
+            this.run = run;
+            this.firstSeq = firstSeq;
+            this.lastSeq = firstSeq - 1;
+        }
+    }
 
     public LogChunker(Instant storedAt) {
         this.storedAt = storedAt;
@@ -27,43 +41,46 @@ public final class LogChunker {
 
     public static List<LogChunk> chunks(List<LogLine> lines, Instant storedAt) {
         LogChunker chunker = new LogChunker(storedAt);
-        lines.forEach(chunker::add);
+        for (LogLine line : lines) {
+            chunker.add(line);
+        }
         return chunker.finish();
     }
 
     public void add(LogLine line) {
         UUID run = line.runId();
-        LogChunkCodec.Encoder encoder = open.get(run);
-        if (encoder != null && line.seq() != lastSeq.get(run) + 1) {
-            if (line.seq() <= lastSeq.get(run)) {
+        Open chunk = last != null && last.run.equals(run) ? last : open.get(run);
+        if (chunk != null && line.seq() != chunk.lastSeq + 1) {
+            if (line.seq() <= chunk.lastSeq) {
                 throw new IllegalArgumentException("log line " + line.seq() + " of run " + run
-                        + " does not follow line " + lastSeq.get(run));
+                        + " does not follow line " + chunk.lastSeq);
             }
-            close(run);
-            encoder = null;
+            close(chunk);
+            chunk = null;
         }
-        if (encoder == null) {
-            encoder = new LogChunkCodec.Encoder();
-            open.put(run, encoder);
-            firstSeq.put(run, line.seq());
+        if (chunk == null) {
+            chunk = new Open(run, line.seq());
+            open.put(run, chunk);
         }
-        encoder.add(line);
-        lastSeq.put(run, line.seq());
-        if (encoder.lineCount() >= LogChunk.MAX_LINES || encoder.byteSize() >= LogChunk.MAX_BYTES) {
-            close(run);
+        chunk.encoder.add(line);
+        chunk.lastSeq = line.seq();
+        last = chunk;
+        if (chunk.encoder.lineCount() >= LogChunk.MAX_LINES || chunk.encoder.byteSize() >= LogChunk.MAX_BYTES) {
+            close(chunk);
         }
     }
 
     /** The chunks of every line added, each run's in sequence order. */
     public List<LogChunk> finish() {
-        List.copyOf(open.keySet()).forEach(this::close);
+        List.copyOf(open.values()).forEach(this::close);
         return done;
     }
 
-    private void close(UUID run) {
-        LogChunkCodec.Encoder encoder = open.remove(run);
-        if (encoder != null) {
-            done.add(new LogChunk(run, firstSeq.get(run), encoder.lineCount(), storedAt, encoder.toBytes()));
+    private void close(Open chunk) {
+        open.remove(chunk.run);
+        if (last == chunk) {
+            last = null;
         }
+        done.add(new LogChunk(chunk.run, chunk.firstSeq, chunk.encoder.lineCount(), storedAt, chunk.encoder.toBytes()));
     }
 }

@@ -423,12 +423,11 @@ class AgentProtocolTest {
                 .setSourceId(source).addEvents(state(1, someRun, 1, StateType.STATE_TYPE_UNSPECIFIED)).build()));
         assertStatus(Status.Code.INVALID_ARGUMENT, () -> grpc.events(ADMIN).sendEvents(EventBatch.newBuilder()
                 .addEvents(log(1, someRun, 1, "no source")).build()));
-        // One bad line in a group refuses the whole batch.
+        // A bad group refuses the whole batch.
         assertStatus(Status.Code.INVALID_ARGUMENT, () -> grpc.events(ADMIN).sendEvents(EventBatch.newBuilder()
                 .setSourceId(source).addEvents(RunEvent.newBuilder().setSeq(1).setRunId(someRun).setLeaseEpoch(1)
-                        .setLogLines(io.flowplane.proto.v1.LogLines.newBuilder()
-                                .addLines(io.flowplane.proto.v1.LogLine.newBuilder().setMessage("fine"))
-                                .addLines(io.flowplane.proto.v1.LogLine.newBuilder().setMessage("bad").setTaskRunId("nope"))))
+                        .setLogLines(io.flowplane.proto.v1.LogLines.newBuilder().setTaskRunId("nope")
+                                .addMessages("fine").addMessages("bad")))
                 .build()));
 
         // None of the refused batches consumed a sequence number.
@@ -467,19 +466,21 @@ class AgentProtocolTest {
                     .setOccurredAt(com.google.protobuf.Timestamp.newBuilder().setSeconds(printed.getEpochSecond())));
         }
         assertThat(grpc.events(ADMIN).sendEvents(first.build()).getAckedSeq()).isEqualTo(1204);
-        io.flowplane.proto.v1.LogLines group = io.flowplane.proto.v1.LogLines.newBuilder()
-                .addLines(io.flowplane.proto.v1.LogLine.newBuilder().setStream(io.flowplane.proto.v1.LogStream.STDERR)
-                        .setLevel("warn").setMessage("line 1204"))
-                .addLines(io.flowplane.proto.v1.LogLine.newBuilder().setMessage("line 1205")).build();
+        String task = UUID.randomUUID().toString();
+        io.flowplane.proto.v1.LogLines group = io.flowplane.proto.v1.LogLines.newBuilder().setTaskRunId(task)
+                .setStream(io.flowplane.proto.v1.LogStream.STDERR).setLevel("warn")
+                .addMessages("line 1204").addMessages("line 1205").build();
         assertThat(grpc.events(ADMIN).sendEvents(EventBatch.newBuilder().setSourceId(source)
                 .addEvents(RunEvent.newBuilder().setSeq(1205).setRunId(runId).setLeaseEpoch(epoch).setLogLines(group))
                 .build()).getAckedSeq()).isEqualTo(1205);
         JsonNode grouped = logPage(runId, "after=1203");
         assertThat(seqs(grouped)).containsExactly(1204L, 1205L);
-        assertThat(grouped.at("/lines/0/stream").asText()).isEqualTo("STDERR");
-        assertThat(grouped.at("/lines/0/level").asText()).isEqualTo("WARN");
-        assertThat(grouped.at("/lines/1/stream").asText()).isEqualTo("LOGGER");
-        assertThat(grouped.at("/lines/1/level").asText()).isEqualTo("INFO");
+        assertThat(grouped.get("lines")).allSatisfy(l -> {
+            assertThat(l.get("stream").asText()).isEqualTo("STDERR");
+            assertThat(l.get("level").asText()).isEqualTo("WARN");
+            assertThat(l.get("taskRunId").asText()).isEqualTo(task);
+        });
+        assertThat(grouped.at("/lines/1/message").asText()).isEqualTo("line 1205");
 
         JsonNode middle = logPage(runId, "after=998&limit=4");
         assertThat(seqs(middle)).containsExactly(999L, 1000L, 1001L, 1002L);
