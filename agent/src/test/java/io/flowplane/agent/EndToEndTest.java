@@ -65,6 +65,21 @@ class EndToEndTest {
     }
 
     @Test
+    void aBurstOfOutputIsStoredLineByLineInOrder() throws Exception {
+        // Far more than one pipe read: the agent ships lines in groups, the store numbers them.
+        cluster.shellDeployment("burst", "e2e", "seq 1 20000 | sed 's/^/burst line /'");
+        String run = cluster.run("burst");
+        await().atMost(Duration.ofSeconds(30)).until(() -> cluster.stateType(run).equals("COMPLETED"));
+
+        List<JsonNode> lines = cluster.logLines(run);
+        assertThat(lines).hasSize(20000);
+        for (int i = 0; i < lines.size(); i++) {
+            assertThat(lines.get(i).get("seq").asLong()).isEqualTo(i + 1);
+            assertThat(lines.get(i).get("message").asText()).isEqualTo("burst line " + (i + 1));
+        }
+    }
+
+    @Test
     void failingCommandEndsFailedWithItsExitCodeAndIsRetried() throws Exception {
         cluster.deployment("failer", "e2e", List.of("sh", "-c", "echo \"attempt $FLOWPLANE_ATTEMPT\"; exit 3"), Map.of(),
                 1, null, null);

@@ -32,7 +32,8 @@ final class LogBench {
      * log_lines_per_s / log_lines_lost, end to end: one real agent runs {@code runs} runs at once,
      * each a real process (awk) printing {@code linesPerRun} lines of ~80 characters; the agent
      * reads them, spools them, ships them in batches; the clock runs from the first create request
-     * until every line is stored in the control plane's logs table (and every run COMPLETED).
+     * until every line is stored in the control plane (lines counted in log_chunks, not rows); then it
+     * waits for every run to be COMPLETED.
      */
     static void agent(BenchControlPlane cp, int runs, int linesPerRun) throws Exception {
         Setup.pool(cp, "logs");
@@ -43,6 +44,7 @@ final class LogBench {
         try (Fleet fleet = Fleet.start(cp, "logs", 1, runs)) {
             Thread.sleep(300);
             java.util.List<String> ids = new java.util.ArrayList<>();
+            long t0Millis = System.currentTimeMillis();
             long t0 = System.nanoTime();
             for (int i = 0; i < runs; i++) {
                 ids.add(Setup.run(cp, "logs"));
@@ -52,7 +54,7 @@ final class LogBench {
             long stored;
             long t1 = 0;
             while (true) {
-                stored = cp.count("SELECT COUNT(*) FROM logs WHERE run_id IN (" + in + ")");
+                stored = cp.count("SELECT COALESCE(SUM(line_count), 0) FROM log_chunks WHERE run_id IN (" + in + ")");
                 long done = cp.count("SELECT COUNT(*) FROM flow_runs WHERE state_type = 'COMPLETED' AND id IN (" + in + ")");
                 if (stored >= expected && t1 == 0) {
                     t1 = System.nanoTime();
@@ -68,6 +70,18 @@ final class LogBench {
             double seconds = (t1 - t0) / 1e9;
             Out.info("logs end to end: %d runs x %d lines = %d lines stored %d in %.2f s", runs, linesPerRun, expected,
                     stored, seconds);
+            // Where the time went: runs created, claimed, started (RUNNING stored), lines stored.
+            long created = cp.count("SELECT MAX(created_at) FROM flow_runs WHERE id IN (" + in + ")");
+            long claimed = cp.count("SELECT COALESCE(MAX(at), 0) FROM flow_run_states WHERE state_type = 'PENDING' "
+                    + "AND run_id IN (" + in + ")");
+            long running = cp.count("SELECT COALESCE(MAX(at), 0) FROM flow_run_states WHERE state_type = 'RUNNING' "
+                    + "AND run_id IN (" + in + ")");
+            long firstStored = cp.count("SELECT COALESCE(MIN(stored_at), 0) FROM log_chunks WHERE run_id IN (" + in + ")");
+            long lastStored = cp.count("SELECT COALESCE(MAX(stored_at), 0) FROM log_chunks WHERE run_id IN (" + in + ")");
+            long chunks = cp.count("SELECT COUNT(*) FROM log_chunks WHERE run_id IN (" + in + ")");
+            Out.info("logs timeline from the first create request: every run created +%d ms, claimed +%d ms, "
+                    + "RUNNING +%d ms; first line stored +%d ms, last +%d ms; %d chunks", created - t0Millis,
+                    claimed - t0Millis, running - t0Millis, firstStored - t0Millis, lastStored - t0Millis, chunks);
             Out.metric("log_lines_per_s", stored / seconds, "lines/s");
             Out.metric("log_lines_lost", Math.max(0, expected - stored), "lines");
             Executions.GLOBAL.reset();
@@ -106,7 +120,7 @@ final class LogBench {
                 }
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
-            long stored = cp.count("SELECT COUNT(*) FROM logs WHERE run_id = '" + runId + "'");
+            long stored = cp.count("SELECT COALESCE(SUM(line_count), 0) FROM log_chunks WHERE run_id = '" + runId + "'");
             Out.info("log ingestion (gRPC, batches of %d): %d lines in %.2f s, %d stored", batch, lines, seconds, stored);
             Out.metric("log_ingest_grpc_lines_per_s", lines / seconds, "lines/s");
         } finally {

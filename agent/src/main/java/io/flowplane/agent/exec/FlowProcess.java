@@ -87,9 +87,9 @@ final class FlowProcess implements Runnable {
             supervisor.terminate(run);
         }
         List<Future<?>> pumps = List.of(
-                supervisor.pump(new OutputPump(process.getInputStream(), LogStream.STDOUT, this::line,
+                supervisor.pump(new OutputPump(process.getInputStream(), LogStream.STDOUT, this::lines,
                         supervisor.clock(), supervisor.settings().maxLineBytes())),
-                supervisor.pump(new OutputPump(process.getErrorStream(), LogStream.STDERR, this::line,
+                supervisor.pump(new OutputPump(process.getErrorStream(), LogStream.STDERR, this::lines,
                         supervisor.clock(), supervisor.settings().maxLineBytes())));
         Duration timeout = claim.hasTimeout() ? Duration.ofSeconds(claim.getTimeout().getSeconds(),
                 claim.getTimeout().getNanos()) : Duration.ZERO;
@@ -127,8 +127,8 @@ final class FlowProcess implements Runnable {
         return dir.isBlank() ? runDir.toFile() : new File(dir).getAbsoluteFile();
     }
 
-    private void line(LogStream stream, String text, java.time.Instant at) {
-        supervisor.reporter().log(run, stream, text, at);
+    private void lines(LogStream stream, List<String> lines, java.time.Instant at) {
+        supervisor.reporter().log(run, stream, lines, at);
     }
 
     /** Waits for the rest of the output; a background child still holding the pipe is not waited for. */

@@ -8,16 +8,21 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * Reads one output stream of a flow process and hands each line (stamped when it was read) to a
- * sink. A line longer than {@code maxLineBytes} is split, so a process that never prints a newline
- * cannot exhaust the agent's memory.
+ * Reads one output stream of a flow process and hands its lines to a sink, a group per read: the
+ * lines that one read of the pipe completed, stamped with the time they were read. A busy process
+ * thus costs one event per read (up to 8 KiB of output) instead of one per line. A line longer
+ * than {@code maxLineBytes} is split, so a process that never prints a newline cannot exhaust the
+ * agent's memory.
  */
 final class OutputPump implements Runnable {
 
     interface Sink {
-        void line(LogStream stream, String text, Instant at);
+        /** {@code lines} is never empty. */
+        void lines(LogStream stream, List<String> lines, Instant at);
     }
 
     private final InputStream in;
@@ -25,6 +30,7 @@ final class OutputPump implements Runnable {
     private final Sink sink;
     private final Clock clock;
     private final int maxLineBytes;
+    private final List<String> group = new ArrayList<>();
 
     OutputPump(InputStream in, LogStream stream, Sink sink, Clock clock, int maxLineBytes) {
         this.in = in;
@@ -42,33 +48,61 @@ final class OutputPump implements Runnable {
             int n;
             while ((n = in.read(buf)) >= 0) {
                 int start = 0;
-                for (int i = 0; i < n; i++) {
-                    if (buf[i] == '\n') {
-                        line.write(buf, start, i - start);
-                        emit(line);
-                        start = i + 1;
-                    } else if (line.size() + (i - start) >= maxLineBytes) {
-                        line.write(buf, start, i - start);
-                        emit(line);
-                        start = i;
+                while (true) {
+                    // The line may take room more bytes; a newline right after them still ends it.
+                    int room = maxLineBytes - line.size();
+                    int newline = indexOfNewline(buf, start, (int) Math.min(n, (long) start + room + 1));
+                    if (newline >= 0) {
+                        end(line, buf, start, newline);
+                        start = newline + 1;
+                    } else if ((long) start + room < n) {
+                        end(line, buf, start, start + room);
+                        start += room;
+                    } else {
+                        break;
                     }
                 }
                 line.write(buf, start, n - start);
+                flush();
             }
         } catch (IOException e) {
             // The pipe closed under us (the process tree was killed): keep what was read.
         }
         if (line.size() > 0) {
-            emit(line);
+            end(line, buf, 0, 0);
         }
+        flush();
     }
 
-    private void emit(ByteArrayOutputStream line) {
-        String text = line.toString(StandardCharsets.UTF_8);
+    private static int indexOfNewline(byte[] buf, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (buf[i] == '\n') {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Ends the current line with {@code buf[from, to)}; most lines never touch {@code partial}. */
+    private void end(ByteArrayOutputStream partial, byte[] buf, int from, int to) {
+        String text;
+        if (partial.size() == 0) {
+            text = new String(buf, from, to - from, StandardCharsets.UTF_8);
+        } else {
+            partial.write(buf, from, to - from);
+            text = partial.toString(StandardCharsets.UTF_8);
+            partial.reset();
+        }
         if (text.endsWith("\r")) {
             text = text.substring(0, text.length() - 1);
         }
-        line.reset();
-        sink.line(stream, text, clock.instant());
+        group.add(text);
+    }
+
+    private void flush() {
+        if (!group.isEmpty()) {
+            sink.lines(stream, List.copyOf(group), clock.instant());
+            group.clear();
+        }
     }
 }

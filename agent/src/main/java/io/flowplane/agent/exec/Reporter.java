@@ -4,7 +4,7 @@ import com.google.protobuf.Timestamp;
 import io.flowplane.agent.spool.Spool;
 import io.flowplane.proto.v1.ArtifactReport;
 import io.flowplane.proto.v1.FlowRunStateChange;
-import io.flowplane.proto.v1.LogLine;
+import io.flowplane.proto.v1.LogLines;
 import io.flowplane.proto.v1.LogStream;
 import io.flowplane.proto.v1.RunEvent;
 import io.flowplane.proto.v1.StateType;
@@ -12,6 +12,7 @@ import io.flowplane.proto.v1.TaskRunReport;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * Turns what happens to a run into events in the spool: redacted (secret values resolved for the
@@ -42,14 +43,17 @@ public final class Reporter {
         return append(event(run, clock.instant()).setState(s).build(), true);
     }
 
-    /** A line the process printed. */
-    void log(ActiveRun run, LogStream stream, String line, Instant at) {
+    /** Lines the process printed, read at once: one event. */
+    void log(ActiveRun run, LogStream stream, List<String> lines, Instant at) {
         if (run.fenced || run.closed) {
             return;
         }
-        LogLine.Builder l = LogLine.newBuilder().setStream(stream).setMessage(run.redactor.redact(line))
+        LogLines.Builder group = LogLines.newBuilder().setStream(stream)
                 .setLevel(stream == LogStream.STDERR ? "WARN" : "INFO");
-        append(event(run, at).setLog(l).build(), true);
+        for (String line : lines) {
+            group.addMessages(run.redactor.redact(line));
+        }
+        append(event(run, at).setLogLines(group).build(), true);
     }
 
     /** An event the flow process sent through the relay, redacted; fails at once when the spool is full. */
@@ -65,6 +69,13 @@ public final class Reporter {
     private static void redact(ActiveRun run, RunEvent.Builder b) {
         switch (b.getBodyCase()) {
             case LOG -> b.setLog(b.getLog().toBuilder().setMessage(run.redactor.redact(b.getLog().getMessage())));
+            case LOG_LINES -> {
+                LogLines.Builder lines = b.getLogLines().toBuilder();
+                for (int i = 0; i < lines.getMessagesCount(); i++) {
+                    lines.setMessages(i, run.redactor.redact(lines.getMessages(i)));
+                }
+                b.setLogLines(lines);
+            }
             case STATE -> b.setState(b.getState().toBuilder().setMessage(run.redactor.redact(b.getState().getMessage())));
             case TASK_RUN -> {
                 TaskRunReport t = b.getTaskRun();

@@ -10,10 +10,15 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Ships the spool to the control plane: one batch in flight at a time (so events pile up into the
- * next batch while one is sent), always from the first unacknowledged event, so after a cut or a
+ * next batch while one is sent; the next batch is read from the spool meanwhile), always from the
+ * first unacknowledged event, so after a cut or a
  * restart the unacknowledged tail is simply sent again; the control plane ignores duplicates.
  * A batch is dropped from the spool only when acknowledged.
  */
@@ -59,18 +64,45 @@ public final class Shipper implements Runnable {
 
     @Override
     public void run() {
+        // Reads the next batch while one is in flight, so on a busy agent reading the spool and
+        // storing on the control plane overlap instead of taking turns. Never interrupted: an
+        // interrupt inside the spool's file I/O closes its channel.
+        ExecutorService readAhead = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "flowplane-spool-read-ahead");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            ship(readAhead);
+        } finally {
+            readAhead.shutdown();
+        }
+    }
+
+    private void ship(ExecutorService readAhead) {
+        List<RunEvent> next = List.of();
         while (!stopped) {
             long acked = spool.ackedSeq();
-            if (!spool.awaitAfter(acked, Duration.ofMillis(500))) {
-                continue;
+            List<RunEvent> events;
+            if (!next.isEmpty() && next.get(0).getSeq() == acked + 1) {
+                events = next;
+            } else {
+                if (!spool.awaitAfter(acked, Duration.ofMillis(500))) {
+                    continue;
+                }
+                if (!settings.linger().isZero() && spool.lastSeq() - acked < settings.maxEvents()) {
+                    sleep(settings.linger());
+                }
+                events = spool.read(acked + 1, settings.maxEvents(), settings.maxBytes());
             }
-            if (!settings.linger().isZero() && spool.lastSeq() - acked < settings.maxEvents()) {
-                sleep(settings.linger());
-            }
-            List<RunEvent> events = spool.read(acked + 1, settings.maxEvents(), settings.maxBytes());
+            next = List.of();
             if (events.isEmpty()) {
                 continue;
             }
+            long lastSent = events.get(events.size() - 1).getSeq();
+            Future<List<RunEvent>> ahead = spool.lastSeq() > lastSent
+                    ? readAhead.submit(() -> spool.read(lastSent + 1, settings.maxEvents(), settings.maxBytes()))
+                    : null;
             EventBatch batch = EventBatch.newBuilder().setSourceId(spool.sourceId()).addAllEvents(events).build();
             EventAck ack;
             try {
@@ -79,7 +111,7 @@ public final class Shipper implements Runnable {
                 Duration wait = backoff.next();
                 if (backoff.failures() == 1 || backoff.failures() % 20 == 0) {
                     LOG.warn("could not ship {} events (seq {}..{}): {}; retrying in {} ms", events.size(),
-                            events.get(0).getSeq(), events.get(events.size() - 1).getSeq(), e.toString(), wait.toMillis());
+                            events.get(0).getSeq(), lastSent, e.toString(), wait.toMillis());
                 }
                 sleep(wait);
                 sender.beforeRetry();
@@ -94,13 +126,27 @@ public final class Shipper implements Runnable {
                     listener.rejected(r);
                 }
             }
-            rejectionsSeenUpTo = Math.max(rejectionsSeenUpTo, events.get(events.size() - 1).getSeq());
+            rejectionsSeenUpTo = Math.max(rejectionsSeenUpTo, lastSent);
             if (ack.getAckedSeq() > spool.lastSeq()) {
                 LOG.error("the control plane holds seq {} for source {} but this spool only reached {}",
                         ack.getAckedSeq(), spool.sourceId(), spool.lastSeq());
             }
             spool.acknowledge(ack.getAckedSeq());
             listener.acknowledged(ack.getAckedSeq());
+            next = ahead == null ? List.of() : readAheadResult(ahead);
+        }
+    }
+
+    /** The batch read ahead; on any trouble none, and the next batch is read as usual. */
+    private static List<RunEvent> readAheadResult(Future<List<RunEvent>> ahead) {
+        try {
+            return ahead.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return List.of();
+        } catch (ExecutionException e) {
+            LOG.warn("reading the spool ahead failed: {}", e.getCause().toString());
+            return List.of();
         }
     }
 

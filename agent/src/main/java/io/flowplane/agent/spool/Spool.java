@@ -46,6 +46,8 @@ public final class Spool implements Closeable {
     private static final int HEADER = 8;
     private static final String SEGMENT_PREFIX = "segment-";
     private static final String SEGMENT_SUFFIX = ".log";
+    /** Bytes of recently appended events kept in memory for the shipper (about one full batch). */
+    private static final long RECENT_MAX_BYTES = 4L * 1024 * 1024;
 
     /** Bound on unacknowledged bytes, segment size, and whether every append is fsynced. */
     public record Settings(long maxBytes, long segmentBytes, boolean fsync) {
@@ -70,6 +72,8 @@ public final class Spool implements Closeable {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final List<Segment> segments = new ArrayList<>();
+    /** The newest events as appended, so the shipper need not read them back from disk. */
+    private final RecentEvents recent = new RecentEvents(RECENT_MAX_BYTES);
     private FileChannel writer;
     private long nextSeq;
     private long acked;
@@ -126,12 +130,16 @@ public final class Spool implements Closeable {
                     throw new FullException("the agent's spool is full (" + bytes + " bytes unacknowledged)");
                 }
                 changed.awaitUninterruptibly();
-                numbered = event.toBuilder().setSeq(nextSeq).build();
+                if (numbered.getSeq() != nextSeq) {
+                    numbered = event.toBuilder().setSeq(nextSeq).build();
+                    payload = numbered.toByteArray();
+                }
             }
             if (closed) {
                 throw new IllegalStateException("spool closed");
             }
-            write(numbered.getSeq(), numbered.toByteArray());
+            write(numbered.getSeq(), payload);
+            recent.add(numbered, HEADER + payload.length);
             changed.signalAll();
             return numbered.getSeq();
         } catch (IOException e) {
@@ -189,40 +197,73 @@ public final class Spool implements Closeable {
 
     /** Up to {@code maxEvents} events (and about {@code maxBytes}) from sequence {@code from} on. */
     public List<RunEvent> read(long from, int maxEvents, long maxBytes) {
+        long seq;
+        List<SegmentView> views = new ArrayList<>();
+        ReadCursor start;
         lock.lock();
         try {
-            List<RunEvent> out = new ArrayList<>();
-            long seq = Math.max(from, acked + 1);
-            long taken = 0;
-            for (int i = 0; i < segments.size() && out.size() < maxEvents && taken < maxBytes; i++) {
-                Segment s = segments.get(i);
-                if (s.lastSeq < seq) {
-                    continue;
-                }
-                try (FileChannel in = FileChannel.open(s.path, StandardOpenOption.READ)) {
-                    long pos = cursor != null && cursor.segment == s && cursor.seq == seq ? cursor.position : 0;
-                    while (pos < s.size && out.size() < maxEvents && taken < maxBytes) {
-                        RunEvent e = readRecord(in, pos);
-                        int length = e.getSerializedSize() + HEADER;
-                        pos += length;
-                        if (e.getSeq() >= seq) {
-                            out.add(e);
-                            taken += length;
-                            seq = e.getSeq() + 1;
-                        }
-                    }
-                    cursor = new ReadCursor(s, pos, seq);
+            seq = Math.max(from, acked + 1);
+            if (recent.holds(seq)) {
+                return recent.read(seq, maxEvents, maxBytes);
+            }
+            for (Segment s : segments) {
+                if (s.lastSeq >= seq) {
+                    views.add(new SegmentView(s, s.size));
                 }
             }
-            return out;
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not read the spool in " + dir, e);
+            start = cursor;
         } finally {
             lock.unlock();
         }
+        // The files are read and parsed without the lock, so appends (a process's output) never
+        // wait for a read: they only add bytes past the sizes taken above, and a segment that
+        // acknowledge() deletes meanwhile held only events that are acknowledged.
+        List<RunEvent> out = new ArrayList<>();
+        long taken = 0;
+        ReadCursor end = null;
+        for (SegmentView v : views) {
+            if (out.size() >= maxEvents || taken >= maxBytes) {
+                break;
+            }
+            try (FileChannel in = FileChannel.open(v.segment().path, StandardOpenOption.READ)) {
+                long pos = start != null && start.segment == v.segment() && start.seq == seq ? start.position : 0;
+                while (pos < v.size() && out.size() < maxEvents && taken < maxBytes) {
+                    Record r = readRecord(in, pos);
+                    RunEvent e = r.event();
+                    pos += r.length();
+                    if (e.getSeq() >= seq) {
+                        out.add(e);
+                        taken += r.length();
+                        seq = e.getSeq() + 1;
+                    }
+                }
+                end = new ReadCursor(v.segment(), pos, seq);
+            } catch (java.nio.file.NoSuchFileException acknowledgedMeanwhile) {
+                // Deleted by acknowledge(): nothing in it is needed any more.
+            } catch (IOException e) {
+                throw new UncheckedIOException("could not read the spool in " + dir, e);
+            }
+        }
+        if (end != null) {
+            lock.lock();
+            try {
+                cursor = end;
+            } finally {
+                lock.unlock();
+            }
+        }
+        return out;
     }
 
-    private static RunEvent readRecord(FileChannel in, long pos) throws IOException {
+    /** A segment and its size when a read started. */
+    private record SegmentView(Segment segment, long size) {
+    }
+
+    /** A record read back: its event and its length on disk (header included). */
+    private record Record(RunEvent event, int length) {
+    }
+
+    private static Record readRecord(FileChannel in, long pos) throws IOException {
         ByteBuffer header = ByteBuffer.allocate(HEADER);
         readFully(in, header, pos);
         int length = header.getInt(0);
@@ -231,7 +272,7 @@ public final class Spool implements Closeable {
         if (crc(body.array()) != header.getInt(4)) {
             throw new IOException("spool record at " + pos + " fails its checksum");
         }
-        return RunEvent.parseFrom(body.array());
+        return new Record(RunEvent.parseFrom(body.array()), HEADER + length);
     }
 
     private static void readFully(FileChannel in, ByteBuffer buf, long pos) throws IOException {
@@ -251,6 +292,7 @@ public final class Spool implements Closeable {
                 return;
             }
             acked = upTo;
+            recent.dropUpTo(acked);
             writeAtomically(dir, dir.resolve("acked"), Long.toString(acked));
             while (!segments.isEmpty() && segments.get(0).lastSeq <= acked && segments.get(0).size > 0) {
                 Segment s = segments.remove(0);
@@ -414,22 +456,23 @@ public final class Spool implements Closeable {
             long size = ch.size();
             long next = expectedFirst > 0 ? expectedFirst : first;
             while (pos < size) {
-                RunEvent e;
+                Record r;
                 try {
-                    e = readRecord(ch, pos);
+                    r = readRecord(ch, pos);
                 } catch (IOException | RuntimeException bad) {
                     LOG.warn("spool segment {}: cutting a torn record at byte {} ({})", path, pos, bad.getMessage());
                     ch.truncate(pos);
                     s.torn = true;
                     break;
                 }
+                RunEvent e = r.event();
                 if (e.getSeq() != next) {
                     LOG.warn("spool segment {}: seq {} where {} was expected; cutting there", path, e.getSeq(), next);
                     ch.truncate(pos);
                     s.torn = true;
                     break;
                 }
-                pos += HEADER + e.getSerializedSize();
+                pos += r.length();
                 s.lastSeq = e.getSeq();
                 next++;
             }

@@ -72,6 +72,49 @@ class SpoolTest {
     }
 
     @Test
+    void whatIsReadFromMemoryIsWhatADiskReadGives() throws Exception {
+        Spool.Settings settings = new Spool.Settings(64 << 20, 1 << 20, false);
+        List<RunEvent> fromMemory;
+        try (Spool spool = Spool.open(dir, settings, new MetricRegistry())) {
+            // More than the spool keeps in memory (4 MiB): the oldest are read from disk.
+            String text = "m".repeat(1000);
+            for (int i = 1; i <= 6000; i++) {
+                spool.append(line(i + " " + text), true);
+            }
+            List<RunEvent> oldest = spool.read(1, 10, 1 << 20);
+            assertThat(oldest).extracting(RunEvent::getSeq).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L);
+            spool.acknowledge(5_000);
+            fromMemory = spool.read(5_001, 10_000, 64 << 20);
+            assertThat(fromMemory).hasSize(1000);
+            assertThat(spool.read(5_990, 3, 1 << 20)).extracting(RunEvent::getSeq).containsExactly(5_990L, 5_991L, 5_992L);
+            assertThat(spool.read(6_001, 10, 1 << 20)).isEmpty();
+        }
+        try (Spool spool = Spool.open(dir, settings, new MetricRegistry())) {
+            assertThat(spool.read(5_001, 10_000, 64 << 20)).isEqualTo(fromMemory);
+        }
+    }
+
+    @Test
+    void recentEventsForgetTheOldestPastTheirBoundAndStartOverAfterAGap() {
+        RecentEvents recent = new RecentEvents(100);
+        for (long seq = 1; seq <= 5; seq++) {
+            recent.add(line("e" + seq).toBuilder().setSeq(seq).build(), 30);
+        }
+        // 5 x 30 bytes > 100: only the newest three (90 bytes) are kept.
+        assertThat(recent.holds(2)).isFalse();
+        assertThat(recent.holds(3)).isTrue();
+        assertThat(messages(recent.read(3, 10, 1000))).containsExactly("e3", "e4", "e5");
+        assertThat(messages(recent.read(4, 1, 1000))).containsExactly("e4");
+        assertThat(messages(recent.read(3, 10, 31))).containsExactly("e3", "e4");
+        recent.dropUpTo(4);
+        assertThat(recent.holds(4)).isFalse();
+        assertThat(recent.holds(5)).isTrue();
+        recent.add(line("e9").toBuilder().setSeq(9).build(), 30);
+        assertThat(recent.holds(5)).isFalse();
+        assertThat(messages(recent.read(9, 10, 1000))).containsExactly("e9");
+    }
+
+    @Test
     void reachingTheBoundIsCountedAndAppendsWaitForAcknowledgements() throws Exception {
         MetricRegistry metrics = new MetricRegistry();
         try (Spool spool = Spool.open(dir, new Spool.Settings(2048, 512, true), metrics)) {

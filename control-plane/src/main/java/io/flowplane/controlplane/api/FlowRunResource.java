@@ -140,7 +140,7 @@ public final class FlowRunResource {
     private Views.LogPage logPage(UUID id, long after, int limit) {
         boolean finished = runs.get(id).stateType().isTerminal();
         List<LogLine> lines = runs.logs(id, after, limit);
-        long next = lines.isEmpty() ? after : lines.get(lines.size() - 1).id();
+        long next = lines.isEmpty() ? after : lines.get(lines.size() - 1).seq();
         return new Views.LogPage(lines.stream().map(Views.LogView::of).toList(), next, finished);
     }
 

@@ -88,7 +88,7 @@ final class Views {
 
     record LogView(long seq, UUID taskRunId, Instant at, String stream, String level, String message) {
         static LogView of(LogLine l) {
-            return new LogView(l.id(), l.taskRunId(), l.at(), l.stream(), l.level(), l.message());
+            return new LogView(l.seq(), l.taskRunId(), l.at(), l.stream(), l.level(), l.message());
         }
     }
 

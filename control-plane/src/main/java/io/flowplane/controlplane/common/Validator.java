@@ -8,6 +8,9 @@ import java.util.regex.Pattern;
 public final class Validator {
     public static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
 
+    /** Parsed once: log ingestion checks every line's time against it. */
+    private static final java.time.Instant YEAR_10000 = java.time.Instant.parse("+10000-01-01T00:00:00Z");
+
     private final List<FieldError> errors = new ArrayList<>();
 
     public Validator check(boolean ok, String field, String message) {
@@ -35,7 +38,7 @@ public final class Validator {
 
     /** Instants the store can hold (epoch milliseconds) and people mean: years 1970 to 9999. */
     public static boolean inRange(java.time.Instant i) {
-        return !i.isBefore(java.time.Instant.EPOCH) && i.isBefore(java.time.Instant.parse("+10000-01-01T00:00:00Z"));
+        return !i.isBefore(java.time.Instant.EPOCH) && i.isBefore(YEAR_10000);
     }
 
     public Validator add(String field, String message) {

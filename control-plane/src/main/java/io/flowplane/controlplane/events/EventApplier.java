@@ -1,5 +1,6 @@
 package io.flowplane.controlplane.events;
 
+import io.flowplane.controlplane.common.Validator;
 import io.flowplane.controlplane.store.RunRows;
 import io.flowplane.controlplane.store.RowIds;
 import io.flowplane.controlplane.model.Artifact;
@@ -15,6 +16,7 @@ import io.flowplane.controlplane.state.RetryPolicy;
 import io.flowplane.controlplane.state.StateName;
 import io.flowplane.controlplane.state.StateType;
 import io.flowplane.controlplane.store.FlowRunDao;
+import io.flowplane.controlplane.store.LogStore;
 import io.flowplane.controlplane.store.ReportDao;
 import org.jdbi.v3.core.Handle;
 
@@ -62,6 +64,7 @@ final class EventApplier {
     /** "runId|key" of every idempotency key stored for the batch's runs, and those applied in this batch. */
     private final Set<String> keysSeen = new HashSet<>();
     private final Set<UUID> freedPools = new HashSet<>();
+    /** Attached once per batch. */
 
     EventApplier(Handle handle, EventSettings settings, Instant now, Predicate<FlowRun> mayReport) {
         this.handle = handle;
@@ -104,7 +107,9 @@ final class EventApplier {
         if (body instanceof RunEvent.State s) {
             applyState(event, run, s);
         } else if (body instanceof RunEvent.Log l) {
-            applyLog(run, l);
+            applyLogs(run, event, List.of(l));
+        } else if (body instanceof RunEvent.Logs ls) {
+            applyLogs(run, event, ls.lines());
         } else if (body instanceof RunEvent.TaskRunReport t) {
             applyTask(event, run, t);
         } else if (body instanceof RunEvent.ArtifactReport a) {
@@ -137,16 +142,34 @@ final class EventApplier {
         }
     }
 
-    private void applyLog(FlowRun run, RunEvent.Log l) {
+    /**
+     * Each line gets the run's next sequence (the run is locked, so sequences ascend in commit
+     * order). Past the run's cap one marker line is stored, then lines are dropped (still
+     * acknowledged). The run's count is written back once per event, not once per line.
+     */
+    private void applyLogs(FlowRun run, RunEvent event, List<RunEvent.Log> lines) {
         long max = settings.logLimits().maxLinesPerRun();
-        if (run.logCount() > max) {
-            return;
+        long count = run.logCount();
+        Instant at = printedAt(event);
+        for (RunEvent.Log l : lines) {
+            if (count > max) {
+                break;
+            }
+            String message = count == max
+                    ? "[flowplane] log limit of " + max + " lines reached; further lines of this run are dropped"
+                    : settings.logLimits().truncate(l.message());
+            count++;
+            logs.add(new LogLine(count, run.id(), l.taskRunId(), at, l.stream(), l.level(), message));
         }
-        String message = run.logCount() == max
-                ? "[flowplane] log limit of " + max + " lines reached; further lines of this run are dropped"
-                : settings.logLimits().truncate(l.message());
-        logs.add(new LogLine(null, run.id(), l.taskRunId(), now, l.stream(), l.level(), message));
-        put(run.toBuilder().logCount(run.logCount() + 1).build());
+        if (count != run.logCount()) {
+            put(run.toBuilder().logCount(count).build());
+        }
+    }
+
+    /** The source's time of the line when it gave a plausible one (it is informational), else ours. */
+    private Instant printedAt(RunEvent event) {
+        Instant at = event.occurredAt();
+        return at != null && Validator.inRange(at) ? at : now;
     }
 
     private void applyTask(RunEvent event, FlowRun run, RunEvent.TaskRunReport t) {
@@ -226,13 +249,14 @@ final class EventApplier {
         if (!states.isEmpty()) {
             RunRows.insertStates(handle, states);
         }
-        if (logs.isEmpty() && tasks.isEmpty() && artifacts.isEmpty()) {
+        if (!logs.isEmpty()) {
+            LogStore.insert(handle, logs, now);
+        }
+        if (tasks.isEmpty() && artifacts.isEmpty()) {
             return;
         }
+        // Attached only when needed: attaching an SQL object costs a handler per method.
         ReportDao reports = handle.attach(ReportDao.class);
-        if (!logs.isEmpty()) {
-            reports.insertLogs(logs);
-        }
         List<TaskRun> inserts = tasks.values().stream().filter(t -> newTasks.contains(t.id())).toList();
         List<TaskRun> updates = tasks.values().stream().filter(t -> !newTasks.contains(t.id())).toList();
         if (!inserts.isEmpty()) {

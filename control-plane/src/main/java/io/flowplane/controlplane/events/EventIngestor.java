@@ -14,6 +14,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 
 /**
@@ -26,6 +28,12 @@ public final class EventIngestor {
     private final Clock clock;
     private final Signals signals;
     private final EventSettings settings;
+    /**
+     * Sources known to have a row (rows are never deleted), so a batch does not cost an extra
+     * handle and query to check it. Bounded: forgetting only costs that check again.
+     */
+    private final Set<String> knownSources = ConcurrentHashMap.newKeySet();
+    private static final int MAX_KNOWN_SOURCES = 10_000;
     private final Timer latency;
     private final Meter persisted;
     private final java.util.Map<io.flowplane.controlplane.state.StateType, Meter> ended = new java.util.EnumMap<>(
@@ -91,7 +99,11 @@ public final class EventIngestor {
     }
 
     private void ensureSource(String sourceId) {
+        if (knownSources.contains(sourceId)) {
+            return;
+        }
         if (store.jdbi().withExtension(EventSourceDao.class, d -> d.find(sourceId)).isPresent()) {
+            remember(sourceId);
             return;
         }
         try {
@@ -102,6 +114,14 @@ public final class EventIngestor {
                 throw e;
             }
         }
+        remember(sourceId);
+    }
+
+    private void remember(String sourceId) {
+        if (knownSources.size() >= MAX_KNOWN_SOURCES) {
+            knownSources.clear();
+        }
+        knownSources.add(sourceId);
     }
 
     /** The lease a report from the run's holder extends. */

@@ -10,7 +10,7 @@ import java.util.UUID;
 public record RunEvent(long seq, UUID runId, long leaseEpoch, Instant occurredAt, Body body) {
 
     /** What an event says. */
-    public sealed interface Body permits State, TaskRunReport, Log, ArtifactReport, Heartbeat {
+    public sealed interface Body permits State, TaskRunReport, Log, Logs, ArtifactReport, Heartbeat {
     }
 
     public record State(StateType type, String name, String message, String idempotencyId) implements Body {
@@ -22,6 +22,10 @@ public record RunEvent(long seq, UUID runId, long leaseEpoch, Instant occurredAt
     }
 
     public record Log(UUID taskRunId, String stream, String level, String message) implements Body {
+    }
+
+    /** Consecutive lines of the run, all printed at the event's time (what an agent read at once). */
+    public record Logs(List<Log> lines) implements Body {
     }
 
     public record ArtifactReport(UUID taskRunId, String key, String type, String description, String data)

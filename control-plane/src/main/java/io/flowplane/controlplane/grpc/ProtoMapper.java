@@ -129,7 +129,12 @@ final class ProtoMapper {
     }
 
     static RunEvent event(io.flowplane.proto.v1.RunEvent e) {
-        UUID runId = uuid(e.getRunId(), "events[seq=" + e.getSeq() + "].run_id");
+        UUID runId;
+        try {
+            runId = UUID.fromString(e.getRunId());
+        } catch (IllegalArgumentException bad) {
+            throw GrpcErrors.invalid("events[seq=" + e.getSeq() + "].run_id must be a UUID, got '" + e.getRunId() + "'");
+        }
         Instant at = e.hasOccurredAt() ? instant(e.getOccurredAt()) : null;
         return new RunEvent(e.getSeq(), runId, e.getLeaseEpoch(), at, body(e));
     }
@@ -151,11 +156,16 @@ final class ProtoMapper {
             }
             case LOG -> {
                 var l = e.getLog();
-                UUID task = l.getTaskRunId().isEmpty() ? null : uuid(l.getTaskRunId(), "log.task_run_id");
-                String stream = l.getStream() == LogStream.LOG_STREAM_UNSPECIFIED || l.getStream() == LogStream.UNRECOGNIZED
-                        ? "LOGGER" : l.getStream().name();
-                String level = l.getLevel().isEmpty() ? "INFO" : l.getLevel().toUpperCase(Locale.ROOT);
-                return new RunEvent.Log(task, stream, level.length() > 8 ? level.substring(0, 8) : level, l.getMessage());
+                return log(l.getTaskRunId(), l.getStream(), l.getLevel(), l.getMessage());
+            }
+            case LOG_LINES -> {
+                var group = e.getLogLines();
+                RunEvent.Log first = log(group.getTaskRunId(), group.getStream(), group.getLevel(), "");
+                List<RunEvent.Log> lines = new java.util.ArrayList<>(group.getMessagesCount());
+                for (String message : group.getMessagesList()) {
+                    lines.add(new RunEvent.Log(first.taskRunId(), first.stream(), first.level(), message));
+                }
+                return new RunEvent.Logs(lines);
             }
             case ARTIFACT -> {
                 var a = e.getArtifact();
@@ -171,6 +181,25 @@ final class ProtoMapper {
             }
             default -> throw GrpcErrors.invalid("event seq " + e.getSeq() + " has no body");
         }
+    }
+
+    private static RunEvent.Log log(String taskRunId, LogStream logStream, String logLevel, String message) {
+        UUID task = taskRunId.isEmpty() ? null : uuid(taskRunId, "log.task_run_id");
+        String stream = logStream == LogStream.LOG_STREAM_UNSPECIFIED || logStream == LogStream.UNRECOGNIZED
+                ? "LOGGER" : logStream.name();
+        String level = logLevel.isEmpty() ? "INFO" : levelOf(logLevel);
+        return new RunEvent.Log(task, stream, level, message);
+    }
+
+    /** Upper case, at most 8 characters; the usual levels without a new string per line. */
+    private static String levelOf(String level) {
+        return switch (level) {
+            case "INFO", "WARN", "ERROR", "DEBUG", "TRACE" -> level;
+            default -> {
+                String upper = level.toUpperCase(Locale.ROOT);
+                yield upper.length() > 8 ? upper.substring(0, 8) : upper;
+            }
+        };
     }
 
     private static StateType stateType(io.flowplane.proto.v1.StateType t, long seq) {

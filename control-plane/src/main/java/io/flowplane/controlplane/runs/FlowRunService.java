@@ -11,6 +11,7 @@ import io.flowplane.controlplane.state.Actor;
 import io.flowplane.controlplane.state.IllegalTransitionException;
 import io.flowplane.controlplane.state.StateType;
 import io.flowplane.controlplane.store.FlowRunDao;
+import io.flowplane.controlplane.store.LogStore;
 import io.flowplane.controlplane.store.ReportDao;
 import io.flowplane.controlplane.store.Store;
 
@@ -103,7 +104,7 @@ public final class FlowRunService {
 
     /** Lines after sequence {@code after}, oldest first. */
     public List<LogLine> logs(UUID id, long after, int limit) {
-        return store.jdbi().withExtension(ReportDao.class, d -> d.logs(id, after, limit));
+        return store.jdbi().withHandle(h -> LogStore.read(h, id, after, limit));
     }
 
     /**

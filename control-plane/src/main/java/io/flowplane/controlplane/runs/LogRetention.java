@@ -5,7 +5,11 @@ import io.flowplane.controlplane.store.Store;
 import java.time.Clock;
 import java.time.Duration;
 
-/** Deletes log lines older than the retention period. */
+/**
+ * Deletes log lines stored longer ago than the retention period. Lines are stored in chunks that
+ * share the time they were stored (by this control plane's clock, not the agent's), so whole
+ * chunks go.
+ */
 public final class LogRetention {
     private final Store store;
     private final Clock clock;
@@ -18,9 +22,13 @@ public final class LogRetention {
     }
 
     /** "Tick now": one pass; returns the number of lines deleted. */
-    public int tick() {
+    public long tick() {
         long cutoff = clock.instant().minus(retention).toEpochMilli();
-        return store.jdbi().withHandle(h -> h.createUpdate("DELETE FROM logs WHERE at < :cutoff")
-                .bind("cutoff", cutoff).execute());
+        return store.jdbi().inTransaction(h -> {
+            long lines = h.createQuery("SELECT COALESCE(SUM(line_count), 0) FROM log_chunks WHERE stored_at < :cutoff")
+                    .bind("cutoff", cutoff).mapTo(Long.class).one();
+            h.createUpdate("DELETE FROM log_chunks WHERE stored_at < :cutoff").bind("cutoff", cutoff).execute();
+            return lines;
+        });
     }
 }

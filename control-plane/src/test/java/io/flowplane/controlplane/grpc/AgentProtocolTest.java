@@ -423,6 +423,12 @@ class AgentProtocolTest {
                 .setSourceId(source).addEvents(state(1, someRun, 1, StateType.STATE_TYPE_UNSPECIFIED)).build()));
         assertStatus(Status.Code.INVALID_ARGUMENT, () -> grpc.events(ADMIN).sendEvents(EventBatch.newBuilder()
                 .addEvents(log(1, someRun, 1, "no source")).build()));
+        // A bad group refuses the whole batch.
+        assertStatus(Status.Code.INVALID_ARGUMENT, () -> grpc.events(ADMIN).sendEvents(EventBatch.newBuilder()
+                .setSourceId(source).addEvents(RunEvent.newBuilder().setSeq(1).setRunId(someRun).setLeaseEpoch(1)
+                        .setLogLines(io.flowplane.proto.v1.LogLines.newBuilder().setTaskRunId("nope")
+                                .addMessages("fine").addMessages("bad")))
+                .build()));
 
         // None of the refused batches consumed a sequence number.
         EventAck ack = grpc.events(ADMIN).sendEvents(EventBatch.newBuilder().setSourceId(source)
@@ -443,6 +449,77 @@ class AgentProtocolTest {
     }
 
     // ------------------------------------------------------------------ helpers
+
+    @Test
+    void restLogPagesFollowPerRunSequencesAcrossChunks() throws Exception {
+        String pool = createPool(unique("logpage"));
+        String deployment = createDeployment(unique("logpage-dep"), pool, 0);
+        String agent = register(pool);
+        String runId = createRun(deployment, "{}");
+        long epoch = claimOne(agent, pool).getLeaseEpoch();
+        String source = "agent-" + unique("logpage");
+        Instant printed = clock.instant().minusSeconds(2);
+        // 1,203 lines in one batch (stored as chunks of 1,000 and 203), then 2 more in one event.
+        EventBatch.Builder first = EventBatch.newBuilder().setSourceId(source).addEvents(state(1, runId, epoch, StateType.RUNNING));
+        for (int i = 1; i <= 1203; i++) {
+            first.addEvents(log(i + 1, runId, epoch, "line " + i).toBuilder()
+                    .setOccurredAt(com.google.protobuf.Timestamp.newBuilder().setSeconds(printed.getEpochSecond())));
+        }
+        assertThat(grpc.events(ADMIN).sendEvents(first.build()).getAckedSeq()).isEqualTo(1204);
+        String task = UUID.randomUUID().toString();
+        io.flowplane.proto.v1.LogLines group = io.flowplane.proto.v1.LogLines.newBuilder().setTaskRunId(task)
+                .setStream(io.flowplane.proto.v1.LogStream.STDERR).setLevel("warn")
+                .addMessages("line 1204").addMessages("line 1205").build();
+        assertThat(grpc.events(ADMIN).sendEvents(EventBatch.newBuilder().setSourceId(source)
+                .addEvents(RunEvent.newBuilder().setSeq(1205).setRunId(runId).setLeaseEpoch(epoch).setLogLines(group))
+                .build()).getAckedSeq()).isEqualTo(1205);
+        JsonNode grouped = logPage(runId, "after=1203");
+        assertThat(seqs(grouped)).containsExactly(1204L, 1205L);
+        assertThat(grouped.get("lines")).allSatisfy(l -> {
+            assertThat(l.get("stream").asText()).isEqualTo("STDERR");
+            assertThat(l.get("level").asText()).isEqualTo("WARN");
+            assertThat(l.get("taskRunId").asText()).isEqualTo(task);
+        });
+        assertThat(grouped.at("/lines/1/message").asText()).isEqualTo("line 1205");
+
+        JsonNode middle = logPage(runId, "after=998&limit=4");
+        assertThat(seqs(middle)).containsExactly(999L, 1000L, 1001L, 1002L);
+        assertThat(middle.get("next").asLong()).isEqualTo(1002);
+        assertThat(middle.get("runFinished").asBoolean()).isFalse();
+        JsonNode line = middle.get("lines").get(1);
+        List<String> fields = new ArrayList<>();
+        line.fieldNames().forEachRemaining(fields::add);
+        assertThat(fields).containsExactlyInAnyOrder("seq", "taskRunId", "at", "stream", "level", "message");
+        assertThat(line.get("message").asText()).isEqualTo("line 1000");
+        assertThat(line.get("stream").asText()).isEqualTo("STDOUT");
+        assertThat(Instant.parse(line.get("at").asText())).isEqualTo(printed);
+
+        // Following next, in pages of 500: every line once, in order, then an empty page.
+        List<Long> all = new ArrayList<>();
+        long after = 0;
+        while (true) {
+            JsonNode page = logPage(runId, "after=" + after + "&limit=500");
+            if (page.get("lines").isEmpty()) {
+                assertThat(page.get("next").asLong()).isEqualTo(after);
+                break;
+            }
+            all.addAll(seqs(page));
+            after = page.get("next").asLong();
+        }
+        assertThat(all).containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, 1205).boxed().toList());
+    }
+
+    private static JsonNode logPage(String runId, String query) throws Exception {
+        HttpResponse<String> r = cp.admin("GET", "/api/v1/flow-runs/" + runId + "/logs?" + query, null);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return JSON.readTree(r.body());
+    }
+
+    private static List<Long> seqs(JsonNode page) {
+        List<Long> out = new ArrayList<>();
+        page.get("lines").forEach(l -> out.add(l.get("seq").asLong()));
+        return out;
+    }
 
     private static String unique(String prefix) {
         return prefix + "-" + NAMES.incrementAndGet();

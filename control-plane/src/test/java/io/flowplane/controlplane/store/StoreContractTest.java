@@ -783,7 +783,7 @@ abstract class StoreContractTest {
     }
 
     private List<String> logMessages(UUID runId) {
-        List<LogLine> lines = store.jdbi().withExtension(ReportDao.class, d -> d.logs(runId, 0, 1_000));
+        List<LogLine> lines = store.jdbi().withHandle(h -> LogStore.read(h, runId, 0, 1_000));
         return lines.stream().map(LogLine::message).toList();
     }
 
