@@ -22,9 +22,9 @@ final class ShipperListener implements Shipper.Listener {
     }
 
     @Override
-    public void rejected(Rejection r) {
+    public void rejected(Rejection r, long leaseEpoch) {
         switch (r.getReason()) {
-            case STALE_LEASE, UNKNOWN_RUN -> runs.lost(r.getRunId(), r.getMessage());
+            case STALE_LEASE, UNKNOWN_RUN -> runs.lost(r.getRunId(), leaseEpoch, r.getMessage());
             default -> LOG.warn("the control plane refused event {} about run {}: {} {}", r.getSeq(), r.getRunId(),
                     r.getReason(), r.getMessage());
         }

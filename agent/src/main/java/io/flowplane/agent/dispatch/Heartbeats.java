@@ -38,15 +38,19 @@ public final class Heartbeats implements Runnable {
     @Override
     public void run() {
         try {
+            var leases = runs.leases();
             HeartbeatResponse response = connection.agent(Duration.ofSeconds(10)).heartbeat(HeartbeatRequest.newBuilder()
-                    .setAgentId(agentId).setFreeSlots(slots.free()).addAllRuns(runs.leases()).build());
+                    .setAgentId(agentId).setFreeSlots(slots.free()).addAllRuns(leases).build());
             if (failures > 0) {
                 LOG.info("heartbeats reach the control plane again");
             }
             failures = 0;
             response.getCancelRunIdsList().forEach(runs::cancel);
             for (LostRun lost : response.getLostRunsList()) {
-                runs.lost(lost.getRunId(), lost.getReason());
+                // The epoch this heartbeat asked about: a retry claimed meanwhile holds a newer one.
+                long epoch = leases.stream().filter(l -> l.getRunId().equals(lost.getRunId()))
+                        .mapToLong(l -> l.getLeaseEpoch()).findFirst().orElse(-1);
+                runs.lost(lost.getRunId(), epoch, lost.getReason());
             }
         } catch (StatusRuntimeException e) {
             if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {

@@ -130,9 +130,14 @@ public final class RunSupervisor {
     }
 
     /** The control plane says this agent no longer holds the run: stop it and report nothing more. */
-    public void lost(String runId, String reason) {
+    public void lost(String runId, long epoch, String reason) {
         ActiveRun run = runs.get(runId);
         if (run == null) {
+            return;
+        }
+        if (epoch >= 0 && run.epoch() != epoch) {
+            // About an earlier attempt of the run (a late heartbeat answer or a leftover event):
+            // the attempt this agent holds now is not lost.
             return;
         }
         if (!run.closed) {

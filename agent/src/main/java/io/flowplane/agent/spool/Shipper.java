@@ -38,7 +38,8 @@ public final class Shipper implements Runnable {
     public interface Listener {
         void acknowledged(long seq);
 
-        void rejected(Rejection rejection);
+        /** {@code leaseEpoch}: the epoch the refused event was sent with (the run may hold a newer one). */
+        void rejected(Rejection rejection, long leaseEpoch);
     }
 
     /** Batch limits and the pause that lets a burst of lines gather into one batch. */
@@ -123,7 +124,8 @@ public final class Shipper implements Runnable {
             backoff.reset();
             for (Rejection r : ack.getRejectionsList()) {
                 if (r.getSeq() > rejectionsSeenUpTo) {
-                    listener.rejected(r);
+                    listener.rejected(r, events.stream().filter(e -> e.getSeq() == r.getSeq())
+                            .mapToLong(RunEvent::getLeaseEpoch).findFirst().orElse(-1));
                 }
             }
             rejectionsSeenUpTo = Math.max(rejectionsSeenUpTo, lastSent);

@@ -46,7 +46,7 @@ class ShipperTest {
                 }
 
                 @Override
-                public void rejected(Rejection rejection) {
+                public void rejected(Rejection rejection, long leaseEpoch) {
                 }
             }, new Shipper.Settings(4, 1 << 20, Duration.ZERO), new Backoff(Duration.ofMillis(10), Duration.ofMillis(50)));
             Thread thread = new Thread(shipper, "test-shipper");
