@@ -5,6 +5,7 @@ import io.flowplane.controlplane.common.NotFoundException;
 import io.flowplane.controlplane.model.FlowRun;
 import io.flowplane.controlplane.state.RetryPolicy;
 import io.flowplane.controlplane.store.FlowRunDao;
+import io.flowplane.controlplane.store.RunRows;
 import io.flowplane.controlplane.store.Store;
 import org.jdbi.v3.core.Handle;
 
@@ -49,6 +50,44 @@ public final class RunStateWriter {
             signals.cancelRequested(runId, after.agentId());
         }
         return after;
+    }
+
+    /**
+     * {@link #transition} for many runs at once, for the server's own bulk changes (catch-up and
+     * lateness skips): the runs are locked, decided and written in one transaction per chunk of
+     * 500 instead of one each, which had made a burst of missed instants thousands of commits
+     * competing with dispatch. {@code decide} must not return idempotency keys. Returns the runs
+     * that changed.
+     */
+    public List<FlowRun> transitionAll(List<UUID> runIds, Function<FlowRun, StateChange> decide) {
+        List<FlowRun> changed = new java.util.ArrayList<>();
+        List<UUID> sorted = runIds.stream().distinct().sorted().toList();
+        for (int from = 0; from < sorted.size(); from += 500) {
+            List<UUID> chunk = sorted.subList(from, Math.min(sorted.size(), from + 500));
+            changed.addAll(store.jdbi().inTransaction(h -> {
+                List<FlowRun> after = new java.util.ArrayList<>();
+                List<io.flowplane.controlplane.model.RunStateRecord> records = new java.util.ArrayList<>();
+                java.time.Instant now = clock.instant();
+                for (FlowRun run : FlowRunDao.lockAllOn(h, chunk)) {
+                    StateChange change = decide.apply(run);
+                    if (change == null) {
+                        continue;
+                    }
+                    if (change.idempotencyKey() != null) {
+                        throw new IllegalArgumentException("bulk transitions take no idempotency keys");
+                    }
+                    RunTransitions.Outcome outcome = RunTransitions.apply(run, change, retryPolicy(run), now);
+                    after.add(outcome.run());
+                    records.addAll(outcome.records());
+                }
+                RunRows.updateRuns(h, after);
+                RunRows.insertStates(h, records);
+                return after;
+            }));
+        }
+        changed.forEach(r -> signals.runUpdated(r.id()));
+        changed.stream().map(FlowRun::poolId).filter(java.util.Objects::nonNull).distinct().forEach(signals::poolChanged);
+        return changed;
     }
 
     /** The same inside a caller's transaction; the caller sends the signals after commit. */

@@ -44,14 +44,17 @@ final class CatchUp {
 
     /** Returns how many runs it skipped. */
     int apply(Instant now) {
-        List<UUID> scheduleIds = store.jdbi().withExtension(FlowRunDao.class, d -> d.schedulesWithLateRuns(now));
-        if (scheduleIds.isEmpty()) {
+        // One scan of the due range (the backlog), not a probe per schedule: a schedule counts
+        // when one of its due first attempts is Late.
+        List<DueRun> due = store.jdbi().withExtension(FlowRunDao.class, d -> d.dueScheduledFirstAttempts(now));
+        Map<UUID, List<DueRun>> bySchedule = due.stream().collect(Collectors.groupingBy(DueRun::scheduleId));
+        bySchedule.values().removeIf(runs -> runs.stream().noneMatch(r -> StateName.LATE.label().equals(r.stateName())));
+        if (bySchedule.isEmpty()) {
             return 0;
         }
-        List<DueRun> due = store.jdbi().withExtension(FlowRunDao.class, d -> d.dueOfSchedules(scheduleIds, now));
+        List<UUID> scheduleIds = List.copyOf(bySchedule.keySet());
         Map<UUID, DeploymentSpec> specs = specs(scheduleIds);
-        int skipped = 0;
-        Map<UUID, List<DueRun>> bySchedule = due.stream().collect(Collectors.groupingBy(DueRun::scheduleId));
+        Map<UUID, String> skips = new java.util.HashMap<>();
         for (Map.Entry<UUID, List<DueRun>> e : bySchedule.entrySet()) {
             DeploymentSpec spec = specs.get(e.getKey());
             Catchup policy = spec == null ? Catchup.LATEST : spec.catchupPolicy();
@@ -65,17 +68,13 @@ final class CatchUp {
             for (int i = keep; i < newestFirst.size(); i++) {
                 DueRun run = newestFirst.get(i);
                 if (StateName.LATE.label().equals(run.stateName())) {
-                    skipped += skip(run, message(policy, run, newestFirst.get(0)));
+                    skips.put(run.id(), message(policy, run, newestFirst.get(0)));
                 }
             }
         }
-        return skipped;
-    }
-
-    private int skip(DueRun due, String message) {
-        var after = writer.transition(due.id(), run -> run.stateType() == StateType.SCHEDULED && run.attempt() == 1
-                ? new StateChange(StateType.CANCELLED, null, message, Actor.SERVER, null) : null);
-        return after.stateType() == StateType.CANCELLED ? 1 : 0;
+        return writer.transitionAll(List.copyOf(skips.keySet()), run -> run.stateType() == StateType.SCHEDULED
+                && run.attempt() == 1 ? new StateChange(StateType.CANCELLED, null, skips.get(run.id()), Actor.SERVER, null)
+                : null).size();
     }
 
     private static String message(Catchup policy, DueRun run, DueRun newest) {

@@ -110,16 +110,11 @@ public final class Scheduler {
 
     private int skipPastMaxLateness(Instant now) {
         List<UUID> late = store.jdbi().withExtension(FlowRunDao.class, d -> d.pastMaxLateness(now, PASS_LIMIT));
-        int n = 0;
-        for (UUID id : late) {
-            var after = writer.transition(id, run -> run.stateType() == StateType.SCHEDULED && run.skipAfter() != null
+        return writer.transitionAll(late, run -> run.stateType() == StateType.SCHEDULED && run.skipAfter() != null
                     && !run.skipAfter().isAfter(now)
                     ? new StateChange(StateType.CANCELLED, null, "skipped: late (not started by "
                     + run.skipAfter() + ", the deployment's maxLatenessSeconds after its scheduled time "
                     + run.scheduledAt() + ")", Actor.SERVER, null)
-                    : null);
-            n += after.stateType() == StateType.CANCELLED ? 1 : 0;
-        }
-        return n;
+                    : null).size();
     }
 }

@@ -173,19 +173,13 @@ public interface FlowRunDao extends SqlObject {
             + "AND state_type = 'SCHEDULED' AND state_name = 'Scheduled'")
     int[] markLate(@Bind("id") List<UUID> ids, @Bind("now") Instant now);
 
-    /** Late runs are due, so they are found in the due range of next_at. */
-    @SqlQuery("SELECT DISTINCT schedule_id FROM flow_runs WHERE next_at >= 0 AND next_at <= :now "
-            + "AND state_name = 'Late' AND schedule_id IS NOT NULL")
-    List<UUID> schedulesWithLateRuns(@Bind("now") Instant now);
+    /** Every unstarted, due first attempt of a schedule (the due range of next_at): what catch-up chooses from. */
+    @SqlQuery("SELECT id, schedule_id, scheduled_at, state_name FROM flow_runs WHERE next_at >= 0 AND next_at <= :now "
+            + "AND schedule_id IS NOT NULL AND state_type = 'SCHEDULED' AND state_name IN ('Scheduled', 'Late') "
+            + "AND attempt = 1")
+    List<DueRun> dueScheduledFirstAttempts(@Bind("now") Instant now);
 
-    /** The unstarted, due first attempts of these schedules: what catch-up chooses from. */
-    @SqlQuery("SELECT id, schedule_id, scheduled_at, state_name FROM flow_runs WHERE schedule_id IN (<ids>) "
-            + "AND state_type = 'SCHEDULED' AND state_name IN ('Scheduled', 'Late') AND attempt = 1 "
-            + "AND next_at <= :now")
-    List<DueRun> dueOfSchedules(@BindList("ids") Collection<UUID> scheduleIds, @Bind("now") Instant now);
-
-    /** Unstarted runs past their deployment's max lateness. */
-    /** skip_after is never before the due time, so only due runs can be past it. */
+    /** Unstarted runs past their deployment's max lateness (skip_after is never before the due time, so only due runs can be). */
     @SqlQuery("SELECT id FROM flow_runs WHERE next_at >= 0 AND next_at <= :now AND skip_after <= :now "
             + "AND state_type = 'SCHEDULED' FETCH FIRST :limit ROWS ONLY")
     List<UUID> pastMaxLateness(@Bind("now") Instant now, @Bind("limit") int limit);

@@ -82,6 +82,9 @@ public final class RunRows {
 
     /** {@link FlowRunDao#UPDATE_STATE} for each run, as one JDBC batch. */
     public static void updateRuns(Handle h, Collection<FlowRun> runs) {
+        if (runs.isEmpty()) {
+            return;
+        }
         Connection c = h.getConnection();
         try (PreparedStatement ps = c.prepareStatement(FlowRunDao.UPDATE_STATE_JDBC)) {
             for (FlowRun r : runs) {
