@@ -143,12 +143,17 @@ public final class Materializer {
         }
         int n = ahead.size();
         Instant last = ahead.get(n - 1);
-        Instant check = last.minus(settings.horizon());
-        if (n >= settings.minRuns()) {
-            check = min(check, ahead.get(n - settings.minRuns()));
-        }
+        Instant check;
         if (n >= settings.maxRuns()) {
-            check = min(check, ahead.get(n / 2));
+            // Capped before the horizon was covered: the horizon can never be covered, so the
+            // "horizon no longer covered" moment is already past and would bring the schedule
+            // back every tick (a 5 s interval was re-read every second). Come back when half ran.
+            check = ahead.get(n / 2);
+        } else {
+            check = last.minus(settings.horizon());
+            if (n >= settings.minRuns()) {
+                check = min(check, ahead.get(n - settings.minRuns()));
+            }
         }
         if (recurrence.next(last) == null && n < settings.minRuns()) {
             check = last;

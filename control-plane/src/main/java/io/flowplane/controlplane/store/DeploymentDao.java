@@ -37,8 +37,9 @@ public interface DeploymentDao {
     Optional<Deployment> find(@Bind("id") UUID id);
 
     String FIND_ALL = "SELECT " + COLUMNS + " FROM deployments WHERE id IN (<ids>)";
-    String LIMITS_IN_POOL = "SELECT id, concurrency_limit FROM deployments WHERE pool_id = :poolId "
-            + "AND concurrency_limit IS NOT NULL";
+    /** Read through deployments_limited: only the few deployments with a limit, not the pool's every one. */
+    String LIMITS_IN_POOL = "SELECT id, concurrency_limit FROM deployments WHERE concurrency_limit >= 0 "
+            + "AND pool_id = :poolId";
 
     @SqlQuery(FIND_ALL)
     List<Deployment> findAll(@BindList("ids") Collection<UUID> ids);

@@ -90,6 +90,25 @@ abstract class SchedulingContractTest {
     }
 
     @Test
+    void aDenseScheduleCappedAtMaxRunsIsRevisitedWhenHalfHasRun() {
+        // */1 with a one-hour horizon wants 60+ runs; capped at 100 it is fine, so use a world
+        // whose cap (20) is below the horizon's count: the horizon can never be covered.
+        SchedulingWorld capped = new SchedulingWorld(dataSource, dialect(), clock,
+                new SchedulerSettings(Duration.ofHours(1), 3, 20, Duration.ofSeconds(15), 500));
+        capped.pool(pool + "-c");
+        UUID d = capped.deploy("dep-" + UUID.randomUUID().toString().substring(0, 8), pool + "-c",
+                List.of(SchedulingWorld.cron("main", "* * * * *")), null, null).deployment().id();
+        assertThat(capped.runsOf(d)).hasSize(20);
+        // Revisited once ten of the twenty have run, not at every tick.
+        Instant nextCheck = Instant.ofEpochMilli(capped.store.jdbi().withHandle(h -> h.createQuery(
+                "SELECT next_check_at FROM schedules WHERE deployment_id = :d").bind("d", d).mapTo(Long.class).one()));
+        assertThat(nextCheck).isAfter(clock.instant().plus(Duration.ofMinutes(9)));
+        clock.advance(Duration.ofMinutes(11));
+        capped.scheduler.tick();
+        assertThat(capped.runsOf(d).stream().filter(r -> r.scheduledAt().isAfter(clock.instant()))).hasSize(20);
+    }
+
+    @Test
     void aSparseScheduleStillHasThreeRunsAhead() {
         UUID d = deploy("0 9 * * 1");
         assertThat(SchedulingWorld.instants(world.runsOf(d))).extracting(Instant::toString)
