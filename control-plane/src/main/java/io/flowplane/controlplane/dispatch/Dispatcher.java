@@ -212,14 +212,19 @@ public final class Dispatcher implements Signals.Listener {
         }
         Instant due = next.get();
         dueWakes.compute(poolId, (id, current) -> {
-            if (current != null && !current.future.isDone() && !current.at.isAfter(due)) {
+            // Keep a pending timer for the same or an earlier instant, unless that instant has
+            // come: then it is the timer that woke this very pass (not yet marked done), and
+            // keeping it would leave no timer for the runs still to come.
+            if (current != null && !current.future.isDone() && !current.at.isAfter(due) && current.at.isAfter(now)) {
                 return current;
             }
             if (current != null) {
                 current.future.cancel(false);
             }
-            long delay = Math.max(0, Duration.between(clock.instant(), due).toMillis());
-            return new DueWake(due, timers.schedule(() -> poolChanged(poolId), delay, TimeUnit.MILLISECONDS));
+            // In nanoseconds: a delay truncated to milliseconds fired before the due time, found
+            // nothing due yet, and depended on the line above to be woken again.
+            long delay = Math.max(0, Duration.between(clock.instant(), due).toNanos());
+            return new DueWake(due, timers.schedule(() -> poolChanged(poolId), delay, TimeUnit.NANOSECONDS));
         });
     }
 
