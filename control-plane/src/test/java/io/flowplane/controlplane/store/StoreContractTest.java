@@ -477,6 +477,30 @@ abstract class StoreContractTest {
     }
 
     @Test
+    void aHeldPollIsWokenWhenItsRunFallsDueWithNoOtherSignal() throws Exception {
+        PoolWithQueue p = fixtures.pool();
+        var timers = Executors.newScheduledThreadPool(1);
+        ExecutorService claimers = Executors.newFixedThreadPool(2);
+        try {
+            java.time.Clock real = java.time.Clock.systemUTC();
+            var dispatcher = new io.flowplane.controlplane.dispatch.Dispatcher(
+                    new ClaimService(store, real, LEASE, new MetricRegistry()), store, real, timers, claimers);
+            List<List<ClaimService.Claimed>> answers = new CopyOnWriteArrayList<>();
+            // Due in a moment: nothing signals the pool, only the dispatcher's own due timer can wake the poll.
+            Set<UUID> due = ids(fixtures.scheduledRuns(p.queue(), fixtures.deployment(p.queue(), null), 1,
+                    real.instant().plusMillis(400)));
+            dispatcher.poll(new ClaimRequest("agent-1", p.pool().name(), List.of(), 2), Duration.ofSeconds(20), answers::add);
+
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !answers.isEmpty());
+            assertThat(answers).hasSize(1);
+            assertThat(answers.get(0)).extracting(c -> c.run().id()).containsExactlyElementsOf(due);
+        } finally {
+            timers.shutdownNow();
+            claimers.shutdownNow();
+        }
+    }
+
+    @Test
     void runsAreClaimedOnlyOnceDueAndEarliestFirst() {
         PoolWithQueue p = fixtures.pool();
         Deployment d = fixtures.deployment(p.queue(), null);
