@@ -203,8 +203,8 @@ public final class Dispatcher implements Signals.Listener {
     /** Sets a timer for the pool's next due run, unless an earlier one is already set. */
     private void armDueWake(UUID poolId) {
         Instant now = clock.instant();
-        Optional<Instant> next = store.jdbi().withHandle(h -> h.attach(WorkPoolDao.class).queues(poolId).stream()
-                .map(q -> h.attach(FlowRunDao.class).nextDue(q.id(), now))
+        Optional<Instant> next = store.jdbi().withHandle(h -> WorkPoolDao.queuesOn(h, poolId).stream()
+                .map(q -> FlowRunDao.nextDueOn(h, q.id(), now))
                 .flatMap(Optional::stream)
                 .min(Instant::compareTo));
         if (next.isEmpty()) {

@@ -110,7 +110,8 @@ public final class RunStateWriter {
     /** The retry rule a run was created with (deployment edits do not change runs in flight). */
     public RetryPolicy retryPolicy(FlowRun run) {
         // Every reported state asks for it; runs of one deployment share the same few strings.
-        RetryPolicy cached = policies.get(run.retryDelays() + "|" + run.maxRetries());
+        String key = run.retryDelays() + "|" + run.maxRetries();
+        RetryPolicy cached = policies.get(key);
         if (cached != null) {
             return cached;
         }
@@ -118,7 +119,7 @@ public final class RunStateWriter {
         if (policies.size() >= 1024) {
             policies.clear();
         }
-        policies.put(run.retryDelays() + "|" + run.maxRetries(), parsed);
+        policies.put(key, parsed);
         return parsed;
     }
 

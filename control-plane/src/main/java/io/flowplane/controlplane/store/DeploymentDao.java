@@ -49,16 +49,13 @@ public interface DeploymentDao {
         return h.createQuery(FIND_ALL).bindList("ids", List.copyOf(ids)).mapTo(Deployment.class).list();
     }
 
-    /** {@link #limitsInPool} without attaching the DAO. */
+    /** The concurrency limits of a pool's deployments, without attaching the DAO. */
     static List<DeploymentLimit> limitsInPoolOn(Handle h, UUID poolId) {
         return h.createQuery(LIMITS_IN_POOL).bind("poolId", poolId).mapTo(DeploymentLimit.class).list();
     }
 
     @SqlQuery("SELECT " + COLUMNS + " FROM deployments ORDER BY name")
     List<Deployment> list();
-
-    @SqlQuery(LIMITS_IN_POOL)
-    List<DeploymentLimit> limitsInPool(@Bind("poolId") UUID poolId);
 
     @SqlUpdate("DELETE FROM deployments WHERE id = :id")
     void delete(@Bind("id") UUID id);

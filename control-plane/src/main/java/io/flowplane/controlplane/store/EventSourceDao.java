@@ -14,15 +14,15 @@ public interface EventSourceDao {
     String LOCK = "SELECT acked_seq FROM event_sources WHERE source_id = :source FOR UPDATE";
     String ADVANCE = "UPDATE event_sources SET acked_seq = :seq, updated_at = :at WHERE source_id = :source";
 
-    @SqlQuery(LOCK)
-    Optional<Long> lock(@Bind("source") String source);
-
-    /** {@link #lock} without attaching the DAO (see {@link FlowRunDao#lockAllOn}). */
+    /**
+     * Locks the source's row and reads its highest stored sequence, without attaching the DAO
+     * (see {@link FlowRunDao#lockAllOn}).
+     */
     static Optional<Long> lockOn(Handle h, String source) {
         return h.createQuery(LOCK).bind("source", source).mapTo(Long.class).findOne();
     }
 
-    /** {@link #advance} without attaching the DAO. */
+    /** Records a new highest stored sequence, without attaching the DAO. */
     static void advanceOn(Handle h, String source, long seq, Instant at) {
         h.createUpdate(ADVANCE).bind("source", source).bind("seq", seq).bind("at", at).execute();
     }
@@ -32,7 +32,4 @@ public interface EventSourceDao {
 
     @SqlUpdate("INSERT INTO event_sources (source_id, acked_seq, updated_at) VALUES (:source, 0, :at)")
     void insert(@Bind("source") String source, @Bind("at") Instant at);
-
-    @SqlUpdate(ADVANCE)
-    void advance(@Bind("source") String source, @Bind("seq") long seq, @Bind("at") Instant at);
 }

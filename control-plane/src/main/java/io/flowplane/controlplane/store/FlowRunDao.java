@@ -45,13 +45,6 @@ public interface FlowRunDao extends SqlObject {
             + ":backfillId, :skipAfter)")
     void insert(@BindMethods FlowRun run);
 
-    /** Inserts many runs in multi-row statements (see {@link RunRows}). */
-    default void insertAll(Collection<FlowRun> runs) {
-        if (!runs.isEmpty()) {
-            RunRows.insertRuns(getHandle(), runs);
-        }
-    }
-
     @SqlQuery("SELECT " + COLUMNS + " FROM flow_runs WHERE id = :id")
     Optional<FlowRun> find(@Bind("id") UUID id);
 
@@ -59,16 +52,13 @@ public interface FlowRunDao extends SqlObject {
     @SqlQuery("SELECT " + COLUMNS + " FROM flow_runs WHERE id = :id FOR UPDATE")
     Optional<FlowRun> lock(@Bind("id") UUID id);
 
-    /** Locks several runs; callers pass ids sorted so two batches never deadlock. */
     String LOCK_ALL = "SELECT " + COLUMNS + " FROM flow_runs WHERE id IN (<ids>) ORDER BY id FOR UPDATE";
 
-    @SqlQuery(LOCK_ALL)
-    List<FlowRun> lockAll(@BindList("ids") Collection<UUID> ids);
-
     /**
-     * {@link #lockAll} on a handle without attaching this DAO: attaching it builds a proxy and
-     * its method handlers each time, about 100 µs, which the per-batch paths (claims, ingestion)
-     * paid several times per transaction.
+     * Locks several runs (callers pass ids sorted so two batches never deadlock), on a handle
+     * without attaching this DAO: attaching it builds a proxy and its method handlers each time,
+     * about 100 µs, which the per-batch paths (claims, ingestion) paid several times per
+     * transaction.
      */
     static List<FlowRun> lockAllOn(Handle h, Collection<UUID> ids) {
         return h.createQuery(LOCK_ALL).bindList("ids", List.copyOf(ids)).mapTo(FlowRun.class).list();
@@ -85,13 +75,6 @@ public interface FlowRunDao extends SqlObject {
             + "skip_after = CASE WHEN state_type = 'SCHEDULED' AND :stateType = 'SCHEDULED' THEN skip_after END "
             + "WHERE id = :id")
     void update(@BindMethods FlowRun run);
-
-    /** {@link #update} for many runs in one JDBC batch (see {@link RunRows}). */
-    default void updateAll(Collection<FlowRun> runs) {
-        if (!runs.isEmpty()) {
-            RunRows.updateRuns(getHandle(), runs);
-        }
-    }
 
     /** Appends state history rows in multi-row statements (see {@link RunRows}). */
     default void insertStates(Collection<RunStateRecord> states) {
@@ -115,13 +98,10 @@ public interface FlowRunDao extends SqlObject {
     @SqlQuery("SELECT id FROM flow_runs WHERE " + ACTIVE + " AND state_type = 'CANCELLING' AND state_at < :before")
     List<UUID> cancellingSince(@Bind("before") Instant before);
 
-    /** Extends the lease of a run the agent still holds with this epoch; 0 rows: the lease is lost. */
-    @SqlUpdate("UPDATE flow_runs SET lease_expires_at = :expiresAt WHERE id = :id AND agent_id = :agentId "
-            + "AND lease_epoch = :epoch AND state_type IN ('PENDING', 'RUNNING', 'PAUSED', 'CANCELLING')")
-    int extendLease(@Bind("id") UUID id, @Bind("agentId") String agentId, @Bind("epoch") long epoch,
-                    @Bind("expiresAt") Instant expiresAt);
-
-    /** {@link #extendLease} for many runs of one agent in one JDBC batch; counts in argument order. */
+    /**
+     * Extends the leases of runs the agent still holds at these epochs, in one JDBC batch; a count
+     * of 0 (in argument order) means that lease is lost.
+     */
     @SqlBatch("UPDATE flow_runs SET lease_expires_at = :expiresAt WHERE id = :id AND agent_id = :agentId "
             + "AND lease_epoch = :epoch AND state_type IN ('PENDING', 'RUNNING', 'PAUSED', 'CANCELLING')")
     int[] extendLeases(@Bind("id") List<UUID> ids, @Bind("epoch") List<Long> epochs, @Bind("agentId") String agentId,
@@ -138,9 +118,11 @@ public interface FlowRunDao extends SqlObject {
     }
 
     /** When the queue's next run falls due after {@code now}, read from the front of the due index. */
-    @SqlQuery("SELECT next_at FROM flow_runs WHERE queue_id = :queueId AND next_at > :now "
-            + "AND state_type = 'SCHEDULED' ORDER BY queue_id, next_at FETCH FIRST 1 ROWS ONLY")
-    Optional<Instant> nextDue(@Bind("queueId") UUID queueId, @Bind("now") Instant now);
+    static Optional<Instant> nextDueOn(Handle h, UUID queueId, Instant now) {
+        return h.createQuery("SELECT next_at FROM flow_runs WHERE queue_id = :queueId AND next_at > :now "
+                        + "AND state_type = 'SCHEDULED' ORDER BY queue_id, next_at FETCH FIRST 1 ROWS ONLY")
+                .bind("queueId", queueId).bind("now", now).mapTo(Instant.class).findOne();
+    }
 
     @SqlQuery("SELECT COUNT(*) FROM flow_runs WHERE state_type = :type")
     long countByState(@Bind("type") StateType type);
