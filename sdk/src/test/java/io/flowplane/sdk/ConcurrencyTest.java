@@ -1,10 +1,12 @@
 package io.flowplane.sdk;
 
 import io.flowplane.sdk.testing.FlowTester;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -85,11 +87,14 @@ class ConcurrencyTest {
     @Test
     void waitAllThrowsTheFirstFailureAfterWaitingForAll() {
         AtomicInteger finished = new AtomicInteger();
+        CountDownLatch twoFailed = new CountDownLatch(1);
         Task<Integer, Integer> maybe = Task.of("maybe", x -> {
             if (x == 2) {
+                twoFailed.countDown();
                 throw new IllegalStateException("two");
             }
-            Thread.sleep(50);
+            // The others finish only after the failure: waitAll must still wait for them.
+            twoFailed.await();
             finished.incrementAndGet();
             return x;
         });
@@ -122,11 +127,16 @@ class ConcurrencyTest {
     @Test
     void tagLimitCapsConcurrentRunsWithThatTag() {
         AtomicInteger running = new AtomicInteger();
+        AtomicInteger started = new AtomicInteger();
         AtomicInteger peak = new AtomicInteger();
         Task<Integer, Integer> query = Task.<Integer, Integer>of("query", x -> {
             int now = running.incrementAndGet();
+            started.incrementAndGet();
             peak.accumulateAndGet(now, Math::max);
-            Thread.sleep(20);
+            // Hold the slot until another query runs alongside (or none is left to start), so the
+            // limit is reached whenever it allows two; a third would show in the peak.
+            Awaitility.await().pollInterval(Duration.ofMillis(5)).atMost(Duration.ofSeconds(10))
+                    .until(() -> peak.get() > 2 || running.get() >= 2 || started.get() == 16);
             running.decrementAndGet();
             return x;
         }).tags("db", "reporting");
