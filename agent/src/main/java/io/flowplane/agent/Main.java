@@ -1,6 +1,7 @@
 package io.flowplane.agent;
 
 import io.flowplane.agent.config.AgentConfig;
+import io.flowplane.proto.logging.LogLevels;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -35,6 +36,9 @@ public final class Main implements Callable<Integer> {
     Boolean tls;
     @Option(names = "--ca-file", description = "PEM CA bundle to trust for TLS")
     String caFile;
+    @Option(names = "--log-level", description = "trace, debug, info (default), warn or error (FLOWPLANE_LOG_LEVEL); "
+            + "-Dlogback.configurationFile=FILE replaces the logging configuration")
+    String logLevel;
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new Main()).execute(args));
@@ -46,6 +50,9 @@ public final class Main implements Callable<Integer> {
         try {
             c = resolve();
             c.validate();
+            if (c.logLevel != null) {
+                LogLevels.set(c.logLevel);
+            }
         } catch (IllegalArgumentException e) {
             System.err.println("flowplane agent: " + e.getMessage());
             return 2;
@@ -70,6 +77,7 @@ public final class Main implements Callable<Integer> {
         c.secretsDir = secretsDir != null ? secretsDir : c.secretsDir;
         c.tls = tls != null ? tls : c.tls;
         c.caFile = caFile != null ? caFile : c.caFile;
+        c.logLevel = logLevel != null ? logLevel : c.logLevel;
         return c;
     }
 }

@@ -41,6 +41,8 @@ public final class AgentConfig {
     @JsonProperty public boolean tls;
     /** PEM CA bundle to trust for TLS (default: the JVM's). */
     @JsonProperty public String caFile;
+    /** Level of the agent's own lines: trace, debug, info (default), warn, error (FLOWPLANE_LOG_LEVEL, --log-level). */
+    @JsonProperty public String logLevel;
 
     /** A directory of secret files; {@code ${secret:NAME}} reads the file NAME. */
     @JsonProperty public String secretsDir;
@@ -89,7 +91,7 @@ public final class AgentConfig {
         return config == null ? new AgentConfig() : config;
     }
 
-    /** Applies FLOWPLANE_GRPC_URL, FLOWPLANE_API_KEY, FLOWPLANE_POOL, FLOWPLANE_AGENT_* variables. */
+    /** Applies FLOWPLANE_GRPC_URL, FLOWPLANE_API_KEY, FLOWPLANE_POOL, FLOWPLANE_LOG_LEVEL, FLOWPLANE_AGENT_* variables. */
     public AgentConfig withEnvironment(Map<String, String> env) {
         url = env.getOrDefault("FLOWPLANE_GRPC_URL", url);
         apiKey = env.getOrDefault("FLOWPLANE_API_KEY", apiKey);
@@ -103,6 +105,7 @@ public final class AgentConfig {
         name = env.getOrDefault("FLOWPLANE_AGENT_NAME", name);
         stateDir = env.getOrDefault("FLOWPLANE_AGENT_STATE_DIR", stateDir);
         secretsDir = env.getOrDefault("FLOWPLANE_SECRETS_DIR", secretsDir);
+        logLevel = env.getOrDefault("FLOWPLANE_LOG_LEVEL", logLevel);
         return this;
     }
 

@@ -1,5 +1,6 @@
 package io.flowplane.agent.connection;
 
+import io.flowplane.proto.logging.FrameLogGuard;
 import io.flowplane.proto.v1.AgentServiceGrpc;
 import io.flowplane.proto.v1.RunEventsServiceGrpc;
 import io.grpc.ChannelCredentials;
@@ -47,6 +48,7 @@ public final class ControlPlaneConnection implements Closeable {
             }
             creds = tls.build();
         }
+        FrameLogGuard.install(); // before the first connection: its frame logger would print the API key
         ManagedChannel channel = NettyChannelBuilder.forAddress(target.host(), target.port(), creds)
                 .keepAliveTime(s.keepAliveTime().toMillis(), TimeUnit.MILLISECONDS)
                 .keepAliveTimeout(s.keepAliveTimeout().toMillis(), TimeUnit.MILLISECONDS)

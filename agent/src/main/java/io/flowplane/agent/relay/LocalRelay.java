@@ -1,5 +1,6 @@
 package io.flowplane.agent.relay;
 
+import io.flowplane.proto.logging.FrameLogGuard;
 import io.flowplane.agent.exec.ActiveRun;
 import io.flowplane.agent.exec.RelayIntake;
 import io.flowplane.proto.v1.EventAck;
@@ -45,6 +46,7 @@ public final class LocalRelay implements AutoCloseable {
 
     /** Starts on 127.0.0.1 and a free port; {@code runs} maps a token to its run (null: unknown). */
     public static LocalRelay start(Function<String, ActiveRun> runs, RelayIntake intake) throws IOException {
+        FrameLogGuard.install(); // before the first connection: its frame logger would print the API key
         Server server = NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
                         InsecureServerCredentials.create())
                 .addService(ServerInterceptors.intercept(new Service(intake), new TokenCheck(runs)))

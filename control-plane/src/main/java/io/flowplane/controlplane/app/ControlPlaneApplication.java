@@ -80,6 +80,7 @@ public class ControlPlaneApplication extends Application<ControlPlaneConfigurati
 
     @Override
     public void run(ControlPlaneConfiguration config, Environment env) {
+        HeaderLogGuard.install();
         ObjectMapper mapper = env.getObjectMapper()
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)

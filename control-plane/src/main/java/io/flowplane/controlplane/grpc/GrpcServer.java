@@ -1,5 +1,6 @@
 package io.flowplane.controlplane.grpc;
 
+import io.flowplane.proto.logging.FrameLogGuard;
 import io.dropwizard.lifecycle.Managed;
 import io.flowplane.controlplane.agents.AgentCommands;
 import io.flowplane.controlplane.app.ControlPlaneConfiguration;
@@ -36,6 +37,7 @@ public final class GrpcServer implements Managed {
         services.signals().subscribe(commands);
         var agentService = new AgentGrpcService(services, config.maxPollWait.toJavaDuration(),
                 runs.leaseDuration.toJavaDuration(), runs.heartbeatInterval.toJavaDuration(), commands);
+        FrameLogGuard.install(); // before the first connection: its frame logger would print the API key
         server = NettyServerBuilder.forAddress(new InetSocketAddress(config.bindHost, config.port), credentials())
                 .addService(ServerInterceptors.intercept(agentService, auth))
                 .addService(ServerInterceptors.intercept(new RunEventsGrpcService(services), auth))

@@ -1,5 +1,6 @@
 package io.flowplane.sdk.internal;
 
+import io.flowplane.proto.logging.FrameLogGuard;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.flowplane.proto.v1.ArtifactReport;
 import io.flowplane.proto.v1.FlowRunStateChange;
@@ -54,6 +55,7 @@ public final class GrpcReporting implements Reporting {
      */
     public GrpcReporting(String target, boolean plaintext, String bearer, RunSource runs, Duration heartbeat,
                          Clock clock) {
+        FrameLogGuard.install(); // before the first connection: its frame logger would print the API key
         ManagedChannelBuilder<?> builder = ManagedChannelBuilder.forTarget(target);
         if (plaintext) {
             builder.usePlaintext();
