@@ -41,19 +41,20 @@ final class Setup {
 
     /**
      * Creates {@code count} runs of a deployment due now, in one transaction, through the control
-     * plane's RunFactory (the path schedules and backfills create runs by), then wakes the pool.
+     * plane's RunFactory (the path schedules and backfills create runs by); the ledger wakes the
+     * pool after the commit.
      */
     static void runs(BenchControlPlane cp, String deployment, int count) {
         var services = cp.services();
         Deployment d = services.deployments().get(deployment);
         DeploymentSpec spec = services.deployments().spec(d);
-        RunFactory factory = new RunFactory(Clock.systemUTC(), services.json(), new MetricRegistry());
+        RunFactory factory = new RunFactory(Clock.systemUTC(), services.json(), services.ledger(),
+                new MetricRegistry());
         Instant now = Instant.now();
         List<FlowRun> planned = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             planned.add(factory.planned(d, spec, "{}", now, now, StateName.SCHEDULED.label(), null, null, null));
         }
-        services.store().jdbi().useTransaction(h -> factory.insertAll(h, planned));
-        services.signals().poolChanged(d.poolId());
+        services.store().useTransaction(unit -> factory.insertAll(unit, planned));
     }
 }

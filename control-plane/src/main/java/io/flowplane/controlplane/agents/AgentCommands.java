@@ -1,8 +1,7 @@
 package io.flowplane.controlplane.agents;
 
-import io.flowplane.controlplane.runs.Signals;
-import io.flowplane.controlplane.store.FlowRunDao;
-import io.flowplane.controlplane.store.Store;
+import io.flowplane.controlplane.ledger.Signals;
+import io.flowplane.controlplane.ledger.Leases;
 
 import java.util.List;
 import java.util.Map;
@@ -17,11 +16,11 @@ import java.util.function.Consumer;
  * pending (its runs already CANCELLING), so a cancel made while its stream was down is not missed.
  */
 public final class AgentCommands implements Signals.Listener {
-    private final Store store;
+    private final Leases leases;
     private final Map<String, Set<Consumer<UUID>>> streams = new ConcurrentHashMap<>();
 
-    public AgentCommands(Store store) {
-        this.store = store;
+    public AgentCommands(Leases leases) {
+        this.leases = leases;
     }
 
     /** What a subscription needs to end itself when its stream closes. */
@@ -32,7 +31,7 @@ public final class AgentCommands implements Signals.Listener {
     /** {@code cancel} receives the id of every run of the agent a user cancels (possibly twice). */
     public Subscription subscribe(String agentId, Consumer<UUID> cancel) {
         streams.computeIfAbsent(agentId, a -> ConcurrentHashMap.newKeySet()).add(cancel);
-        List<UUID> pending = store.jdbi().withExtension(FlowRunDao.class, d -> d.cancellingFor(agentId));
+        List<UUID> pending = leases.cancellingFor(agentId);
         pending.forEach(cancel);
         return () -> streams.computeIfPresent(agentId, (a, set) -> {
             set.remove(cancel);

@@ -3,9 +3,9 @@ package io.flowplane.controlplane.agents;
 import io.flowplane.controlplane.common.Json;
 import io.flowplane.controlplane.common.NotFoundException;
 import io.flowplane.controlplane.common.Validator;
+import io.flowplane.controlplane.ledger.Leases;
 import io.flowplane.controlplane.model.Agent;
 import io.flowplane.controlplane.store.AgentDao;
-import io.flowplane.controlplane.store.FlowRunDao;
 import io.flowplane.controlplane.store.Store;
 
 import java.time.Clock;
@@ -37,14 +37,14 @@ public final class AgentRegistry {
     private final Store store;
     private final Clock clock;
     private final Json json;
-    private final Duration leaseDuration;
+    private final Leases leases;
     private final Duration offlineAfter;
 
-    public AgentRegistry(Store store, Clock clock, Json json, Duration leaseDuration, Duration offlineAfter) {
+    public AgentRegistry(Store store, Clock clock, Json json, Leases leases, Duration offlineAfter) {
         this.store = store;
         this.clock = clock;
         this.json = json;
-        this.leaseDuration = leaseDuration;
+        this.leases = leases;
         this.offlineAfter = offlineAfter;
     }
 
@@ -67,24 +67,22 @@ public final class AgentRegistry {
         return agent;
     }
 
-    public HeartbeatResult heartbeat(String agentId, int freeSlots, List<Lease> leases) {
+    public HeartbeatResult heartbeat(String agentId, int freeSlots, List<Lease> held) {
         Instant now = clock.instant();
-        Instant expires = now.plus(leaseDuration);
-        return store.jdbi().inTransaction(h -> {
-            if (h.attach(AgentDao.class).heartbeat(agentId, freeSlots, now) == 0) {
+        return store.inTransaction(unit -> {
+            if (unit.handle().attach(AgentDao.class).heartbeat(agentId, freeSlots, now) == 0) {
                 throw new NotFoundException("agent", agentId);
             }
-            FlowRunDao runs = h.attach(FlowRunDao.class);
             List<Lost> lost = new ArrayList<>();
-            int[] extended = leases.isEmpty() ? new int[0] : runs.extendLeases(
-                    leases.stream().map(Lease::runId).toList(), leases.stream().map(Lease::epoch).toList(), agentId, expires);
-            for (int i = 0; i < leases.size(); i++) {
-                if (extended[i] == 0) {
-                    Lease lease = leases.get(i);
+            boolean[] stillHeld = this.leases.extend(unit, agentId, held.stream().map(Lease::runId).toList(),
+                    held.stream().map(Lease::epoch).toList(), now);
+            for (int i = 0; i < held.size(); i++) {
+                if (!stillHeld[i]) {
+                    Lease lease = held.get(i);
                     lost.add(new Lost(lease.runId(), "the run is no longer held by this agent at epoch " + lease.epoch()));
                 }
             }
-            return new HeartbeatResult(expires, runs.cancellingFor(agentId), lost);
+            return new HeartbeatResult(this.leases.expiryFrom(now), this.leases.cancellingFor(unit, agentId), lost);
         });
     }
 

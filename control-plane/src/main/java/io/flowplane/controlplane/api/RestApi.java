@@ -18,7 +18,7 @@ public final class RestApi {
         jersey.register(new WorkPoolResource(s.pools()));
         jersey.register(new DeploymentResource(s.deployments(), s.json()));
         jersey.register(new FlowRunResource(s.runs(), s.deployments(), s.watchers(), s.json(),
-                new AdHocRuns(s.store(), s.clock(), s.json(), s.events().leaseDuration())));
+                new AdHocRuns(s.ledger(), s.clock(), s.json())));
         jersey.register(new AgentResource(s.agents(), s.json()));
         jersey.register(new ApiKeyResource(s.apiKeys()));
         jersey.register(new SchedulePreviewResource(s.clock()));

@@ -21,7 +21,6 @@ import io.flowplane.controlplane.deployments.DeploymentService;
 import io.flowplane.controlplane.dispatch.ClaimService;
 import io.flowplane.controlplane.dispatch.Dispatcher;
 import io.flowplane.controlplane.events.EventIngestor;
-import io.flowplane.controlplane.events.EventSettings;
 import io.flowplane.controlplane.events.LogLimits;
 import io.flowplane.controlplane.grpc.GrpcServer;
 import io.flowplane.controlplane.pools.WorkPoolService;
@@ -29,9 +28,12 @@ import io.flowplane.controlplane.runs.FlowRunService;
 import io.flowplane.controlplane.runs.LogRetention;
 import io.flowplane.controlplane.runs.Reaper;
 import io.flowplane.controlplane.runs.RunFactory;
-import io.flowplane.controlplane.runs.RunStateWriter;
+import io.flowplane.controlplane.ledger.InProcessSignals;
+import io.flowplane.controlplane.ledger.RetryPolicies;
+import io.flowplane.controlplane.ledger.RunLedger;
+import io.flowplane.controlplane.ledger.SignalHooks;
+import io.flowplane.controlplane.ledger.Signals;
 import io.flowplane.controlplane.runs.RunWatchers;
-import io.flowplane.controlplane.runs.Signals;
 import io.flowplane.controlplane.store.Dialect;
 import io.flowplane.controlplane.store.Store;
 import io.flowplane.controlplane.backfills.BackfillService;
@@ -116,31 +118,31 @@ public class ControlPlaneApplication extends Application<ControlPlaneConfigurati
     private Services buildServices(ControlPlaneConfiguration config, MetricRegistry metrics, Store store,
                                    ObjectMapper mapper, ScheduledExecutorService timers, ExecutorService claimers) {
         Json json = new Json(mapper);
-        Signals signals = new Signals();
+        Signals signals = new InProcessSignals();
+        SignalHooks hooks = new SignalHooks(signals);
         ControlPlaneConfiguration.Runs runs = config.getRuns();
-        Duration lease = runs.leaseDuration.toJavaDuration();
-        RunStateWriter writer = new RunStateWriter(store, clock, signals, mapper);
+        RunLedger ledger = new RunLedger(store, clock, hooks, new RetryPolicies(mapper), runs.leaseDuration.toJavaDuration());
         RunWatchers watchers = new RunWatchers(timers);
-        ClaimService claims = new ClaimService(store, clock, lease, metrics);
+        ClaimService claims = new ClaimService(store, clock, ledger.claims(), metrics);
         Dispatcher dispatcher = new Dispatcher(claims, store, clock, timers, claimers);
         ControlPlaneConfiguration.Logs logs = config.getLogs();
-        EventIngestor events = new EventIngestor(store, clock, signals,
-                new EventSettings(lease, new LogLimits(logs.maxLineChars, logs.maxLinesPerRun), writer::retryPolicy), metrics);
+        EventIngestor events = new EventIngestor(store, clock, ledger,
+                new LogLimits(logs.maxLineChars, logs.maxLinesPerRun), metrics);
         signals.subscribe(dispatcher);
         signals.subscribe(watchers);
-        RunFactory factory = new RunFactory(clock, json, metrics);
+        RunFactory factory = new RunFactory(clock, json, ledger, metrics);
         SchedulerSettings scheduling = config.getScheduler().settings();
         Materializer materializer = new Materializer(json, factory, scheduling);
-        FlowRunService flowRuns = new FlowRunService(store, writer);
-        BackfillService backfills = new BackfillService(store, clock, json, factory, flowRuns, signals);
+        FlowRunService flowRuns = new FlowRunService(store, ledger);
+        BackfillService backfills = new BackfillService(store, clock, json, factory, flowRuns, ledger);
         return new Services(clock, store, json, signals, new ApiKeys(store, clock, mapper),
-                new WorkPoolService(store, clock, signals),
-                new DeploymentService(store, clock, json, factory, signals, new ScheduleSync(json, materializer)),
-                flowRuns, writer, watchers, claims, dispatcher, events,
-                new AgentRegistry(store, clock, json, lease, runs.agentOfflineAfter.toJavaDuration()),
-                new Reaper(store, writer, clock, runs.cancellingTimeout.toJavaDuration(), metrics),
+                new WorkPoolService(store, clock, hooks),
+                new DeploymentService(store, clock, json, factory, new ScheduleSync(json, materializer, ledger)),
+                flowRuns, ledger, watchers, claims, dispatcher, events,
+                new AgentRegistry(store, clock, json, ledger.leases(), runs.agentOfflineAfter.toJavaDuration()),
+                new Reaper(ledger, clock, runs.cancellingTimeout.toJavaDuration(), metrics),
                 new LogRetention(store, clock, logs.retention.toJavaDuration()),
-                new Scheduler(store, clock, json, materializer, writer, backfills, signals, scheduling, metrics),
+                new Scheduler(store, clock, json, materializer, ledger, backfills, scheduling, metrics),
                 backfills);
     }
 

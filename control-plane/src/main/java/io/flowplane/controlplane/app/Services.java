@@ -11,9 +11,9 @@ import io.flowplane.controlplane.pools.WorkPoolService;
 import io.flowplane.controlplane.runs.FlowRunService;
 import io.flowplane.controlplane.runs.LogRetention;
 import io.flowplane.controlplane.runs.Reaper;
-import io.flowplane.controlplane.runs.RunStateWriter;
+import io.flowplane.controlplane.ledger.RunLedger;
+import io.flowplane.controlplane.ledger.Signals;
 import io.flowplane.controlplane.runs.RunWatchers;
-import io.flowplane.controlplane.runs.Signals;
 import io.flowplane.controlplane.store.Store;
 import io.flowplane.controlplane.schedules.Scheduler;
 import io.flowplane.controlplane.backfills.BackfillService;
@@ -23,7 +23,7 @@ import java.time.Clock;
 /** The control plane's collaborators, built once and handed to the REST and gRPC edges. */
 public record Services(Clock clock, Store store, Json json, Signals signals, ApiKeys apiKeys,
                        WorkPoolService pools, DeploymentService deployments, FlowRunService runs,
-                       RunStateWriter stateWriter, RunWatchers watchers, ClaimService claims, Dispatcher dispatcher,
+                       RunLedger ledger, RunWatchers watchers, ClaimService claims, Dispatcher dispatcher,
                        EventIngestor events, AgentRegistry agents, Reaper reaper, LogRetention logRetention,
                        Scheduler scheduler, BackfillService backfills) {
 }

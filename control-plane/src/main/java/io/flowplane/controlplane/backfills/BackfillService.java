@@ -9,19 +9,16 @@ import io.flowplane.controlplane.deployments.DeploymentSpec;
 import io.flowplane.controlplane.model.Backfill;
 import io.flowplane.controlplane.model.Deployment;
 import io.flowplane.controlplane.model.FlowRun;
-import io.flowplane.controlplane.model.RunStateRecord;
-import io.flowplane.controlplane.state.Actor;
-import io.flowplane.controlplane.store.FlowRunDao;
+import io.flowplane.controlplane.ledger.RunLedger;
 import io.flowplane.controlplane.runs.FlowRunService;
 import io.flowplane.controlplane.runs.RunFactory;
-import io.flowplane.controlplane.runs.Signals;
 import io.flowplane.controlplane.schedules.ScheduleSpec;
 import io.flowplane.controlplane.state.StateName;
 import io.flowplane.controlplane.state.StateType;
 import io.flowplane.controlplane.store.BackfillDao;
 import io.flowplane.controlplane.store.BackfillDao.StateCount;
 import io.flowplane.controlplane.store.Store;
-import org.jdbi.v3.core.Handle;
+import io.flowplane.controlplane.store.UnitOfWork;
 import org.jdbi.v3.core.JdbiException;
 
 import java.time.Clock;
@@ -44,16 +41,16 @@ public final class BackfillService {
     private final Json json;
     private final RunFactory runs;
     private final FlowRunService flowRuns;
-    private final Signals signals;
+    private final RunLedger ledger;
 
     public BackfillService(Store store, Clock clock, Json json, RunFactory runs, FlowRunService flowRuns,
-                           Signals signals) {
+                           RunLedger ledger) {
         this.store = store;
         this.clock = clock;
         this.json = json;
         this.runs = runs;
         this.flowRuns = flowRuns;
-        this.signals = signals;
+        this.ledger = ledger;
     }
 
     /** The backfill, and whether this call created it. */
@@ -73,7 +70,7 @@ public final class BackfillService {
         String hash = Json.sha256(d.id() + "\n" + json.canonical(r));
         Created result;
         try {
-            result = store.jdbi().inTransaction(h -> create(h, d, spec, r, hash, instants, parameters, total));
+            result = store.inTransaction(unit -> create(unit, d, spec, r, hash, instants, parameters, total));
         } catch (JdbiException e) {
             // The same request raced in twice; the loser returns the winner's backfill.
             result = new Created(store.jdbi().withExtension(BackfillDao.class, dao -> dao.findByRequest(d.id(), hash))
@@ -85,9 +82,9 @@ public final class BackfillService {
         return result;
     }
 
-    private Created create(Handle h, Deployment d, DeploymentSpec spec, BackfillRequest r, String hash,
+    private Created create(UnitOfWork unit, Deployment d, DeploymentSpec spec, BackfillRequest r, String hash,
                            Map<ScheduleSpec, List<Instant>> instants, Map<ScheduleSpec, String> parameters, int total) {
-        BackfillDao dao = h.attach(BackfillDao.class);
+        BackfillDao dao = unit.handle().attach(BackfillDao.class);
         Optional<Backfill> existing = dao.findByRequest(d.id(), hash);
         if (existing.isPresent()) {
             return new Created(existing.get(), false);
@@ -101,7 +98,7 @@ public final class BackfillService {
         instants.forEach((schedule, list) -> list.forEach(at -> planned.add(runs.planned(d, spec,
                 parameters.get(schedule), at, null, StateName.AWAITING_CONCURRENCY_SLOT.label(), null, b.id(),
                 "backfill:" + b.id() + ":" + schedule.name() + ":" + at.toEpochMilli()))));
-        runs.insertAll(h, planned);
+        runs.insertAll(unit, planned);
         return new Created(total == 0 ? withState(b, Backfill.COMPLETED) : b, true);
     }
 
@@ -202,9 +199,8 @@ public final class BackfillService {
     }
 
     private int release(UUID id, Instant now) {
-        UUID[] pool = new UUID[1];
-        int released = store.jdbi().inTransaction(h -> {
-            BackfillDao dao = h.attach(BackfillDao.class);
+        return store.inTransaction(unit -> {
+            BackfillDao dao = unit.handle().attach(BackfillDao.class);
             Backfill b = dao.lock(id).orElse(null);
             if (b == null || !Backfill.RUNNING.equals(b.state())) {
                 return 0;
@@ -224,24 +220,8 @@ public final class BackfillService {
             if (room <= 0) {
                 return 0;
             }
-            List<UUID> next = dao.held(id, room);
-            pool[0] = h.createQuery("SELECT pool_id FROM flow_runs WHERE id = :id").bind("id", next.get(0))
-                    .mapTo(UUID.class).one();
-            int[] changed = dao.release(next, now);
-            List<RunStateRecord> history = new ArrayList<>();
-            for (int i = 0; i < changed.length; i++) {
-                if (changed[i] > 0) {
-                    history.add(new RunStateRecord(null, next.get(i), StateType.SCHEDULED,
-                            StateName.SCHEDULED.label(), "released by backfill " + id, Actor.SERVER, 1, now, null));
-                }
-            }
-            h.attach(FlowRunDao.class).insertStates(history);
-            return history.size();
+            return ledger.release(unit, id, dao.held(id, room), now);
         });
-        if (released > 0) {
-            signals.poolChanged(pool[0]);
-        }
-        return released;
     }
 
     private static Optional<UUID> asUuid(String ref) {

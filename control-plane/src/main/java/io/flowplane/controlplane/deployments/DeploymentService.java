@@ -9,19 +9,17 @@ import io.flowplane.controlplane.model.WorkPool;
 import io.flowplane.controlplane.model.WorkQueue;
 import io.flowplane.controlplane.runs.NewRun;
 import io.flowplane.controlplane.runs.RunFactory;
-import io.flowplane.controlplane.runs.Signals;
 import io.flowplane.controlplane.schedules.ScheduleSync;
 import io.flowplane.controlplane.store.DeploymentDao;
 import io.flowplane.controlplane.store.Store;
+import io.flowplane.controlplane.store.UnitOfWork;
 import io.flowplane.controlplane.store.WorkPoolDao;
-import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.JdbiException;
 
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 
 /** Registers deployments (idempotent upsert by name) and starts ad-hoc runs of them. */
@@ -42,26 +40,15 @@ public final class DeploymentService {
     private final Clock clock;
     private final Json json;
     private final RunFactory runs;
-    private final Signals signals;
     private final ScheduleSync schedules;
 
-    public DeploymentService(Store store, Clock clock, Json json, RunFactory runs, Signals signals,
-                             ScheduleSync schedules) {
+    /** Runs created here (schedules materialised, ad-hoc runs) wake their pool through the ledger after commit. */
+    public DeploymentService(Store store, Clock clock, Json json, RunFactory runs, ScheduleSync schedules) {
         this.store = store;
         this.clock = clock;
         this.json = json;
         this.runs = runs;
-        this.signals = signals;
         this.schedules = schedules;
-    }
-
-    /** A result and the pools whose waiting agents should hear about new runs after commit. */
-    private record Synced<T>(T value, Set<UUID> pools) {
-    }
-
-    private <T> T signalled(Synced<T> result) {
-        result.pools().forEach(signals::poolChanged);
-        return result.value();
     }
 
     public Upserted upsert(DeploymentSpec spec) {
@@ -70,38 +57,40 @@ public final class DeploymentService {
         String specJson = json.canonical(normalized);
         String hash = Json.sha256(specJson);
         try {
-            return signalled(store.jdbi().inTransaction(h -> upsert(h, spec, normalized, specJson, hash)));
+            return store.inTransaction(unit -> upsert(unit, spec, normalized, specJson, hash));
         } catch (JdbiException e) {
             // Two first registrations of one name raced; the loser now finds the winner's row.
-            return signalled(store.jdbi().inTransaction(h -> upsert(h, spec, normalized, specJson, hash)));
+            return store.inTransaction(unit -> upsert(unit, spec, normalized, specJson, hash));
         }
     }
 
-    private Synced<Upserted> upsert(Handle h, DeploymentSpec spec, DeploymentSpec normalized, String specJson,
-                                    String hash) {
-        WorkPoolDao pools = h.attach(WorkPoolDao.class);
+    private Upserted upsert(UnitOfWork unit, DeploymentSpec spec, DeploymentSpec normalized, String specJson,
+                            String hash) {
+        WorkPoolDao pools = unit.handle().attach(WorkPoolDao.class);
         WorkPool pool = pools.findByName(normalized.workPool()).orElseThrow(() -> new ValidationException("workPool",
                 "no work pool named '" + normalized.workPool() + "': create it first (POST /api/v1/work-pools)"));
         WorkQueue queue = pools.findQueue(pool.id(), normalized.workQueue()).orElseThrow(() -> new ValidationException(
                 "workQueue", "work pool '" + pool.name() + "' has no queue named '" + normalized.workQueue() + "'"));
-        DeploymentDao dao = h.attach(DeploymentDao.class);
+        DeploymentDao dao = unit.handle().attach(DeploymentDao.class);
         Instant now = clock.instant();
         Optional<Deployment> existing = dao.lockByName(normalized.name());
         if (existing.isEmpty()) {
             Deployment d = new Deployment(UUID.randomUUID(), normalized.name(), normalized.flowName(), pool.id(),
                     queue.id(), specJson, hash, normalized.concurrencyLimit(), Boolean.TRUE.equals(spec.paused()), now, now);
             dao.insert(d);
-            return new Synced<>(new Upserted(d, Change.CREATED), schedules.apply(h, d, normalized, now));
+            schedules.apply(unit, d, normalized, now);
+            return new Upserted(d, Change.CREATED);
         }
         Deployment old = existing.get();
         boolean paused = spec.paused() == null ? old.paused() : spec.paused();
         if (old.specHash().equals(hash) && old.paused() == paused) {
-            return new Synced<>(new Upserted(old, Change.UNCHANGED), Set.of());
+            return new Upserted(old, Change.UNCHANGED);
         }
         Deployment d = new Deployment(old.id(), old.name(), normalized.flowName(), pool.id(), queue.id(), specJson, hash,
                 normalized.concurrencyLimit(), paused, old.createdAt(), now);
         dao.update(d);
-        return new Synced<>(new Upserted(d, Change.UPDATED), schedules.apply(h, d, normalized, now));
+        schedules.apply(unit, d, normalized, now);
+        return new Upserted(d, Change.UPDATED);
     }
 
     /** By id or by name. */
@@ -122,30 +111,31 @@ public final class DeploymentService {
     /** Pausing removes the schedules' future runs; resuming materialises again (with catch-up). */
     public Deployment setPaused(String ref, boolean paused) {
         Deployment d = get(ref);
-        return signalled(store.jdbi().inTransaction(h -> {
-            Deployment locked = h.attach(DeploymentDao.class).lockByName(d.name())
+        return store.inTransaction(unit -> {
+            Deployment locked = unit.handle().attach(DeploymentDao.class).lockByName(d.name())
                     .orElseThrow(() -> new NotFoundException("deployment", ref));
             if (locked.paused() == paused) {
-                return new Synced<>(locked, Set.<UUID>of());
+                return locked;
             }
             Instant now = clock.instant();
             Deployment changed = new Deployment(locked.id(), locked.name(), locked.flowName(), locked.poolId(),
                     locked.queueId(), locked.spec(), locked.specHash(), locked.concurrencyLimit(), paused,
                     locked.createdAt(), now);
-            h.attach(DeploymentDao.class).update(changed);
-            return new Synced<>(changed, schedules.apply(h, changed, spec(changed), now));
-        }));
+            unit.handle().attach(DeploymentDao.class).update(changed);
+            schedules.apply(unit, changed, spec(changed), now);
+            return changed;
+        });
     }
 
     /** Deletes the definition and its future scheduled runs; past runs stay (with its name) for history. */
     public void delete(String ref) {
         Deployment d = get(ref);
-        store.jdbi().useTransaction(h -> {
+        store.useTransaction(unit -> {
             DeploymentSpec unscheduled = spec(d);
-            schedules.apply(h, d, new DeploymentSpec(unscheduled.name(), unscheduled.flowName(), null,
+            schedules.apply(unit, d, new DeploymentSpec(unscheduled.name(), unscheduled.flowName(), null,
                     unscheduled.workPool(), unscheduled.workQueue(), null, null, null, List.of(), null, null, null,
                     null, null, null, null, null, null), clock.instant());
-            h.attach(DeploymentDao.class).delete(d.id());
+            unit.handle().attach(DeploymentDao.class).delete(d.id());
         });
     }
 
@@ -170,11 +160,7 @@ public final class DeploymentService {
                 .throwIfInvalid();
         NewRun newRun = new NewRun(d.id(), request.name(), json.write(parameters), request.tags(),
                 request.scheduledAt(), request.idempotencyKey());
-        RunFactory.Result result = store.jdbi().inTransaction(h -> runs.create(h, d, spec, newRun));
-        if (result.created()) {
-            signals.poolChanged(d.poolId());
-        }
-        return result;
+        return store.inTransaction(unit -> runs.create(unit, d, spec, newRun));
     }
 
     static Optional<UUID> asUuid(String ref) {

@@ -1,21 +1,18 @@
 package io.flowplane.controlplane.dispatch;
 
-import io.flowplane.controlplane.store.RunRows;
 import com.codahale.metrics.Meter;
 import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.Timer;
 import io.flowplane.controlplane.model.Deployment;
 import io.flowplane.controlplane.model.FlowRun;
-import io.flowplane.controlplane.model.RunStateRecord;
 import io.flowplane.controlplane.model.WorkPool;
 import io.flowplane.controlplane.model.WorkQueue;
-import io.flowplane.controlplane.state.Actor;
-import io.flowplane.controlplane.state.RunStateMachine;
-import io.flowplane.controlplane.state.StateType;
+import io.flowplane.controlplane.ledger.Claims;
 import io.flowplane.controlplane.store.ClaimDao;
 import io.flowplane.controlplane.store.DeploymentDao;
 import io.flowplane.controlplane.store.FlowRunDao;
 import io.flowplane.controlplane.store.Store;
+import io.flowplane.controlplane.store.UnitOfWork;
 import io.flowplane.controlplane.store.WorkPoolDao;
 import io.flowplane.controlplane.common.NotFoundException;
 import org.jdbi.v3.core.Handle;
@@ -37,7 +34,8 @@ import java.util.stream.Collectors;
 
 /**
  * Claims due runs for an agent: never more than its free slots, within the pool's, each queue's
- * and each deployment's concurrency limit, highest-priority queue first, earliest due first.
+ * and each deployment's concurrency limit, highest-priority queue first, earliest due first. This
+ * class chooses (under the pool's lock); the ledger's {@link Claims} moves the chosen runs.
  */
 public final class ClaimService {
 
@@ -55,14 +53,14 @@ public final class ClaimService {
 
     private final Store store;
     private final Clock clock;
-    private final Duration leaseDuration;
+    private final Claims ledger;
     private final Timer latency;
     private final Meter claimed;
 
-    public ClaimService(Store store, Clock clock, Duration leaseDuration, MetricRegistry metrics) {
+    public ClaimService(Store store, Clock clock, Claims ledger, MetricRegistry metrics) {
         this.store = store;
         this.clock = clock;
-        this.leaseDuration = leaseDuration;
+        this.ledger = ledger;
         this.latency = metrics.timer("flowplane.claims.latency");
         this.claimed = metrics.meter("flowplane.runs.claimed");
     }
@@ -102,13 +100,14 @@ public final class ClaimService {
      */
     public Batch claimAll(String pool, List<ClaimRequest> requests) {
         try (Timer.Context ignored = latency.time()) {
-            Batch batch = store.jdbi().inTransaction(h -> claimAll(h, pool, requests));
+            Batch batch = store.inTransaction(unit -> claimAll(unit, pool, requests));
             claimed.mark(batch.runs().stream().mapToInt(List::size).sum());
             return batch;
         }
     }
 
-    private Batch claimAll(Handle h, String poolName, List<ClaimRequest> requests) {
+    private Batch claimAll(UnitOfWork unit, String poolName, List<ClaimRequest> requests) {
+        Handle h = unit.handle();
         WorkPool pool = WorkPoolDao.lockByNameOn(h, poolName)
                 .orElseThrow(() -> new NotFoundException("work pool", poolName));
         List<List<UUID>> chosen = new ArrayList<>();
@@ -119,7 +118,7 @@ public final class ClaimService {
             Slots slots = Slots.load(h, pool, queues);
             choose(h, requests, queues, slots, now, chosen);
         }
-        return new Batch(pool.id(), claimChosen(h, requests, chosen));
+        return new Batch(pool.id(), claimChosen(unit, requests, chosen));
     }
 
     /**
@@ -180,25 +179,16 @@ public final class ClaimService {
         return chosen;
     }
 
-    /** One claiming UPDATE per agent, one batch of PENDING state rows, one deployment lookup. */
-    private List<List<Claimed>> claimChosen(Handle h, List<ClaimRequest> requests, List<List<UUID>> chosen) {
+    /** The ledger's claim (one statement per agent), then one deployment lookup. */
+    private List<List<Claimed>> claimChosen(UnitOfWork unit, List<ClaimRequest> requests, List<List<UUID>> chosen) {
         Map<String, List<UUID>> byAgent = new LinkedHashMap<>();
         for (int i = 0; i < requests.size(); i++) {
             byAgent.computeIfAbsent(requests.get(i).agentId(), a -> new ArrayList<>()).addAll(chosen.get(i));
         }
-        Instant now = clock.instant();
-        RunStateMachine.check(StateType.SCHEDULED, StateType.PENDING, Actor.CLAIM);
-        Map<UUID, FlowRun> moved = new HashMap<>();
-        byAgent.forEach((agent, ids) -> store.claimDao().claim(h, ids, agent, now, now.plus(leaseDuration))
-                .forEach(r -> moved.put(r.id(), r)));
         // Each id was chosen for one request only, so a moved run answers exactly the request it was chosen for.
-        if (!moved.isEmpty()) {
-            RunRows.insertStates(h, moved.values().stream()
-                    .map(r -> new RunStateRecord(null, r.id(), StateType.PENDING, r.stateName(), null, Actor.CLAIM,
-                            r.attempt(), now, null))
-                    .toList());
-        }
-        Map<UUID, Deployment> deployments = deployments(h, moved.values());
+        Map<UUID, FlowRun> moved = byAgent.values().stream().allMatch(List::isEmpty) ? Map.of()
+                : ledger.claim(unit, byAgent);
+        Map<UUID, Deployment> deployments = deployments(unit.handle(), moved.values());
         List<List<Claimed>> out = new ArrayList<>();
         for (List<UUID> ids : chosen) {
             out.add(ids.stream().map(moved::get).filter(java.util.Objects::nonNull)

@@ -3,8 +3,8 @@ package io.flowplane.controlplane.events;
 import com.codahale.metrics.Meter;
 import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.Timer;
+import io.flowplane.controlplane.ledger.RunLedger;
 import io.flowplane.controlplane.model.FlowRun;
-import io.flowplane.controlplane.runs.Signals;
 import io.flowplane.controlplane.store.EventSourceDao;
 import io.flowplane.controlplane.store.Store;
 import org.jdbi.v3.core.JdbiException;
@@ -26,8 +26,8 @@ import java.util.function.Predicate;
 public final class EventIngestor {
     private final Store store;
     private final Clock clock;
-    private final Signals signals;
-    private final EventSettings settings;
+    private final RunLedger ledger;
+    private final LogLimits limits;
     /**
      * Sources known to have a row (rows are never deleted), so a batch does not cost an extra
      * handle and query to check it. Bounded: forgetting only costs that check again.
@@ -39,12 +39,11 @@ public final class EventIngestor {
     private final java.util.Map<io.flowplane.controlplane.state.StateType, Meter> ended = new java.util.EnumMap<>(
             io.flowplane.controlplane.state.StateType.class);
 
-    public EventIngestor(Store store, Clock clock, Signals signals, EventSettings settings,
-                         MetricRegistry metrics) {
+    public EventIngestor(Store store, Clock clock, RunLedger ledger, LogLimits limits, MetricRegistry metrics) {
         this.store = store;
         this.clock = clock;
-        this.signals = signals;
-        this.settings = settings;
+        this.ledger = ledger;
+        this.limits = limits;
         this.latency = metrics.timer("flowplane.events.batch-latency");
         this.persisted = metrics.meter("flowplane.events.persisted");
         for (var type : io.flowplane.controlplane.state.StateType.values()) {
@@ -60,21 +59,20 @@ public final class EventIngestor {
     public EventAck ingest(String sourceId, List<RunEvent> events, Predicate<FlowRun> mayReport) {
         ensureSource(sourceId);
         try (Timer.Context ignored = latency.time()) {
-            EventApplier.Result result = store.jdbi().inTransaction(h -> {
-                long acked = EventSourceDao.lockOn(h, sourceId).orElseThrow();
+            EventApplier.Result result = store.inTransaction(unit -> {
+                long acked = EventSourceDao.lockOn(unit.handle(), sourceId).orElseThrow();
                 List<RunEvent> fresh = contiguousAfter(acked, events);
                 if (fresh.isEmpty()) {
                     return EventApplier.Result.nothing(acked);
                 }
                 Instant now = clock.instant();
-                EventApplier.Result applied = new EventApplier(h, settings, now, mayReport).apply(fresh);
-                EventSourceDao.advanceOn(h, sourceId, applied.lastSeq(), now);
+                EventApplier.Result applied = new EventApplier(unit, ledger, limits, now, mayReport).apply(fresh);
+                EventSourceDao.advanceOn(unit.handle(), sourceId, applied.lastSeq(), now);
                 return applied;
             });
+            // The ledger's signals (runs touched, slots freed) went out with the commit.
             persisted.mark(result.applied());
             result.ended().forEach(t -> ended.get(t).mark());
-            result.touchedRuns().forEach(signals::runUpdated);
-            result.freedPools().forEach(signals::poolChanged);
             return new EventAck(result.lastSeq(), result.rejections());
         }
     }
@@ -126,6 +124,6 @@ public final class EventIngestor {
 
     /** The lease a report from the run's holder extends. */
     public Duration leaseDuration() {
-        return settings.leaseDuration();
+        return ledger.leases().length();
     }
 }

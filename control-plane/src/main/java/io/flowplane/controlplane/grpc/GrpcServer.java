@@ -33,7 +33,7 @@ public final class GrpcServer implements Managed {
     @Override
     public void start() throws IOException {
         AuthInterceptor auth = new AuthInterceptor(services.apiKeys());
-        AgentCommands commands = new AgentCommands(services.store());
+        AgentCommands commands = new AgentCommands(services.ledger().leases());
         services.signals().subscribe(commands);
         var agentService = new AgentGrpcService(services, config.maxPollWait.toJavaDuration(),
                 runs.leaseDuration.toJavaDuration(), runs.heartbeatInterval.toJavaDuration(), commands);

@@ -5,7 +5,7 @@ import io.flowplane.controlplane.common.NotFoundException;
 import io.flowplane.controlplane.common.Validator;
 import io.flowplane.controlplane.model.WorkPool;
 import io.flowplane.controlplane.model.WorkQueue;
-import io.flowplane.controlplane.runs.Signals;
+import io.flowplane.controlplane.ledger.SignalHooks;
 import io.flowplane.controlplane.store.Store;
 import io.flowplane.controlplane.store.WorkPoolDao;
 
@@ -28,12 +28,13 @@ public final class WorkPoolService {
 
     private final Store store;
     private final Clock clock;
-    private final Signals signals;
+    private final SignalHooks hooks;
 
-    public WorkPoolService(Store store, Clock clock, Signals signals) {
+    /** A pool or queue changed (resumed, limit raised) wakes the pool's polls through {@code hooks} after commit. */
+    public WorkPoolService(Store store, Clock clock, SignalHooks hooks) {
         this.store = store;
         this.clock = clock;
-        this.signals = signals;
+        this.hooks = hooks;
     }
 
     public WorkPool create(PoolChange c) {
@@ -72,18 +73,17 @@ public final class WorkPoolService {
                 .check(c.type() == null, "type", "cannot be changed")
                 .check(c.description() == null || c.description().length() <= 2000, "description", "must be at most 2000 characters")
                 .throwIfInvalid();
-        WorkPool updated = store.jdbi().inTransaction(h -> {
-            WorkPoolDao dao = h.attach(WorkPoolDao.class);
+        return store.inTransaction(unit -> {
+            WorkPoolDao dao = unit.handle().attach(WorkPoolDao.class);
             WorkPool p = dao.lockByName(name).orElseThrow(() -> new NotFoundException("work pool", name));
             WorkPool next = new WorkPool(p.id(), p.name(), p.type(),
                     c.description() == null ? p.description() : c.description(),
                     c.concurrencyLimit() == null ? p.concurrencyLimit() : c.concurrencyLimit(),
                     c.paused() == null ? p.paused() : c.paused(), p.createdAt(), clock.instant());
             dao.update(next);
+            hooks.in(unit).poolChanged(next.id());
             return next;
         });
-        signals.poolChanged(updated.id());
-        return updated;
     }
 
     /** Removes a pool that no deployment uses. */
@@ -128,17 +128,16 @@ public final class WorkPoolService {
                 .check(c.name() == null || c.name().equals(queue), "name", "cannot be changed")
                 .throwIfInvalid();
         WorkPool p = get(pool);
-        WorkQueue updated = store.jdbi().inTransaction(h -> {
-            WorkPoolDao dao = h.attach(WorkPoolDao.class);
+        return store.inTransaction(unit -> {
+            WorkPoolDao dao = unit.handle().attach(WorkPoolDao.class);
             WorkQueue q = dao.findQueue(p.id(), queue).orElseThrow(() -> new NotFoundException("work queue", pool + "/" + queue));
             WorkQueue next = new WorkQueue(q.id(), q.poolId(), q.name(), c.priority() == null ? q.priority() : c.priority(),
                     c.concurrencyLimit() == null ? q.concurrencyLimit() : c.concurrencyLimit(),
                     c.paused() == null ? q.paused() : c.paused(), q.createdAt(), clock.instant());
             dao.updateQueue(next);
+            hooks.in(unit).poolChanged(p.id());
             return next;
         });
-        signals.poolChanged(p.id());
-        return updated;
     }
 
     public void deleteQueue(String pool, String queue) {

@@ -5,24 +5,19 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flowplane.controlplane.common.Json;
 import io.flowplane.controlplane.common.Validator;
 import io.flowplane.controlplane.model.FlowRun;
-import io.flowplane.controlplane.model.RunStateRecord;
-import io.flowplane.controlplane.state.Actor;
+import io.flowplane.controlplane.ledger.RunLedger;
 import io.flowplane.controlplane.state.StateName;
 import io.flowplane.controlplane.state.StateType;
-import io.flowplane.controlplane.store.FlowRunDao;
-import io.flowplane.controlplane.store.Store;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
 /**
  * Runs that an SDK process started by hand reports directly: no deployment, no pool, no claim.
- * The run is created RUNNING and leased to its reporter at lease epoch 0 (the epoch the proto
- * reserves for runs no agent claimed); the reporter's events and heartbeats extend the lease,
- * and if it goes silent the reaper ends the run as CRASHED like any other.
+ * This validates the request and builds the run; the ledger starts it RUNNING and leased to its
+ * reporter ({@link RunLedger#startAdHoc}).
  */
 public final class AdHocRuns {
 
@@ -30,16 +25,14 @@ public final class AdHocRuns {
     public record Request(String flowName, String name, ObjectNode parameters, List<String> tags, String reporter) {
     }
 
-    private final Store store;
+    private final RunLedger ledger;
     private final Clock clock;
     private final Json json;
-    private final Duration lease;
 
-    public AdHocRuns(Store store, Clock clock, Json json, Duration lease) {
-        this.store = store;
+    public AdHocRuns(RunLedger ledger, Clock clock, Json json) {
+        this.ledger = ledger;
         this.clock = clock;
         this.json = json;
-        this.lease = lease;
     }
 
     public FlowRun start(Request r) {
@@ -50,14 +43,8 @@ public final class AdHocRuns {
         FlowRun run = new FlowRun(RowIds.next(), r.name() == null ? RunNames.next() : r.name(), null, null,
                 r.flowName(), null, null, parameters, json.write(r.tags() == null ? List.of() : r.tags()),
                 StateType.RUNNING, StateName.RUNNING.label(), "started by hand", now, null, now, 1, 0, "[]", null,
-                reporter, 0, now.plus(lease), now, null, 0, null, now, null, null, null);
-        store.jdbi().useTransaction(h -> {
-            FlowRunDao runs = h.attach(FlowRunDao.class);
-            runs.insert(run);
-            runs.insertStates(List.of(new RunStateRecord(null, run.id(), StateType.RUNNING, run.stateName(),
-                    run.stateMessage(), Actor.USER, 1, now, null)));
-        });
-        return run;
+                reporter, 0, null, now, null, 0, null, now, null, null, null);
+        return ledger.startAdHoc(run);
     }
 
     private static void validate(Request r) {

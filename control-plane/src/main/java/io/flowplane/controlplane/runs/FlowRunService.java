@@ -2,6 +2,8 @@ package io.flowplane.controlplane.runs;
 
 import io.flowplane.controlplane.common.ConflictException;
 import io.flowplane.controlplane.common.NotFoundException;
+import io.flowplane.controlplane.ledger.RunLedger;
+import io.flowplane.controlplane.ledger.StateChange;
 import io.flowplane.controlplane.model.Artifact;
 import io.flowplane.controlplane.model.FlowRun;
 import io.flowplane.controlplane.model.LogLine;
@@ -9,6 +11,7 @@ import io.flowplane.controlplane.model.RunStateRecord;
 import io.flowplane.controlplane.model.TaskRun;
 import io.flowplane.controlplane.state.Actor;
 import io.flowplane.controlplane.state.IllegalTransitionException;
+import io.flowplane.controlplane.state.StateName;
 import io.flowplane.controlplane.state.StateType;
 import io.flowplane.controlplane.store.FlowRunDao;
 import io.flowplane.controlplane.store.LogStore;
@@ -29,11 +32,11 @@ public final class FlowRunService {
     }
 
     private final Store store;
-    private final RunStateWriter writer;
+    private final RunLedger ledger;
 
-    public FlowRunService(Store store, RunStateWriter writer) {
+    public FlowRunService(Store store, RunLedger ledger) {
         this.store = store;
-        this.writer = writer;
+        this.ledger = ledger;
     }
 
     public FlowRun get(UUID id) {
@@ -121,13 +124,13 @@ public final class FlowRunService {
 
     /** A failed, crashed or cancelled run is scheduled again as a new attempt. */
     public FlowRun retry(UUID id, String idempotencyKey) {
-        return change(id, run -> new StateChange(StateType.SCHEDULED, "AwaitingRetry", "retry requested by user",
+        return change(id, run -> new StateChange(StateType.SCHEDULED, StateName.AWAITING_RETRY.label(), "retry requested by user",
                 Actor.USER, idempotencyKey));
     }
 
     private FlowRun change(UUID id, java.util.function.Function<FlowRun, StateChange> decide) {
         try {
-            return writer.transition(id, decide);
+            return ledger.transition(id, decide);
         } catch (IllegalTransitionException e) {
             throw new ConflictException("flow run " + id + " is " + e.from() + ": " + e.getMessage());
         }

@@ -2,11 +2,12 @@ package io.flowplane.controlplane.runs;
 
 import com.codahale.metrics.Meter;
 import com.codahale.metrics.MetricRegistry;
+import io.flowplane.controlplane.ledger.RunLedger;
+import io.flowplane.controlplane.ledger.StateChange;
 import io.flowplane.controlplane.model.FlowRun;
 import io.flowplane.controlplane.state.Actor;
+import io.flowplane.controlplane.state.StateName;
 import io.flowplane.controlplane.state.StateType;
-import io.flowplane.controlplane.store.FlowRunDao;
-import io.flowplane.controlplane.store.Store;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,20 +19,19 @@ import java.util.UUID;
 
 /**
  * Ends runs whose agent went silent: a run whose lease expired becomes CRASHED (then the retry
- * rule applies) and frees its slot; a run stuck in CANCELLING past a bound becomes CANCELLED.
+ * rule applies) and frees its slot; a run stuck in CANCELLING past a bound becomes CANCELLED. It
+ * decides; the ledger finds expired leases and writes the change.
  */
 public final class Reaper {
     private static final Logger LOG = LoggerFactory.getLogger(Reaper.class);
 
-    private final Store store;
-    private final RunStateWriter writer;
+    private final RunLedger ledger;
     private final Clock clock;
     private final Duration cancellingBound;
     private final Meter crashed;
 
-    public Reaper(Store store, RunStateWriter writer, Clock clock, Duration cancellingBound, MetricRegistry metrics) {
-        this.store = store;
-        this.writer = writer;
+    public Reaper(RunLedger ledger, Clock clock, Duration cancellingBound, MetricRegistry metrics) {
+        this.ledger = ledger;
         this.clock = clock;
         this.cancellingBound = cancellingBound;
         this.crashed = metrics.meter("flowplane.runs.crashed");
@@ -40,8 +40,8 @@ public final class Reaper {
     /** "Tick now": one pass. Returns how many runs it ended. */
     public int tick() {
         Instant now = clock.instant();
-        List<UUID> expired = store.jdbi().withExtension(FlowRunDao.class, d -> d.expiredLeases(now));
-        List<UUID> stuck = store.jdbi().withExtension(FlowRunDao.class, d -> d.cancellingSince(now.minus(cancellingBound)));
+        List<UUID> expired = ledger.leases().expired(now);
+        List<UUID> stuck = ledger.leases().cancellingSince(now.minus(cancellingBound));
         int ended = 0;
         for (UUID id : expired) {
             ended += end(id, run -> expiredLease(run, clock.instant()));
@@ -71,10 +71,10 @@ public final class Reaper {
 
     private int end(UUID id, java.util.function.Function<FlowRun, StateChange> decide) {
         try {
-            FlowRun before = store.jdbi().withExtension(FlowRunDao.class, d -> d.find(id)).orElse(null);
-            FlowRun after = writer.transition(id, decide);
-            if (before != null && before.stateType() != after.stateType()) {
-                if (after.stateType() == StateType.CRASHED || "AwaitingRetry".equals(after.stateName())) {
+            RunLedger.Outcome outcome = ledger.apply(id, decide);
+            FlowRun after = outcome.after();
+            if (outcome.before().stateType() != after.stateType()) {
+                if (after.stateType() == StateType.CRASHED || StateName.AWAITING_RETRY.label().equals(after.stateName())) {
                     crashed.mark();
                 }
                 return 1;

@@ -1,6 +1,5 @@
 package io.flowplane.controlplane.runs;
 
-import io.flowplane.controlplane.store.RunRows;
 import io.flowplane.controlplane.store.RowIds;
 import com.codahale.metrics.Meter;
 import com.codahale.metrics.MetricRegistry;
@@ -8,12 +7,12 @@ import io.flowplane.controlplane.common.Json;
 import io.flowplane.controlplane.deployments.DeploymentSpec;
 import io.flowplane.controlplane.model.Deployment;
 import io.flowplane.controlplane.model.FlowRun;
-import io.flowplane.controlplane.model.RunStateRecord;
+import io.flowplane.controlplane.ledger.RunLedger;
 import io.flowplane.controlplane.state.Actor;
 import io.flowplane.controlplane.state.StateName;
 import io.flowplane.controlplane.state.StateType;
 import io.flowplane.controlplane.store.FlowRunDao;
-import org.jdbi.v3.core.Handle;
+import io.flowplane.controlplane.store.UnitOfWork;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -23,16 +22,19 @@ import java.util.UUID;
 
 /**
  * Creates runs of a deployment: the one place that decides a new run's initial fields (state
- * SCHEDULED, attempt 1, the deployment's retry rule and timeout at creation time).
+ * SCHEDULED, attempt 1, the deployment's retry rule and timeout at creation time); the ledger
+ * stores them.
  */
 public final class RunFactory {
     private final Clock clock;
     private final Json json;
+    private final RunLedger ledger;
     private final Meter created;
 
-    public RunFactory(Clock clock, Json json, MetricRegistry metrics) {
+    public RunFactory(Clock clock, Json json, RunLedger ledger, MetricRegistry metrics) {
         this.clock = clock;
         this.json = json;
+        this.ledger = ledger;
         this.created = metrics.meter("flowplane.runs.created");
     }
 
@@ -57,15 +59,13 @@ public final class RunFactory {
                 scheduleId, backfillId, skipAfter(spec, scheduledAt));
     }
 
-    /** Inserts planned runs and their first state in two batched statements (the caller's transaction). */
-    public void insertAll(Handle h, List<FlowRun> planned) {
+    /** Stores planned runs and their first state in batched statements (the caller's unit of work). */
+    public void insertAll(UnitOfWork unit, List<FlowRun> planned) {
         if (planned.isEmpty()) {
             return;
         }
-        RunRows.insertRuns(h, planned);
-        RunRows.insertStates(h, planned.stream().map(r -> new RunStateRecord(null, r.id(), StateType.SCHEDULED,
-                r.stateName(), null, Actor.SERVER, 1, r.stateAt(), null)).toList());
-        created.mark(planned.size());
+        ledger.createAll(unit, planned);
+        unit.afterCommit(() -> created.mark(planned.size()));
     }
 
     /** When an unstarted run is no longer worth starting: its due time plus the deployment's max lateness. */
@@ -73,9 +73,9 @@ public final class RunFactory {
         return spec.maxLatenessSeconds() == null ? null : due.plusMillis(Math.round(spec.maxLatenessSeconds() * 1000));
     }
 
-    /** Inserts the run inside the caller's transaction; the caller signals the pool after commit. */
-    public Result create(Handle h, Deployment deployment, DeploymentSpec spec, NewRun request) {
-        FlowRunDao runs = h.attach(FlowRunDao.class);
+    /** Stores the run inside the caller's unit of work; its pool's polls wake after commit. */
+    public Result create(UnitOfWork unit, Deployment deployment, DeploymentSpec spec, NewRun request) {
+        FlowRunDao runs = unit.handle().attach(FlowRunDao.class);
         if (request.idempotencyKey() != null) {
             Optional<FlowRun> existing = runs.findByIdempotencyKey(deployment.id(), request.idempotencyKey());
             if (existing.isPresent()) {
@@ -91,10 +91,8 @@ public final class RunFactory {
                 request.parametersJson(), json.write(tags), StateType.SCHEDULED, StateName.SCHEDULED.label(), null,
                 now, due, due, 1, spec.retries(), json.write(spec.retryDelaysSeconds()), timeoutMs, null, 0, null,
                 null, null, 0, request.idempotencyKey(), now, null, null, skipAfter(spec, due));
-        runs.insert(run);
-        runs.insertStates(List.of(new RunStateRecord(null, run.id(), StateType.SCHEDULED, run.stateName(), null,
-                Actor.USER, 1, now, null)));
-        created.mark();
+        ledger.create(unit, run, Actor.USER);
+        unit.afterCommit(created::mark);
         return new Result(run, true);
     }
 }

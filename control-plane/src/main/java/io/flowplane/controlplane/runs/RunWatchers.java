@@ -3,6 +3,8 @@ package io.flowplane.controlplane.runs;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
+import io.flowplane.controlplane.ledger.Signals;
+
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;

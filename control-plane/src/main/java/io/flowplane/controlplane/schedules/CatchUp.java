@@ -5,8 +5,8 @@ import io.flowplane.controlplane.deployments.DeploymentSpec;
 import io.flowplane.controlplane.deployments.DeploymentSpec.Catchup;
 import io.flowplane.controlplane.model.Deployment;
 import io.flowplane.controlplane.model.Schedule;
-import io.flowplane.controlplane.runs.RunStateWriter;
-import io.flowplane.controlplane.runs.StateChange;
+import io.flowplane.controlplane.ledger.RunLedger;
+import io.flowplane.controlplane.ledger.StateChange;
 import io.flowplane.controlplane.state.Actor;
 import io.flowplane.controlplane.state.StateName;
 import io.flowplane.controlplane.state.StateType;
@@ -34,12 +34,12 @@ import java.util.stream.Collectors;
 final class CatchUp {
     private final Store store;
     private final Json json;
-    private final RunStateWriter writer;
+    private final RunLedger ledger;
 
-    CatchUp(Store store, Json json, RunStateWriter writer) {
+    CatchUp(Store store, Json json, RunLedger ledger) {
         this.store = store;
         this.json = json;
-        this.writer = writer;
+        this.ledger = ledger;
     }
 
     /** Returns how many runs it skipped. */
@@ -72,7 +72,7 @@ final class CatchUp {
                 }
             }
         }
-        return writer.transitionAll(List.copyOf(skips.keySet()), run -> run.stateType() == StateType.SCHEDULED
+        return ledger.transitionAll(List.copyOf(skips.keySet()), run -> run.stateType() == StateType.SCHEDULED
                 && run.attempt() == 1 ? new StateChange(StateType.CANCELLED, null, skips.get(run.id()), Actor.SERVER, null)
                 : null).size();
     }

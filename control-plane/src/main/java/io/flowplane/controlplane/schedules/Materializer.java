@@ -11,6 +11,7 @@ import io.flowplane.controlplane.state.StateName;
 import io.flowplane.controlplane.store.DeploymentDao;
 import io.flowplane.controlplane.store.FlowRunDao;
 import io.flowplane.controlplane.store.ScheduleDao;
+import io.flowplane.controlplane.store.UnitOfWork;
 import org.jdbi.v3.core.Handle;
 
 import java.time.Instant;
@@ -45,11 +46,15 @@ public final class Materializer {
     record Plan(List<FlowRun> runs, Instant cursor, Instant nextCheck) {
     }
 
-    /** Materialises each locked schedule at {@code now}; returns the pools that got runs. */
-    public Set<UUID> materialize(Handle h, List<Schedule> locked, Instant now) {
+    /**
+     * Materialises each locked schedule at {@code now}; returns the pools that got runs (the
+     * ledger signals them after the commit).
+     */
+    public Set<UUID> materialize(UnitOfWork unit, List<Schedule> locked, Instant now) {
         if (locked.isEmpty()) {
             return Set.of();
         }
+        Handle h = unit.handle();
         Set<UUID> deploymentIds = locked.stream().map(Schedule::deploymentId).collect(Collectors.toSet());
         Map<UUID, Deployment> deployments = h.attach(DeploymentDao.class).findAll(deploymentIds).stream()
                 .collect(Collectors.toMap(Deployment::id, Function.identity()));
@@ -73,7 +78,7 @@ public final class Materializer {
             }
             progressed.add(s.withProgress(plan.cursor(), plan.nextCheck(), now));
         }
-        runs.insertAll(h, created);
+        runs.insertAll(unit, created);
         h.attach(ScheduleDao.class).updateProgress(progressed);
         return pools;
     }

@@ -4,9 +4,9 @@ import io.flowplane.controlplane.common.Json;
 import io.flowplane.controlplane.deployments.DeploymentSpec;
 import io.flowplane.controlplane.model.Deployment;
 import io.flowplane.controlplane.model.Schedule;
-import io.flowplane.controlplane.store.FlowRunDao;
+import io.flowplane.controlplane.ledger.RunLedger;
 import io.flowplane.controlplane.store.ScheduleDao;
-import org.jdbi.v3.core.Handle;
+import io.flowplane.controlplane.store.UnitOfWork;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,16 +27,17 @@ import java.util.UUID;
 public final class ScheduleSync {
     private final Json json;
     private final Materializer materializer;
+    private final RunLedger ledger;
 
-    public ScheduleSync(Json json, Materializer materializer) {
+    public ScheduleSync(Json json, Materializer materializer, RunLedger ledger) {
         this.json = json;
         this.materializer = materializer;
+        this.ledger = ledger;
     }
 
-    /** Syncs and materialises; returns the pools that got runs (signal them after commit). */
-    public Set<UUID> apply(Handle h, Deployment d, DeploymentSpec normalized, Instant now) {
-        ScheduleDao dao = h.attach(ScheduleDao.class);
-        FlowRunDao runs = h.attach(FlowRunDao.class);
+    /** Syncs and materialises; returns the pools that got runs (the ledger signals them after commit). */
+    public Set<UUID> apply(UnitOfWork unit, Deployment d, DeploymentSpec normalized, Instant now) {
+        ScheduleDao dao = unit.handle().attach(ScheduleDao.class);
         Map<String, Schedule> existing = new HashMap<>();
         dao.lockOfDeployment(d.id()).forEach(s -> existing.put(s.name(), s));
         List<Schedule> changed = new ArrayList<>();
@@ -57,7 +58,7 @@ public final class ScheduleSync {
             }
             Instant cursor = row.cursorAt();
             if (redefined || !enabled) {
-                runs.deleteUnstartedAfter(row.id(), now);
+                ledger.dropUnstarted(unit, row.id(), now);
                 cursor = cursor.isAfter(now) ? now : cursor;
             }
             Schedule updated = new Schedule(row.id(), d.id(), spec.name(), json.canonical(spec), fingerprint, enabled,
@@ -66,10 +67,10 @@ public final class ScheduleSync {
             changed.add(updated);
         }
         for (Schedule gone : existing.values()) {
-            runs.deleteUnstartedAfter(gone.id(), now);
+            ledger.dropUnstarted(unit, gone.id(), now);
             dao.delete(gone.id());
         }
-        return materializer.materialize(h, changed.stream().filter(s -> s.nextCheckAt() != null).toList(), now);
+        return materializer.materialize(unit, changed.stream().filter(s -> s.nextCheckAt() != null).toList(), now);
     }
 
     /** Everything a materialised run copies: the schedule, and the deployment fields a run is built from. */

@@ -77,6 +77,24 @@ public final class RunStateMachine {
         }
     }
 
+    /**
+     * The one state a claim moves runs out of (into PENDING): the claim statement guards on it,
+     * so the table, not the statement, decides what can be claimed.
+     */
+    public static StateType claimableFrom() {
+        return CLAIMABLE_FROM;
+    }
+
+    private static final StateType CLAIMABLE_FROM = onlySourceOf(PENDING, CLAIM);
+
+    private static StateType onlySourceOf(StateType to, Actor actor) {
+        java.util.List<StateType> from = TABLE.keySet().stream().filter(f -> allows(f, to, actor)).toList();
+        if (from.size() != 1) {
+            throw new IllegalStateException(actor + " must reach " + to + " from exactly one state, not " + from);
+        }
+        return from.get(0);
+    }
+
     /** Every row of the table, for tests and documentation. */
     public static Set<Transition> transitions() {
         Set<Transition> all = new java.util.LinkedHashSet<>();

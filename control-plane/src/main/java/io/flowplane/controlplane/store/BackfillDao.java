@@ -49,11 +49,6 @@ public interface BackfillDao {
             + "ORDER BY scheduled_at FETCH FIRST :limit ROWS ONLY")
     List<UUID> held(@Bind("id") UUID id, @Bind("limit") int limit);
 
-    /** Held → Scheduled and due now; 1 per id that was still held. */
-    @org.jdbi.v3.sqlobject.statement.SqlBatch("UPDATE flow_runs SET next_at = :now, state_name = 'Scheduled', "
-            + "state_at = :now WHERE id = :id AND state_type = 'SCHEDULED' AND next_at IS NULL")
-    int[] release(@Bind("id") List<UUID> ids, @Bind("now") Instant now);
-
     record StateCount(String stateType, long runs, long held) {
     }
 }

@@ -18,7 +18,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
-/** Rows of flow_runs and their state history. Writes of state go through RunTransitions only. */
+/** Rows of flow_runs and their state history. Only the run ledger (package ledger) writes them. */
 public interface FlowRunDao extends SqlObject {
 
     /**
@@ -86,6 +86,30 @@ public interface FlowRunDao extends SqlObject {
     @SqlQuery("SELECT id, run_id, state_type, state_name, message, actor, attempt, at, idempotency_key "
             + "FROM flow_run_states WHERE run_id = :runId ORDER BY id")
     List<RunStateRecord> history(@Bind("runId") UUID runId);
+
+    /**
+     * "runId|key" for every idempotency key stored for these runs, in one query per 1,000 runs
+     * instead of one per reported state.
+     */
+    static List<String> idempotencyKeysOn(Handle h, List<UUID> runIds) {
+        List<String> keys = new java.util.ArrayList<>();
+        for (int from = 0; from < runIds.size(); from += 1000) {
+            h.createQuery("SELECT run_id, idempotency_key FROM flow_run_states "
+                            + "WHERE run_id IN (<ids>) AND idempotency_key IS NOT NULL")
+                    .bindList("ids", runIds.subList(from, Math.min(runIds.size(), from + 1000)))
+                    .map((rs, ctx) -> rs.getObject(1, UUID.class) + "|" + rs.getString(2))
+                    .forEach(keys::add);
+        }
+        return keys;
+    }
+
+    @SqlQuery("SELECT pool_id FROM flow_runs WHERE id = :id")
+    Optional<UUID> poolOf(@Bind("id") UUID id);
+
+    /** A held backfill run → Scheduled and due now; 1 per id that was still held. */
+    @SqlBatch("UPDATE flow_runs SET next_at = :now, state_name = 'Scheduled', "
+            + "state_at = :now WHERE id = :id AND state_type = 'SCHEDULED' AND next_at IS NULL")
+    int[] release(@Bind("id") List<UUID> ids, @Bind("now") Instant now);
 
     @SqlQuery("SELECT COUNT(*) FROM flow_run_states WHERE run_id = :runId AND idempotency_key = :key")
     int countIdempotencyKey(@Bind("runId") UUID runId, @Bind("key") String key);

@@ -16,6 +16,7 @@ import java.sql.Types;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Function;
 
 /** The database: migrated schema, a configured Jdbi, and the claim statements for its dialect. */
 public final class Store {
@@ -94,6 +95,36 @@ public final class Store {
 
     public Jdbi jdbi() {
         return jdbi;
+    }
+
+    /**
+     * Runs {@code work} in one transaction, then, only if it committed, the hooks it registered
+     * (once). An exception rolls the transaction back and no hook runs.
+     */
+    public <T> T inTransaction(Function<UnitOfWork, T> work) {
+        UnitOfWork[] unit = new UnitOfWork[1];
+        T result;
+        try {
+            result = jdbi.inTransaction(h -> {
+                unit[0] = new UnitOfWork(h);
+                return work.apply(unit[0]);
+            });
+        } catch (RuntimeException | Error e) {
+            if (unit[0] != null) {
+                unit[0].rolledBack();
+            }
+            throw e;
+        }
+        unit[0].committed();
+        return result;
+    }
+
+    /** {@link #inTransaction} without a result. */
+    public void useTransaction(java.util.function.Consumer<UnitOfWork> work) {
+        inTransaction(u -> {
+            work.accept(u);
+            return null;
+        });
     }
 
     public Dialect dialect() {

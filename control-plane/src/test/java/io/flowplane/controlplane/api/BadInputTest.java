@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.flowplane.controlplane.model.FlowRun;
 import io.flowplane.controlplane.runs.RunFilter;
-import io.flowplane.controlplane.runs.StateChange;
+import io.flowplane.controlplane.ledger.StateChange;
 import io.flowplane.controlplane.state.Actor;
 import io.flowplane.controlplane.state.StateType;
 import io.flowplane.controlplane.testing.MutableClock;
@@ -374,7 +374,7 @@ class BadInputTest {
                 + "\"s\":{\"type\":\"string\"}}}")), 201);
         VALUES.put("scheduledRun", newRun());
         String completed = newRun();
-        var writer = cp.services().stateWriter();
+        var writer = cp.services().ledger();
         writer.transition(UUID.fromString(completed), r -> StateChange.of(StateType.PENDING, Actor.CLAIM));
         writer.transition(UUID.fromString(completed), r -> StateChange.of(StateType.RUNNING, Actor.AGENT));
         writer.transition(UUID.fromString(completed), r -> StateChange.of(StateType.COMPLETED, Actor.AGENT));

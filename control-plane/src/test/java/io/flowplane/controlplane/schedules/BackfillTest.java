@@ -101,7 +101,7 @@ class BackfillTest {
     void cancelStopsTheRest() {
         BackfillService.Created created = backfill(1);
         FlowRun running = world.claim("p", 5).get(0);
-        world.writer.transition(running.id(), r -> io.flowplane.controlplane.runs.StateChange.of(StateType.RUNNING,
+        world.writer.transition(running.id(), r -> io.flowplane.controlplane.ledger.StateChange.of(StateType.RUNNING,
                 io.flowplane.controlplane.state.Actor.AGENT));
         BackfillProgress p = world.backfills.cancel(deployment, created.backfill().id().toString());
         assertThat(p.backfill().state()).isEqualTo("CANCELLED");

@@ -14,9 +14,11 @@ import io.flowplane.controlplane.model.FlowRun;
 import io.flowplane.controlplane.pools.WorkPoolService;
 import io.flowplane.controlplane.runs.FlowRunService;
 import io.flowplane.controlplane.runs.RunFactory;
-import io.flowplane.controlplane.runs.RunStateWriter;
-import io.flowplane.controlplane.runs.Signals;
-import io.flowplane.controlplane.runs.StateChange;
+import io.flowplane.controlplane.ledger.InProcessSignals;
+import io.flowplane.controlplane.ledger.RetryPolicies;
+import io.flowplane.controlplane.ledger.RunLedger;
+import io.flowplane.controlplane.ledger.SignalHooks;
+import io.flowplane.controlplane.ledger.StateChange;
 import io.flowplane.controlplane.state.Actor;
 import io.flowplane.controlplane.state.StateType;
 import io.flowplane.controlplane.store.Dialect;
@@ -41,7 +43,7 @@ final class SchedulingWorld {
     final WorkPoolService pools;
     final DeploymentService deployments;
     final FlowRunService runs;
-    final RunStateWriter writer;
+    final RunLedger writer;
     final BackfillService backfills;
     final Scheduler scheduler;
     final ClaimService claims;
@@ -49,17 +51,17 @@ final class SchedulingWorld {
     SchedulingWorld(DataSource dataSource, Dialect dialect, Clock clock, SchedulerSettings settings) {
         store = Store.open(dataSource, dialect);
         MetricRegistry metrics = new MetricRegistry();
-        Signals signals = new Signals();
+        SignalHooks signals = new SignalHooks(new InProcessSignals());
         ObjectMapper mapper = json.mapper();
-        writer = new RunStateWriter(store, clock, signals, mapper);
-        RunFactory factory = new RunFactory(clock, json, metrics);
+        writer = new RunLedger(store, clock, signals, new RetryPolicies(mapper), Duration.ofSeconds(30));
+        RunFactory factory = new RunFactory(clock, json, writer, metrics);
         Materializer materializer = new Materializer(json, factory, settings);
         pools = new WorkPoolService(store, clock, signals);
-        deployments = new DeploymentService(store, clock, json, factory, signals, new ScheduleSync(json, materializer));
+        deployments = new DeploymentService(store, clock, json, factory, new ScheduleSync(json, materializer, writer));
         runs = new FlowRunService(store, writer);
-        backfills = new BackfillService(store, clock, json, factory, runs, signals);
-        scheduler = new Scheduler(store, clock, json, materializer, writer, backfills, signals, settings, metrics);
-        claims = new ClaimService(store, clock, Duration.ofSeconds(30), metrics);
+        backfills = new BackfillService(store, clock, json, factory, runs, writer);
+        scheduler = new Scheduler(store, clock, json, materializer, writer, backfills, settings, metrics);
+        claims = new ClaimService(store, clock, writer.claims(), metrics);
     }
 
     void pool(String name) {

@@ -1,8 +1,8 @@
 package io.flowplane.controlplane.state;
 
 import io.flowplane.controlplane.model.FlowRun;
-import io.flowplane.controlplane.runs.RunTransitions;
-import io.flowplane.controlplane.runs.StateChange;
+import io.flowplane.controlplane.ledger.RunTransitions;
+import io.flowplane.controlplane.ledger.StateChange;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

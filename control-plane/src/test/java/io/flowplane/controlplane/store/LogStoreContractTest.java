@@ -6,14 +6,15 @@ import io.flowplane.controlplane.dispatch.ClaimService;
 import io.flowplane.controlplane.dispatch.ClaimService.ClaimRequest;
 import io.flowplane.controlplane.events.EventAck;
 import io.flowplane.controlplane.events.EventIngestor;
-import io.flowplane.controlplane.events.EventSettings;
 import io.flowplane.controlplane.events.LogLimits;
 import io.flowplane.controlplane.events.RunEvent;
 import io.flowplane.controlplane.model.FlowRun;
 import io.flowplane.controlplane.model.LogLine;
 import io.flowplane.controlplane.runs.LogRetention;
-import io.flowplane.controlplane.runs.RunStateWriter;
-import io.flowplane.controlplane.runs.Signals;
+import io.flowplane.controlplane.ledger.InProcessSignals;
+import io.flowplane.controlplane.ledger.RetryPolicies;
+import io.flowplane.controlplane.ledger.RunLedger;
+import io.flowplane.controlplane.ledger.SignalHooks;
 import io.flowplane.controlplane.state.StateType;
 import io.flowplane.controlplane.testing.Fixtures;
 import io.flowplane.controlplane.testing.Fixtures.PoolWithQueue;
@@ -78,10 +79,10 @@ abstract class LogStoreContractTest {
         clock = new MutableClock(START);
         fixtures = new Fixtures(store, clock);
         MetricRegistry metrics = new MetricRegistry();
-        Signals signals = new Signals();
-        RunStateWriter writer = new RunStateWriter(store, clock, signals, new ObjectMapper());
-        claims = new ClaimService(store, clock, LEASE, metrics);
-        ingestor = new EventIngestor(store, clock, signals, new EventSettings(LEASE, LIMITS, writer::retryPolicy), metrics);
+        RunLedger ledger = new RunLedger(store, clock, new SignalHooks(new InProcessSignals()),
+                new RetryPolicies(new ObjectMapper()), LEASE);
+        claims = new ClaimService(store, clock, ledger.claims(), metrics);
+        ingestor = new EventIngestor(store, clock, ledger, LIMITS, metrics);
         source = "agent-" + UUID.randomUUID();
         nextSeq = 1;
     }

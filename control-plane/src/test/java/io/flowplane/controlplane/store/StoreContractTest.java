@@ -8,7 +8,6 @@ import io.flowplane.controlplane.dispatch.ClaimService.ClaimRequest;
 import io.flowplane.controlplane.dispatch.ClaimService.ClaimResult;
 import io.flowplane.controlplane.events.EventAck;
 import io.flowplane.controlplane.events.EventIngestor;
-import io.flowplane.controlplane.events.EventSettings;
 import io.flowplane.controlplane.events.LogLimits;
 import io.flowplane.controlplane.events.RunEvent;
 import io.flowplane.controlplane.model.Deployment;
@@ -16,9 +15,12 @@ import io.flowplane.controlplane.model.FlowRun;
 import io.flowplane.controlplane.model.LogLine;
 import io.flowplane.controlplane.model.RunStateRecord;
 import io.flowplane.controlplane.model.WorkQueue;
-import io.flowplane.controlplane.runs.RunStateWriter;
-import io.flowplane.controlplane.runs.Signals;
-import io.flowplane.controlplane.runs.StateChange;
+import io.flowplane.controlplane.ledger.InProcessSignals;
+import io.flowplane.controlplane.ledger.RetryPolicies;
+import io.flowplane.controlplane.ledger.RunLedger;
+import io.flowplane.controlplane.ledger.SignalHooks;
+import io.flowplane.controlplane.ledger.Signals;
+import io.flowplane.controlplane.ledger.StateChange;
 import io.flowplane.controlplane.state.Actor;
 import io.flowplane.controlplane.state.IllegalTransitionException;
 import io.flowplane.controlplane.state.StateType;
@@ -81,7 +83,7 @@ abstract class StoreContractTest {
     private MutableClock clock;
     private Fixtures fixtures;
     private ClaimService claims;
-    private RunStateWriter writer;
+    private RunLedger writer;
     private EventIngestor ingestor;
     private final List<UUID> poolSignals = new CopyOnWriteArrayList<>();
 
@@ -102,7 +104,7 @@ abstract class StoreContractTest {
         clock = new MutableClock(START);
         fixtures = new Fixtures(store, clock);
         MetricRegistry metrics = new MetricRegistry();
-        Signals signals = new Signals();
+        Signals signals = new InProcessSignals();
         poolSignals.clear();
         signals.subscribe(new Signals.Listener() {
             @Override
@@ -110,10 +112,9 @@ abstract class StoreContractTest {
                 poolSignals.add(poolId);
             }
         });
-        claims = new ClaimService(store, clock, LEASE, metrics);
-        writer = new RunStateWriter(store, clock, signals, new ObjectMapper());
-        ingestor = new EventIngestor(store, clock, signals,
-                new EventSettings(LEASE, LogLimits.DEFAULT, run -> writer.retryPolicy(run)), metrics);
+        writer = new RunLedger(store, clock, new SignalHooks(signals), new RetryPolicies(new ObjectMapper()), LEASE);
+        claims = new ClaimService(store, clock, writer.claims(), metrics);
+        ingestor = new EventIngestor(store, clock, writer, LogLimits.DEFAULT, metrics);
     }
 
     // ---------------------------------------------------------------- claims
@@ -484,7 +485,9 @@ abstract class StoreContractTest {
         try {
             java.time.Clock real = java.time.Clock.systemUTC();
             var dispatcher = new io.flowplane.controlplane.dispatch.Dispatcher(
-                    new ClaimService(store, real, LEASE, new MetricRegistry()), store, real, timers, claimers);
+                    new ClaimService(store, real, new RunLedger(store, real, new SignalHooks(new InProcessSignals()),
+                            new RetryPolicies(new ObjectMapper()), LEASE).claims(), new MetricRegistry()),
+                    store, real, timers, claimers);
             List<List<ClaimService.Claimed>> answers = new CopyOnWriteArrayList<>();
             // Due in a moment: nothing signals the pool, only the dispatcher's own due timer can wake the poll.
             Set<UUID> due = ids(fixtures.scheduledRuns(p.queue(), fixtures.deployment(p.queue(), null), 1,

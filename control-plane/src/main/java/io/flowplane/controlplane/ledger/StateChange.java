@@ -1,4 +1,4 @@
-package io.flowplane.controlplane.runs;
+package io.flowplane.controlplane.ledger;
 
 import io.flowplane.controlplane.state.Actor;
 import io.flowplane.controlplane.state.StateType;

@@ -1,0 +1,33 @@
+package io.flowplane.controlplane.ledger;
+
+import java.util.UUID;
+
+/**
+ * Notifications that something committed: a pool may have new due work or a freed slot (wakes
+ * long polls), a run has new state or log lines (wakes its watchers), a user asked to cancel a
+ * run an agent holds (pushed to that agent). Sent only by {@link SignalHooks} after a commit;
+ * implementations deliver them in process today, and could carry them between replicas.
+ */
+public interface Signals {
+
+    /** Receives signals; implementations must return quickly (hand work to their own threads). */
+    interface Listener {
+        default void poolChanged(UUID poolId) {
+        }
+
+        default void runUpdated(UUID runId) {
+        }
+
+        /** A user asked to cancel a run that agent {@code agentId} holds. */
+        default void cancelRequested(UUID runId, String agentId) {
+        }
+    }
+
+    void subscribe(Listener listener);
+
+    void poolChanged(UUID poolId);
+
+    void runUpdated(UUID runId);
+
+    void cancelRequested(UUID runId, String agentId);
+}
