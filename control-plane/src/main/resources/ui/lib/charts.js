@@ -77,6 +77,7 @@ export function stateTimeline(history, endIso) {
 /** Task runs as a Gantt chart: one row each, a bar from start to end on the run's time axis. */
 export function gantt(tasks, runStart, runEnd) {
   if (!tasks.length) return h('p', { class: 'muted' }, 'This run reported no task runs.');
+  tasks = [...tasks].sort((a, b) => new Date(a.startedAt || a.createdAt) - new Date(b.startedAt || b.createdAt));
   const starts = tasks.map((t) => new Date(t.startedAt || t.createdAt).getTime());
   const ends = tasks.map((t) => (t.endedAt ? new Date(t.endedAt).getTime() : Date.now()));
   const t0 = Math.min(runStart ? new Date(runStart).getTime() : Infinity, ...starts);
@@ -88,7 +89,7 @@ export function gantt(tasks, runStart, runEnd) {
     bar.style.left = ((starts[i] - t0) / span) * 100 + '%';
     bar.style.width = Math.max(0.4, ((ends[i] - starts[i]) / span) * 100) + '%';
     const cached = t.state.name === 'Cached';
-    return h('div', { class: 'grow', dataset: { taskRunId: t.id } },
+    return h('div', { class: 'g-row', dataset: { taskRunId: t.id } },
       h('div', { class: 'glabel', title: t.taskKey }, t.name || t.taskKey,
         cached ? h('span', { class: 'chip' }, 'cache hit') : null,
         t.attempt > 1 ? h('span', { class: 'chip warn' }, (t.attempt - 1) + (t.attempt === 2 ? ' retry' : ' retries')) : null),

@@ -22,7 +22,8 @@ function kind(prop) {
 export function schemaForm(container, schema, defaults) {
   const props = (schema && schema.properties) || {};
   const required = new Set((schema && schema.required) || []);
-  const names = Object.keys(props);
+  // Required fields first, each group in the schema's order.
+  const names = Object.keys(props).sort((a, b) => Number(required.has(b)) - Number(required.has(a)));
   const fields = new Map();
   // Defaults the schema does not describe still belong to the run: kept as they are.
   for (const extra of Object.keys(defaults || {})) if (!names.includes(extra)) names.push(extra);

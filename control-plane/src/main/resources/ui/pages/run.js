@@ -19,6 +19,7 @@ export async function render(ctx) {
     card('Logs', logs.el), card('Artifacts', artifacts), card('Results', results));
 
   let taskList = [];
+  logs.follow();
   async function refresh() {
     const [r, history, taskRuns] = await Promise.all([get('/flow-runs/' + seg(id), { signal: ctx.signal }),
       get('/flow-runs/' + seg(id) + '/states', { signal: ctx.signal }),
@@ -35,9 +36,7 @@ export async function render(ctx) {
     const list = await get('/flow-runs/' + seg(id) + '/artifacts', { signal: ctx.signal });
     mount(artifacts, list.length ? list.map((a) => artifactView(a, taskList)) : h('p', { class: 'muted' }, 'No artifacts.'));
   }
-  await refresh();
-  await refreshArtifacts();
-  logs.follow();
+  await Promise.all([refresh(), refreshArtifacts()]);
   watchRunChanges(ctx.signal, async () => { await refresh(); await refreshArtifacts(); });
 }
 
@@ -89,9 +88,15 @@ function resultRefs(tasks) {
   return table([
     { label: 'Task', cell: (t) => t.name || t.taskKey },
     { label: 'Result URI', cell: (t) => h('span', { class: 'mono small' }, t.resultUri || '—') },
-    { label: 'Hash', cell: (t) => h('span', { class: 'mono small' }, t.resultHash || '—') },
+    { label: 'Hash', cell: (t) => h('span', { class: 'mono small', title: t.resultHash || '' }, shortHash(t.resultHash)) },
     { label: 'Cache key', cell: (t) => h('span', { class: 'mono small' }, t.cacheKey || '—') },
   ], withResult);
+}
+
+function shortHash(hash) {
+  if (!hash) return '—';
+  const i = hash.indexOf(':');
+  return hash.length > 24 ? hash.slice(0, i + 13) + '…' : hash;
 }
 
 function artifactView(a, tasks) {
@@ -126,7 +131,7 @@ function tableArtifact(data) {
 function logPanel(ctx, runId) {
   const lines = [];
   const level = h('select', { id: 'log-level' }, ['', 'DEBUG', 'INFO', 'WARN', 'ERROR'].map((l) => h('option', { value: l }, l || 'All levels')));
-  const stream = h('select', { id: 'log-stream' }, [['', 'All streams'], ['stdout', 'stdout'], ['stderr', 'stderr'], ['sdk', 'sdk']]
+  const stream = h('select', { id: 'log-stream' }, [['', 'All streams'], ['STDOUT', 'stdout'], ['STDERR', 'stderr'], ['LOGGER', 'logger']]
     .map(([v, l]) => h('option', { value: v }, l)));
   const task = h('select', { id: 'log-task' }, h('option', { value: '' }, 'All tasks'));
   const search = h('input', { id: 'log-search', type: 'search', placeholder: 'Search logs' });
@@ -144,7 +149,7 @@ function logPanel(ctx, runId) {
     return !search.value || l.message.toLowerCase().includes(search.value.toLowerCase());
   }
   function lineEl(l) {
-    return h('div', { class: ['line', 'lvl-' + (l.level || '').toLowerCase(), l.stream === 'stderr' ? 'stderr' : null],
+    return h('div', { class: ['line', 'lvl-' + (l.level || '').toLowerCase(), l.stream === 'STDERR' ? 'stderr' : null],
       dataset: { seq: l.seq } },
     h('span', { class: 'ts' }, new Date(l.at).toLocaleTimeString()),
     h('span', { class: 'lvl' }, l.level || ''),

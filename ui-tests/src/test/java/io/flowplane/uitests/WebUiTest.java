@@ -67,8 +67,12 @@ class WebUiTest {
     }
 
     static WebElement waitFor(By by) {
+        return waitForIn(browser, by);
+    }
+
+    static WebElement waitForIn(Browser b, By by) {
         return await().atMost(Duration.ofSeconds(15)).ignoreExceptions()
-                .until(() -> browser.driver.findElement(by), e -> e.isDisplayed());
+                .until(() -> b.driver.findElement(by), e -> e.isDisplayed());
     }
 
     static String text(By by) {

@@ -37,14 +37,37 @@ public final class ScheduleWords {
             return "cron " + expression + " (" + zone + ")";
         }
         boolean fixedTime = f.length == 5 && f[0].matches("\\d+") && f[1].matches("\\d+");
-        boolean everyDay = f.length == 5 && f[2].equals("*") && f[3].equals("*") && f[4].equals("*");
         if (fixedTime) {
             // Fixed wall-clock times are where the zone matters (and DST with it): name it right after the time.
             String time = String.format(Locale.ROOT, "%02d:%02d", Integer.parseInt(f[1]), Integer.parseInt(f[0]));
-            String rest = words.replaceFirst("(?i)^at \\d{1,2}:\\d{2}", "").trim();
-            return "at " + time + " " + zone + (everyDay ? ", every day" : rest.isEmpty() ? "" : ", " + rest);
+            return "at " + time + " " + zone + ", " + days(f[2], f[3], f[4], words);
         }
         return words + " (" + zone + ")";
+    }
+
+    private static final String[] DAYS = {"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"};
+
+    /** The day part of a fixed-time cron: common forms in words, the rest as cron-utils says it. */
+    private static String days(String dom, String month, String dow, String words) {
+        if (!month.equals("*")) {
+            return words.replaceFirst("(?i)^at \\d{1,2}:\\d{2}\\s*", "");
+        }
+        if (dom.equals("*") && dow.equals("*")) {
+            return "every day";
+        }
+        if (dow.equals("*") && dom.matches("\\d+")) {
+            return "on day " + dom + " of every month";
+        }
+        if (dom.equals("*") && dow.matches("[0-7]")) {
+            return "every " + DAYS[Integer.parseInt(dow)];
+        }
+        if (dom.equals("*") && dow.matches("[0-7]-[0-7]")) {
+            return "every day from " + DAYS[dow.charAt(0) - '0'] + " to " + DAYS[dow.charAt(2) - '0'];
+        }
+        if (dom.equals("*") && dow.matches("[0-7](,[0-7])+")) {
+            return "every " + String.join(", ", java.util.Arrays.stream(dow.split(",")).map(d -> DAYS[Integer.parseInt(d)]).toList());
+        }
+        return words.replaceFirst("(?i)^at \\d{1,2}:\\d{2}\\s*", "");
     }
 
     static String interval(double seconds) {
