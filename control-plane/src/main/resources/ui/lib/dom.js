@@ -1,4 +1,4 @@
-// Building DOM nodes without HTML strings: text always goes in as text nodes (never innerHTML),
+// Building DOM nodes without HTML strings: text always goes in as text nodes (never parsed as HTML),
 // so data from runs, logs and artifacts can never become markup or script.
 
 const SVG_NS = 'http://www.w3.org/2000/svg';

@@ -62,7 +62,8 @@ public final class RunStatsResource {
         if (bucketMinutes < 1 || bucketMinutes > 24 * 60 || (long) hours * 60 / bucketMinutes > 1000) {
             throw new ValidationException("bucket-minutes", "must be between 1 and 1440, and give at most 1000 buckets");
         }
-        Instant to = clock.instant();
+        // Up to and including now: a run created this millisecond is in the last bucket.
+        Instant to = clock.instant().plusMillis(1);
         Instant from = to.minus(Duration.ofHours(hours));
         long bucket = Duration.ofMinutes(bucketMinutes).toMillis();
         return new Activity(from, to, bucket / 1000, stats.activity(from, to, bucket));

@@ -28,7 +28,7 @@ public final class WebUi implements Filter {
      * through the CSSOM (bar widths) are not inline styles and stay allowed.
      */
     static final String UI_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-            + "connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+            + "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
     /** API answers are data, never a document to render. */
     static final String API_POLICY = "default-src 'none'; frame-ancestors 'none'";
     private static final Pattern FILE = Pattern.compile("[A-Za-z0-9_-]+(/[A-Za-z0-9_-]+)*\\.[a-z0-9]+");
