@@ -87,6 +87,15 @@ class CliEndToEndIT {
         grpcPort = group(GRPC);
         adminPort = group(ADMIN);
         assertThat(devOut.toString()).containsPattern("API key\\s+fp_[A-Za-z0-9_-]{32,}");
+        // The web UI's address is the first line of the summary, and it serves the page.
+        String summary = devOut.substring(devOut.indexOf("Flowplane dev mode is running."));
+        assertThat(summary.lines().filter(l -> !l.isBlank()).skip(1).findFirst().orElse(""))
+                .matches("\\s*Web UI\\s+http://127\\.0\\.0\\.1:" + restPort + "/\\s.*");
+        java.net.http.HttpResponse<String> page = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
+                .newBuilder(java.net.URI.create("http://127.0.0.1:" + restPort + "/")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("/ui/app.js");
     }
 
     @AfterAll

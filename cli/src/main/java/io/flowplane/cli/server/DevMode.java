@@ -108,6 +108,7 @@ final class DevMode {
         out.println();
         out.println("  Flowplane dev mode is running.");
         out.println();
+        out.println("  Web UI     " + url + "/               (sign in with the API key below)");
         out.println("  REST API   " + url + "/api/v1        (OpenAPI: " + url + "/api/v1/openapi.yaml)");
         out.println("  gRPC       127.0.0.1:" + app.grpcPort() + "             (agents and the SDK)");
         out.println("  admin      http://127.0.0.1:" + app.adminPort() + "/healthcheck");

@@ -3,6 +3,8 @@ package io.flowplane.controlplane.api;
 import io.dropwizard.core.setup.Environment;
 import io.flowplane.controlplane.app.Services;
 import io.flowplane.controlplane.runs.AdHocRuns;
+import io.flowplane.controlplane.runs.RunChangeFeed;
+import io.flowplane.controlplane.store.RunStatsQueries;
 
 
 /** Registers the REST API on Jersey. */
@@ -25,5 +27,11 @@ public final class RestApi {
         jersey.register(new ScheduleResource(s.deployments(), s.store(), s.clock()));
         jersey.register(new BackfillResource(s.deployments(), s.backfills()));
         jersey.register(new OpenApiResource());
+        // What the web UI needs beyond the resources above: who the key is, aggregates, a change feed.
+        RunChangeFeed changes = new RunChangeFeed();
+        s.signals().subscribe(changes);
+        jersey.register(new RunChangesResource(changes));
+        jersey.register(new RunStatsResource(new RunStatsQueries(s.store()), s.deployments(), s.json(), s.clock()));
+        jersey.register(new WhoAmIResource());
     }
 }

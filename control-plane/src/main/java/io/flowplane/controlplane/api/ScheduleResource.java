@@ -31,8 +31,8 @@ public final class ScheduleResource {
         this.clock = clock;
     }
 
-    public record ScheduleView(UUID id, String name, ScheduleSpec spec, boolean running, Instant materializedUntil,
-                               List<Instant> next) {
+    public record ScheduleView(UUID id, String name, ScheduleSpec spec, String description, boolean running,
+                               Instant materializedUntil, List<Instant> next) {
     }
 
     @GET
@@ -45,7 +45,9 @@ public final class ScheduleResource {
             ScheduleSpec spec = specs.stream().filter(s -> row.name().equals(s.name())).findFirst().orElse(null);
             List<Instant> next = spec == null ? List.of()
                     : spec.recurrence().between(clock.instant(), Instant.parse("9999-12-31T00:00:00Z"), 5);
-            return new ScheduleView(row.id(), row.name(), spec, row.active(), row.cursorAt(), next);
+            return new ScheduleView(row.id(), row.name(), spec,
+                    spec == null ? null : io.flowplane.controlplane.schedules.ScheduleWords.describe(spec), row.active(),
+                    row.cursorAt(), next);
         }).toList();
     }
 }

@@ -41,7 +41,8 @@ class OpenApiDocumentTest {
     /** The resources {@link RestApi} registers. */
     private static final List<Class<?>> RESOURCES = List.of(WorkPoolResource.class, DeploymentResource.class,
             FlowRunResource.class, AgentResource.class, ApiKeyResource.class, OpenApiResource.class,
-            SchedulePreviewResource.class, ScheduleResource.class, BackfillResource.class);
+            SchedulePreviewResource.class, ScheduleResource.class, BackfillResource.class, WhoAmIResource.class,
+            RunChangesResource.class, RunStatsResource.class);
     private static final Set<String> HTTP_METHODS = Set.of("get", "put", "post", "delete", "patch", "head",
             "options", "trace");
     private static final Pattern TEMPLATE = Pattern.compile("\\{([^}/]*)}");
