@@ -130,8 +130,7 @@ public final class Agent implements AutoCloseable {
         if (registered == null) {
             return;
         }
-        Duration interval = config.heartbeatInterval != null ? config.heartbeatInterval
-                : Duration.ofSeconds(registered.getHeartbeatInterval().getSeconds(), registered.getHeartbeatInterval().getNanos());
+        Duration interval = heartbeatInterval(registered);
         heartbeats = new Heartbeats(parts.connection(), agentId, parts.slots(), parts.runs(), () -> register(name), interval);
         parts.runs().renewals(heartbeats::soon);
         Thread beating = new Thread(heartbeats, "flowplane-heartbeats");
@@ -149,6 +148,26 @@ public final class Agent implements AutoCloseable {
         polling.start();
         LOG.info("agent {} ({}) serving pool {} with {} slots; relay on {}", name, agentId, config.pool, config.slots,
                 parts.relay().endpoint());
+    }
+
+    /**
+     * The control plane's interval, but at least six beats per lease: a lease then survives a
+     * control plane that is away for half of it (a restart) with room for the agent to reconnect
+     * before its own fencing would stop the run. An interval set in the configuration is kept.
+     */
+    private Duration heartbeatInterval(RegisterResponse registered) {
+        Duration lease = Duration.ofSeconds(registered.getLeaseDuration().getSeconds(), registered.getLeaseDuration().getNanos());
+        if (config.heartbeatInterval != null) {
+            if (!lease.isZero() && config.heartbeatInterval.compareTo(lease.dividedBy(2)) > 0) {
+                LOG.warn("heartbeatInterval {} is more than half the lease ({}): a run whose renewal is late is "
+                        + "stopped by the agent's own fencing", config.heartbeatInterval, lease);
+            }
+            return config.heartbeatInterval;
+        }
+        Duration suggested = Duration.ofSeconds(registered.getHeartbeatInterval().getSeconds(),
+                registered.getHeartbeatInterval().getNanos());
+        Duration sixth = lease.dividedBy(6);
+        return lease.isZero() || suggested.compareTo(sixth) <= 0 ? suggested : sixth;
     }
 
     /** Registers, retrying with backoff until it works or the agent stops; null if it stopped. */

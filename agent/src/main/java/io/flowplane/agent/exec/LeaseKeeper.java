@@ -50,9 +50,9 @@ final class LeaseKeeper {
     void leaseDuration(Duration lease) {
         Terms t = new Terms(lease, marginSetting, graceSetting);
         if (this.terms == null || !this.terms.equals(t)) {
-            LOG.info("leases of {}: a run's process tree is stopped {} before a lease the agent could not renew "
-                            + "would expire ({} margin), SIGTERM {} before that", lease,
-                    t.effectiveMargin(), t.effectiveMargin(), t.effectiveGrace(killGrace));
+            LOG.info("leases of {} ms: a run whose lease the agent cannot renew gets SIGTERM {} ms and SIGKILL {} ms "
+                            + "before the control plane could expire it", lease.toMillis(),
+                    t.effectiveMargin().plus(t.effectiveGrace(killGrace)).toMillis(), t.effectiveMargin().toMillis());
         }
         this.terms = t;
     }

@@ -137,7 +137,7 @@ public class ControlPlaneApplication extends Application<ControlPlaneConfigurati
                 new DeploymentService(store, clock, json, factory, signals, new ScheduleSync(json, materializer)),
                 flowRuns, writer, watchers, claims, dispatcher, events,
                 new AgentRegistry(store, clock, json, lease, runs.agentOfflineAfter.toJavaDuration()),
-                new Reaper(store, writer, clock, runs.cancellingTimeout.toJavaDuration(), metrics),
+                new Reaper(store, writer, clock, runs.cancellingTimeout.toJavaDuration(), lease, metrics),
                 new LogRetention(store, clock, logs.retention.toJavaDuration()),
                 new Scheduler(store, clock, json, materializer, writer, backfills, signals, scheduling, metrics),
                 backfills);
