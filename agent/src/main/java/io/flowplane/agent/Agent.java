@@ -66,6 +66,7 @@ public final class Agent implements AutoCloseable {
     private volatile boolean stopping;
     private Poller poller;
     private CommandStream commands;
+    private Heartbeats heartbeats;
 
     /** The pieces the agent is made of, built before it registers. */
     private record Parts(Spool spool, ControlPlaneConnection connection, Slots slots, RunSupervisor runs,
@@ -98,11 +99,13 @@ public final class Agent implements AutoCloseable {
         Slots slots = new Slots(config.slots);
         LocalRelay[] relay = new LocalRelay[1];
         RunSupervisor runs = new RunSupervisor(new RunSupervisor.Context(
-                new RunSupervisor.Settings(stateDir.resolve("runs"), config.killGrace, config.drainTimeout, config.maxLineBytes),
+                new RunSupervisor.Settings(stateDir.resolve("runs"), config.killGrace, config.drainTimeout, config.maxLineBytes,
+                        config.leaseMargin, config.fenceGrace),
                 reporter, new Environment(config, options.env()), () -> relay[0].endpoint(), slots::release,
                 options.listener(), options.clock(), name));
         runs.executor(executor);
-        relay[0] = LocalRelay.start(runs::byToken, new RelayIntake(reporter));
+        relay[0] = LocalRelay.start(runs::byToken, new RelayIntake(reporter), relayPort(stateDir));
+        Files.writeString(stateDir.resolve("relay-port"), Integer.toString(relay[0].port()));
         Shipper shipper = new Shipper(spool, new EventSender(connection), new ShipperListener(runs),
                 new Shipper.Settings(config.batchMaxEvents, config.batchMaxBytes, config.batchLinger),
                 new Backoff(config.reconnectMin, config.reconnectMax));
@@ -115,15 +118,24 @@ public final class Agent implements AutoCloseable {
         Thread shipping = new Thread(parts.shipper(), "flowplane-shipper");
         shipping.setDaemon(true);
         shipping.start();
+        // Before anything is claimed: what the previous incarnation on this state directory left
+        // is adopted (or stopped) and holds its slots; leases are watched from now on.
+        int adopted = parts.runs().recover();
+        parts.slots().take(adopted);
+        if (adopted > 0) {
+            LOG.info("{} runs taken over from the previous agent on {}", adopted, config.stateDir);
+        }
+        timer.scheduleWithFixedDelay(parts.runs()::checkLeases, 100, 100, TimeUnit.MILLISECONDS);
         RegisterResponse registered = register(name);
         if (registered == null) {
             return;
         }
-        Duration interval = config.heartbeatInterval != null ? config.heartbeatInterval
-                : Duration.ofSeconds(registered.getHeartbeatInterval().getSeconds(), registered.getHeartbeatInterval().getNanos());
-        long every = Math.max(100, interval.toMillis());
-        timer.scheduleWithFixedDelay(new Heartbeats(parts.connection(), agentId, parts.slots(), parts.runs(),
-                () -> register(name)), every, every, TimeUnit.MILLISECONDS);
+        Duration interval = heartbeatInterval(registered);
+        heartbeats = new Heartbeats(parts.connection(), agentId, parts.slots(), parts.runs(), () -> register(name), interval);
+        parts.runs().renewals(heartbeats::soon);
+        Thread beating = new Thread(heartbeats, "flowplane-heartbeats");
+        beating.setDaemon(true);
+        beating.start();
         commands = new CommandStream(parts.connection(), agentId, parts.runs(), timer,
                 new Backoff(config.reconnectMin, config.reconnectMax));
         commands.start();
@@ -138,14 +150,39 @@ public final class Agent implements AutoCloseable {
                 parts.relay().endpoint());
     }
 
+    /**
+     * The control plane's interval, but at least six beats per lease: a lease then survives a
+     * control plane that is away for half of it (a restart) with room for the agent to reconnect
+     * before its own fencing would stop the run. An interval set in the configuration is kept.
+     */
+    private Duration heartbeatInterval(RegisterResponse registered) {
+        Duration lease = Duration.ofSeconds(registered.getLeaseDuration().getSeconds(), registered.getLeaseDuration().getNanos());
+        if (config.heartbeatInterval != null) {
+            if (!lease.isZero() && config.heartbeatInterval.compareTo(lease.dividedBy(2)) > 0) {
+                LOG.warn("heartbeatInterval {} is more than half the lease ({}): a run whose renewal is late is "
+                        + "stopped by the agent's own fencing", config.heartbeatInterval, lease);
+            }
+            return config.heartbeatInterval;
+        }
+        Duration suggested = Duration.ofSeconds(registered.getHeartbeatInterval().getSeconds(),
+                registered.getHeartbeatInterval().getNanos());
+        Duration sixth = lease.dividedBy(6);
+        return lease.isZero() || suggested.compareTo(sixth) <= 0 ? suggested : sixth;
+    }
+
     /** Registers, retrying with backoff until it works or the agent stops; null if it stopped. */
     private RegisterResponse register(String name) {
         Backoff backoff = new Backoff(config.reconnectMin, config.reconnectMax);
         while (!stopping) {
             try {
-                return parts.connection().agent(Duration.ofSeconds(10)).register(RegisterRequest.newBuilder()
+                RegisterResponse r = parts.connection().agent(Duration.ofSeconds(10)).register(RegisterRequest.newBuilder()
                         .setAgentId(agentId).setName(name).addPools(config.pool).setSlots(config.slots)
                         .setVersion(VERSION).setHostname(hostname()).build());
+                if (r.hasLeaseDuration()) {
+                    parts.runs().leaseDuration(Duration.ofSeconds(r.getLeaseDuration().getSeconds(),
+                            r.getLeaseDuration().getNanos()));
+                }
+                return r;
             } catch (StatusRuntimeException e) {
                 Duration pause = backoff.next();
                 if (backoff.failures() == 1 || backoff.failures() % 20 == 0) {
@@ -202,6 +239,9 @@ public final class Agent implements AutoCloseable {
     private void stopNow() {
         if (commands != null) {
             commands.stop();
+        }
+        if (heartbeats != null) {
+            heartbeats.stop();
         }
         if (poller != null) {
             poller.stop();
@@ -267,6 +307,15 @@ public final class Agent implements AutoCloseable {
         String id = UUID.randomUUID().toString();
         Files.writeString(file, id);
         return id;
+    }
+
+    /** The port the previous incarnation's relay used (its adopted flows know it), or 0. */
+    private static int relayPort(Path stateDir) {
+        try {
+            return Integer.parseInt(Files.readString(stateDir.resolve("relay-port")).trim());
+        } catch (IOException | NumberFormatException e) {
+            return 0;
+        }
     }
 
     private static String hostname() {

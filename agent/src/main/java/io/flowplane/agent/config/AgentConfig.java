@@ -67,6 +67,14 @@ public final class AgentConfig {
     /** How long to wait for a process's output after it exited (a background child may hold the pipe). */
     @JsonProperty public Duration drainTimeout = Duration.ofSeconds(2);
     @JsonProperty public int maxLineBytes = 64 * 1024;
+    /**
+     * How long before a lease the agent could not renew would expire on the control plane the
+     * run's process tree must be gone (clock-rate drift, a stepped server clock, a claim's latency).
+     * Empty: 1 s, at most a tenth of the lease.
+     */
+    @JsonProperty public Duration leaseMargin;
+    /** SIGTERM to SIGKILL when a lease runs out. Empty: 2 s, at most a fifth of the lease and at most killGrace. */
+    @JsonProperty public Duration fenceGrace;
 
     @JsonProperty public long spoolMaxBytes = 256L * 1024 * 1024;
     @JsonProperty public long spoolSegmentBytes = 8L * 1024 * 1024;

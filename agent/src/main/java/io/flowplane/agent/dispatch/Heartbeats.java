@@ -13,10 +13,15 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 
 /**
- * One heartbeat: extends the leases of the runs the agent holds and applies the answer (runs to
- * cancel, runs no longer held). Scheduled at the interval the control plane asked for.
+ * The heartbeat loop: each beat extends the leases of the runs the agent holds and applies the
+ * answer (runs to cancel, runs no longer held); the leases it extended count as renewed from the
+ * moment the beat was sent. Beats at the interval the control plane asked for, at once after a
+ * claim ({@link #soon()}), and every second while beats fail, so a control plane that is back is
+ * told about the agent's runs before their leases run out.
  */
 public final class Heartbeats implements Runnable {
+    private static final long RETRY_MILLIS = 1000;
+
     private static final Logger LOG = LoggerFactory.getLogger(Heartbeats.class);
 
     private final ControlPlaneConnection connection;
@@ -24,10 +29,15 @@ public final class Heartbeats implements Runnable {
     private final Slots slots;
     private final RunSupervisor runs;
     private final Runnable reRegister;
+    private final long everyMillis;
+    private final Object wake = new Object();
+    private boolean due;
+    private volatile boolean stopped;
     private int failures;
 
     public Heartbeats(ControlPlaneConnection connection, String agentId, Slots slots, RunSupervisor runs,
-                      Runnable reRegister) {
+                      Runnable reRegister, Duration every) {
+        this.everyMillis = Math.max(100, every.toMillis());
         this.connection = connection;
         this.agentId = agentId;
         this.slots = slots;
@@ -37,14 +47,49 @@ public final class Heartbeats implements Runnable {
 
     @Override
     public void run() {
+        while (!stopped) {
+            boolean ok = beat();
+            synchronized (wake) {
+                if (!due && !stopped) {
+                    try {
+                        wake.wait(ok ? everyMillis : Math.min(everyMillis, RETRY_MILLIS));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
+                due = false;
+            }
+        }
+    }
+
+    /** Asks for a beat now (a run was just claimed: its lease gets a renewal basis at once). */
+    public void soon() {
+        synchronized (wake) {
+            due = true;
+            wake.notifyAll();
+        }
+    }
+
+    public void stop() {
+        stopped = true;
+        soon();
+    }
+
+    /** One heartbeat; false if it did not reach the control plane. */
+    boolean beat() {
         try {
             var leases = runs.leases();
+            long sent = System.nanoTime();
             HeartbeatResponse response = connection.agent(Duration.ofSeconds(10)).heartbeat(HeartbeatRequest.newBuilder()
                     .setAgentId(agentId).setFreeSlots(slots.free()).addAllRuns(leases).build());
             if (failures > 0) {
                 LOG.info("heartbeats reach the control plane again");
             }
             failures = 0;
+            java.util.Set<String> lostIds = new java.util.HashSet<>();
+            response.getLostRunsList().forEach(l -> lostIds.add(l.getRunId()));
+            runs.renewed(leases.stream().filter(l -> !lostIds.contains(l.getRunId())).toList(), sent);
             response.getCancelRunIdsList().forEach(runs::cancel);
             for (LostRun lost : response.getLostRunsList()) {
                 // The epoch this heartbeat asked about: a retry claimed meanwhile holds a newer one.
@@ -52,6 +97,7 @@ public final class Heartbeats implements Runnable {
                         .mapToLong(l -> l.getLeaseEpoch()).findFirst().orElse(-1);
                 runs.lost(lost.getRunId(), epoch, lost.getReason());
             }
+            return true;
         } catch (StatusRuntimeException e) {
             if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
                 LOG.warn("the control plane does not know this agent any more; registering again");
@@ -60,8 +106,10 @@ public final class Heartbeats implements Runnable {
                 LOG.warn("heartbeat failed: {}", e.getStatus());
             }
             connection.reconnectNow();
+            return false;
         } catch (RuntimeException e) {
             LOG.error("heartbeat failed", e);
+            return false;
         }
     }
 }

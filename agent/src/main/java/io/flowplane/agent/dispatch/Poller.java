@@ -109,6 +109,7 @@ public final class Poller implements Runnable {
     }
 
     private void received(int reserved, List<ClaimedRun> claimed) {
+        long arrived = System.nanoTime();
         synchronized (this) {
             backoff.reset();
         }
@@ -116,7 +117,7 @@ public final class Poller implements Runnable {
             if (stopped) {
                 runs.handBack(run);
             } else {
-                runs.launch(run);
+                runs.launch(run, arrived);
             }
         }
         slots.release(reserved - claimed.size());

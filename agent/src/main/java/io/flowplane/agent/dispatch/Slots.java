@@ -30,6 +30,11 @@ public final class Slots {
         return taken;
     }
 
+    /** Takes {@code n} slots at once (runs adopted on start, before any poll). */
+    public synchronized void take(int n) {
+        free = Math.max(0, free - n);
+    }
+
     public synchronized void release(int n) {
         if (n <= 0) {
             return;

@@ -2,21 +2,31 @@ package io.flowplane.agent.exec;
 
 import io.flowplane.agent.secrets.Redactor;
 import io.flowplane.proto.v1.ClaimedRun;
+import io.flowplane.proto.v1.LogStream;
 
 import java.util.HashMap;
 import java.util.Map;
 
-/** A run this agent holds: its claim, its process, and what has happened to it locally. */
+/** A run this agent holds: its claim, its process, its lease, and what has happened to it locally. */
 public final class ActiveRun {
     final ClaimedRun claim;
     final String token;
     volatile Redactor redactor = Redactor.NONE;
-    volatile Process process;
+    /** The run's directory (null for executors that keep none). */
+    volatile RunFiles files;
+    /** The flow's process group, once the watchdog started it. */
+    volatile ProcessGroup group;
     /** Set when the agent started stopping the process tree; done once every process of it exited. */
     volatile java.util.concurrent.CompletableFuture<Void> stopping;
+    /**
+     * Until when (System.nanoTime) the lease is certainly still valid on the control plane: the
+     * last renewal the control plane acknowledged, counted from before the request was sent, plus
+     * the lease duration, minus a margin. The process tree is stopped by then if renewals fail.
+     */
+    volatile long leaseValidUntil;
     /** A user cancelled it: terminate and report CANCELLED. */
     volatile boolean cancelRequested;
-    /** The control plane says we no longer hold it: terminate, report nothing more. */
+    /** The control plane says we no longer hold it, or the lease ran out locally: terminate, report nothing more. */
     volatile boolean fenced;
     /** The agent is stopping and the grace period is over: terminate and hand it back. */
     volatile boolean shuttingDown;
@@ -29,6 +39,8 @@ public final class ActiveRun {
     volatile long finalSeq;
     /** Highest sequence accepted from each relay source (a flow process's own numbering). */
     final Map<String, Long> relaySources = new HashMap<>();
+    /** How far stdout and stderr are spooled (file offsets); written under the spool's lock. */
+    private final long[] spooledOffsets = new long[2];
 
     ActiveRun(ClaimedRun claim, String token) {
         this.claim = claim;
@@ -45,5 +57,29 @@ public final class ActiveRun {
 
     public ClaimedRun claim() {
         return claim;
+    }
+
+    /** Records that the output of {@code stream} up to {@code offset} is in the spool. */
+    void spooled(LogStream stream, long offset) {
+        RunFiles f = files;
+        synchronized (spooledOffsets) {
+            spooledOffsets[stream == LogStream.STDERR ? 1 : 0] = offset;
+            if (f != null) {
+                f.writeOffsets(spooledOffsets[0], spooledOffsets[1]);
+            }
+        }
+    }
+
+    void restoreOffsets(long stdout, long stderr) {
+        synchronized (spooledOffsets) {
+            spooledOffsets[0] = stdout;
+            spooledOffsets[1] = stderr;
+        }
+    }
+
+    long spooledOffset(LogStream stream) {
+        synchronized (spooledOffsets) {
+            return spooledOffsets[stream == LogStream.STDERR ? 1 : 0];
+        }
     }
 }

@@ -43,17 +43,47 @@ public final class Reporter {
         return append(event(run, clock.instant()).setState(s).build(), true);
     }
 
-    /** Lines the process printed, read at once: one event. */
-    void log(ActiveRun run, LogStream stream, List<String> lines, Instant at) {
+    /**
+     * Lines the process printed, read at once: one event. {@code endOffset} is where they end in
+     * the run's output file; it is recorded with the event, so a restarted agent reads on from there.
+     */
+    void log(ActiveRun run, LogStream stream, List<String> lines, Instant at, long endOffset) {
         if (run.fenced || run.closed) {
             return;
         }
         LogLines.Builder group = LogLines.newBuilder().setStream(stream)
-                .setLevel(stream == LogStream.STDERR ? "WARN" : "INFO");
+                .setLevel(stream == LogStream.STDERR ? "WARN" : "INFO").setOutputOffset(endOffset);
         for (String line : lines) {
             group.addMessages(run.redactor.redact(line));
         }
-        append(event(run, at).setLogLines(group).build(), true);
+        try {
+            spool.append(event(run, at).setLogLines(group).build(), true, () -> run.spooled(stream, endOffset));
+        } catch (Spool.FullException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * How far each run's output is in the spool's unacknowledged tail, by "runId-epoch": {stdout,
+     * stderr} offsets (-1: no event of that stream). Read once at start, for adopted runs.
+     */
+    public java.util.Map<String, long[]> spooledOffsets() {
+        java.util.Map<String, long[]> out = new java.util.HashMap<>();
+        long from = spool.ackedSeq() + 1;
+        while (true) {
+            List<RunEvent> batch = spool.read(from, 2000, 4L * 1024 * 1024);
+            if (batch.isEmpty()) {
+                return out;
+            }
+            for (RunEvent e : batch) {
+                if (e.hasLogLines() && e.getLogLines().getOutputOffset() > 0) {
+                    long[] o = out.computeIfAbsent(e.getRunId() + "-" + e.getLeaseEpoch(), k -> new long[]{-1, -1});
+                    int i = e.getLogLines().getStream() == LogStream.STDERR ? 1 : 0;
+                    o[i] = Math.max(o[i], e.getLogLines().getOutputOffset());
+                }
+                from = e.getSeq() + 1;
+            }
+        }
     }
 
     /** An event the flow process sent through the relay, redacted; fails at once when the spool is full. */

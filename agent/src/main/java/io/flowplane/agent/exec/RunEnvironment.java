@@ -63,6 +63,19 @@ final class RunEnvironment {
         return new Prepared(env, used, parameters);
     }
 
+    /** The secret values the run's environment holds (to redact what an adopted run reports); unresolvable ones are skipped. */
+    Set<String> secretValues(ClaimedRun run) {
+        Set<String> used = new HashSet<>();
+        for (String value : run.getEntrypoint().getEnvMap().values()) {
+            try {
+                secrets.resolve(value, used);
+            } catch (SecretResolver.MissingSecretException e) {
+                // Gone since the run started: its value cannot be in this agent's reach to redact.
+            }
+        }
+        return used;
+    }
+
     private static void putIfSet(Map<String, String> env, String key, String value) {
         if (value != null && !value.isEmpty()) {
             env.put(key, value);

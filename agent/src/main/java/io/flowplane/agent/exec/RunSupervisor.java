@@ -26,17 +26,23 @@ import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
- * The runs this agent holds. Starts a {@link FlowProcess} per claimed run, and applies what the
- * control plane says about them: cancel (terminate, report CANCELLED), lost or stale lease
- * (terminate, report nothing more). Lists the leases heartbeats extend, until each run's final
- * event is acknowledged.
+ * The runs this agent holds. Starts a {@link FlowProcess} per claimed run (or adopts what an
+ * earlier incarnation left), and applies what the control plane says about them: cancel
+ * (terminate, report CANCELLED), lost or stale lease (terminate, report nothing more). Lists the
+ * leases heartbeats extend, until each run's final event is acknowledged, and stops a run's
+ * process tree itself when its lease could not be renewed in time ({@link #checkLeases()}).
  */
 public final class RunSupervisor {
     private static final Logger LOG = LoggerFactory.getLogger(RunSupervisor.class);
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    /** Where runs get their directories, how long a process gets to stop, output limits. */
-    public record Settings(Path runsDir, Duration killGrace, Duration drainTimeout, int maxLineBytes) {
+    /**
+     * Where runs get their directories, how long a process gets to stop, how long output is read
+     * after the process exited, output limits, and the lease safety settings (null: derived from
+     * the lease, see {@link LeaseKeeper.Terms}).
+     */
+    public record Settings(Path runsDir, Duration killGrace, Duration drainTimeout, int maxLineBytes,
+                           Duration leaseMargin, Duration fenceGrace) {
     }
 
     /** Notified when a run's process starts and when the agent is done with a run (metrics, tests). */
@@ -61,9 +67,24 @@ public final class RunSupervisor {
      * benchmark harness) may plug in another, such as {@link NoopExecution#EXECUTOR}.
      */
     public interface Executor {
-        Executor PROCESS = FlowProcess::new;
+        Executor PROCESS = new ProcessExecutor();
 
         Runnable execution(ActiveRun run, RunSupervisor supervisor, Path runDir);
+
+        /**
+         * Called once when the agent starts, before it claims anything: the runs an earlier
+         * incarnation on the same state directory left. Each adoption returned is held like a
+         * claimed run (slot, heartbeats, cancel, fencing) until its execution ends; whatever the
+         * executor does not adopt it must stop before its lease can expire. The Kubernetes executor
+         * finds its Jobs by label here.
+         */
+        default List<Adoption> recover(RunSupervisor supervisor) {
+            return List.of();
+        }
+    }
+
+    /** A run taken over from an earlier incarnation of the agent, and what carries it to its end. */
+    public record Adoption(ActiveRun run, Runnable execution) {
     }
 
     /** Builds the process environment (kept behind an interface so the agent wires the secret providers). */
@@ -79,10 +100,20 @@ public final class RunSupervisor {
     private final Map<String, ActiveRun> tokens = new ConcurrentHashMap<>();
     private final AtomicInteger processes = new AtomicInteger();
     private final ExecutorService threads;
+    private final LeaseKeeper leases;
+    private final Watchdog watchdog;
     private volatile Executor executor = Executor.PROCESS;
+    private volatile Runnable renewSoon = () -> { };
 
     public RunSupervisor(Context context) {
         this.context = context;
+        Settings s = context.settings();
+        this.leases = new LeaseKeeper(s.killGrace(), s.leaseMargin(), s.fenceGrace());
+        try {
+            this.watchdog = Watchdog.install(s.runsDir().getParent());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("could not install the run watchdog in " + s.runsDir().getParent(), e);
+        }
         this.environment = new RunEnvironment(context.environment().agentEnvironment(), context.environment().secrets());
         AtomicInteger n = new AtomicInteger();
         this.threads = Executors.newCachedThreadPool(r -> {
@@ -92,13 +123,85 @@ public final class RunSupervisor {
         });
     }
 
-    /** Starts a claimed run; the caller reserved a slot for it, released when the run ends. */
-    public void launch(ClaimedRun claim) {
+    /**
+     * Starts a claimed run; the caller reserved a slot for it, released when the run ends.
+     * {@code arrivedNanos}: when the claim arrived (System.nanoTime), the basis of its lease until
+     * the renewal this asks for at once.
+     */
+    public void launch(ClaimedRun claim, long arrivedNanos) {
         ActiveRun run = new ActiveRun(claim, newToken());
+        leases.granted(run, arrivedNanos);
         runs.put(run.id(), run);
         tokens.put(run.token, run);
         processes.incrementAndGet();
-        threads.execute(executor.execution(run, this, context.settings().runsDir().resolve(run.id())));
+        renewSoon.run();
+        threads.execute(executor.execution(run, this, context.settings().runsDir().resolve(RunFiles.dirName(claim))));
+    }
+
+    /**
+     * Takes over what an earlier incarnation left (before the agent claims anything); returns how
+     * many runs it holds now, each holding a slot the caller must take.
+     */
+    public int recover() {
+        List<Adoption> adopted = executor.recover(this);
+        for (Adoption a : adopted) {
+            ActiveRun run = a.run();
+            runs.put(run.id(), run);
+            if (!run.token.isEmpty()) {
+                tokens.put(run.token, run);
+            }
+            processes.incrementAndGet();
+            threads.execute(a.execution());
+        }
+        return adopted.size();
+    }
+
+    /** The lease duration the control plane grants (from registration). */
+    public void leaseDuration(Duration lease) {
+        leases.leaseDuration(lease);
+    }
+
+    /** What to call for a renewal as soon as possible (a run was just claimed). */
+    public void renewals(Runnable soon) {
+        this.renewSoon = soon;
+    }
+
+    /** A heartbeat sent at {@code sentNanos} extended these leases (the lost ones are left out). */
+    public void renewed(List<RunLease> extended, long sentNanos) {
+        for (RunLease l : extended) {
+            ActiveRun run = runs.get(l.getRunId());
+            if (run != null && run.epoch() == l.getLeaseEpoch() && !run.fenced) {
+                leases.granted(run, sentNanos);
+            }
+        }
+    }
+
+    /**
+     * Self-fencing: a run whose lease could not be renewed in time has its process tree stopped
+     * before the lease can expire on the control plane (SIGTERM now, SIGKILL at the deadline), and
+     * is remembered as lost: nothing more is reported about it. Called every 100 ms.
+     */
+    public void checkLeases() {
+        long now = System.nanoTime();
+        for (ActiveRun run : runs.values()) {
+            if (run.closed || run.fenced || run.leaseValidUntil == 0 || now - leases.fenceAt(run) < 0) {
+                continue;
+            }
+            long left = Math.max(0, run.leaseValidUntil - now);
+            LOG.warn("run {}: its lease could not be renewed in time (valid for {} ms more); stopping its process "
+                    + "tree before the control plane's lease expires; nothing more is reported about it", run.id(),
+                    left / 1_000_000);
+            run.fenced = true;
+            RunFiles files = run.files;
+            if (files != null) {
+                try {
+                    files.markFenced();
+                } catch (IOException e) {
+                    LOG.debug("run {}: could not mark it fenced", run.id(), e);
+                }
+            }
+            terminate(run, Duration.ofNanos(left));
+        }
     }
 
     /** Replaces the process executor (before the agent claims anything). */
@@ -194,10 +297,13 @@ public final class RunSupervisor {
     }
 
     void terminate(ActiveRun run) {
-        Process p = run.process;
-        if (p != null) {
-            run.stopping = java.util.concurrent.CompletableFuture.runAsync(
-                    () -> ProcessTree.terminate(p.toHandle(), context.settings().killGrace()), threads);
+        terminate(run, context.settings().killGrace());
+    }
+
+    private void terminate(ActiveRun run, Duration grace) {
+        ProcessGroup g = run.group;
+        if (g != null) {
+            run.stopping = java.util.concurrent.CompletableFuture.runAsync(() -> g.terminate(grace), threads);
         }
     }
 
@@ -205,6 +311,10 @@ public final class RunSupervisor {
         tokens.remove(run.token);
         if (run.fenced || run.finalSeq == 0) {
             runs.remove(run.id());
+        }
+        RunFiles files = run.files;
+        if (files != null) {
+            files.close();
         }
         deleteQuietly(runDir);
         processes.decrementAndGet();
@@ -226,6 +336,14 @@ public final class RunSupervisor {
 
     Settings settings() {
         return context.settings();
+    }
+
+    LeaseKeeper leaseKeeper() {
+        return leases;
+    }
+
+    Watchdog watchdog() {
+        return watchdog;
     }
 
     Listener listener() {

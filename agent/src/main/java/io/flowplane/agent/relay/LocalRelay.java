@@ -46,8 +46,27 @@ public final class LocalRelay implements AutoCloseable {
 
     /** Starts on 127.0.0.1 and a free port; {@code runs} maps a token to its run (null: unknown). */
     public static LocalRelay start(Function<String, ActiveRun> runs, RelayIntake intake) throws IOException {
+        return start(runs, intake, 0);
+    }
+
+    /**
+     * The same on {@code port} if it is free (a restarted agent takes its predecessor's port, so
+     * the flows it adopts still reach it), else on a free port.
+     */
+    public static LocalRelay start(Function<String, ActiveRun> runs, RelayIntake intake, int port) throws IOException {
+        if (port > 0) {
+            try {
+                return new LocalRelay(server(runs, intake, port));
+            } catch (IOException taken) {
+                // fall through to any free port
+            }
+        }
+        return new LocalRelay(server(runs, intake, 0));
+    }
+
+    private static Server server(Function<String, ActiveRun> runs, RelayIntake intake, int port) throws IOException {
         FrameLogGuard.install(); // before the first connection: its frame logger would print the API key
-        Server server = NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+        return NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), port),
                         InsecureServerCredentials.create())
                 .addService(ServerInterceptors.intercept(new Service(intake), new TokenCheck(runs)))
                 .maxInboundMessageSize(16 * 1024 * 1024)
@@ -55,7 +74,10 @@ public final class LocalRelay implements AutoCloseable {
                 .withChildOption(ChannelOption.ALLOCATOR, AgentBuffers.allocator())
                 .build()
                 .start();
-        return new LocalRelay(server);
+    }
+
+    public int port() {
+        return server.getPort();
     }
 
     /** The value of FLOWPLANE_EVENTS_ENDPOINT: {@code 127.0.0.1:PORT}. */

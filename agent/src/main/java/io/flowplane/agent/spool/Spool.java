@@ -116,6 +116,16 @@ public final class Spool implements Closeable {
      * @return the sequence number given to the event
      */
     public long append(RunEvent event, boolean wait) throws FullException {
+        return append(event, wait, null);
+    }
+
+    /**
+     * The same, and runs {@code written} (when not null) right after the record is written, still
+     * under the spool's lock: before the shipper can read the event, so before the control plane
+     * can acknowledge it and the spool drop it. A record kept beside the spool (a run's output
+     * offsets) thus never lags behind an event that is no longer here.
+     */
+    public long append(RunEvent event, boolean wait, Runnable written) throws FullException {
         lock.lock();
         try {
             RunEvent numbered = event.toBuilder().setSeq(nextSeq).build();
@@ -139,6 +149,9 @@ public final class Spool implements Closeable {
                 throw new IllegalStateException("spool closed");
             }
             write(numbered.getSeq(), payload);
+            if (written != null) {
+                written.run();
+            }
             recent.add(numbered, HEADER + payload.length);
             changed.signalAll();
             return numbered.getSeq();

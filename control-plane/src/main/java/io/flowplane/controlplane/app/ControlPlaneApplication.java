@@ -141,7 +141,7 @@ public class ControlPlaneApplication extends Application<ControlPlaneConfigurati
                 new DeploymentService(store, clock, json, factory, new ScheduleSync(json, materializer, ledger)),
                 flowRuns, ledger, watchers, claims, dispatcher, events,
                 new AgentRegistry(store, clock, json, ledger.leases(), runs.agentOfflineAfter.toJavaDuration()),
-                new Reaper(ledger, clock, runs.cancellingTimeout.toJavaDuration(), metrics),
+                new Reaper(ledger, clock, runs.cancellingTimeout.toJavaDuration(), runs.leaseDuration.toJavaDuration(), metrics),
                 new LogRetention(store, clock, logs.retention.toJavaDuration()),
                 new Scheduler(store, clock, json, materializer, ledger, backfills, scheduling, metrics),
                 backfills);

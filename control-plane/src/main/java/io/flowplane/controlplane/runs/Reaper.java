@@ -20,7 +20,10 @@ import java.util.UUID;
 /**
  * Ends runs whose agent went silent: a run whose lease expired becomes CRASHED (then the retry
  * rule applies) and frees its slot; a run stuck in CANCELLING past a bound becomes CANCELLED. It
- * decides; the ledger finds expired leases and writes the change.
+ * decides; the ledger finds expired leases and writes the change. Leases count from this reaper's
+ * start at the earliest: while the control plane was down no agent could renew, so a restarted
+ * control plane gives every lease one full duration to be renewed (agents stop their own runs by
+ * then if they cannot reach it; see agent/README.md).
  */
 public final class Reaper {
     private static final Logger LOG = LoggerFactory.getLogger(Reaper.class);
@@ -29,18 +32,22 @@ public final class Reaper {
     private final Clock clock;
     private final Duration cancellingBound;
     private final Meter crashed;
+    /** Before this instant no lease is expired: a full lease duration after this control plane started. */
+    private final Instant leasesCountFrom;
 
-    public Reaper(RunLedger ledger, Clock clock, Duration cancellingBound, MetricRegistry metrics) {
+    public Reaper(RunLedger ledger, Clock clock, Duration cancellingBound, Duration leaseDuration,
+                  MetricRegistry metrics) {
         this.ledger = ledger;
         this.clock = clock;
         this.cancellingBound = cancellingBound;
         this.crashed = metrics.meter("flowplane.runs.crashed");
+        this.leasesCountFrom = clock.instant().plus(leaseDuration);
     }
 
     /** "Tick now": one pass. Returns how many runs it ended. */
     public int tick() {
         Instant now = clock.instant();
-        List<UUID> expired = ledger.leases().expired(now);
+        List<UUID> expired = now.isBefore(leasesCountFrom) ? List.of() : ledger.leases().expired(now);
         List<UUID> stuck = ledger.leases().cancellingSince(now.minus(cancellingBound));
         int ended = 0;
         for (UUID id : expired) {

@@ -278,6 +278,32 @@ class AgentProtocolTest {
     // ------------------------------------------------------------------ fencing
 
     /**
+     * A control plane that was down could not renew leases: the reaper of a restarted one (a new
+     * Reaper on the same store) expires none before a full lease duration from its own start.
+     */
+    @Test
+    void aRestartedReaperGivesEveryLeaseAFullDurationFromItsStart() throws Exception {
+        String pool = createPool(unique("restart"));
+        String deployment = createDeployment(unique("restart-dep"), pool, 0);
+        String agent = register(pool);
+        String runId = createRun(deployment, "{}");
+        claimOne(agent, pool);
+        // The lease ran out while the control plane was down.
+        clock.advance(Duration.ofSeconds(31));
+        var s = cp.services();
+        var restarted = new io.flowplane.controlplane.runs.Reaper(s.store(), s.stateWriter(), clock,
+                Duration.ofSeconds(60), Duration.ofSeconds(30), new com.codahale.metrics.MetricRegistry());
+        restarted.tick();
+        assertThat(runJson(runId).at("/state/type").asText()).isEqualTo("PENDING");
+        clock.advance(Duration.ofSeconds(29));
+        restarted.tick();
+        assertThat(runJson(runId).at("/state/type").asText()).as("29 s after the restart").isEqualTo("PENDING");
+        clock.advance(Duration.ofSeconds(2));
+        restarted.tick();
+        assertThat(runJson(runId).at("/state/type").asText()).isEqualTo("CRASHED");
+    }
+
+    /**
      * Lease expired, the reaper ended the run and it was claimed again: the first agent's epoch is
      * stale, its reports are refused, its heartbeat is told the run is lost.
      */

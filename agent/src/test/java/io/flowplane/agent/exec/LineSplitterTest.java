@@ -1,22 +1,15 @@
 package io.flowplane.agent.exec;
 
-import io.flowplane.proto.v1.LogStream;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayInputStream;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** How process output becomes groups of lines, whatever sizes the pipe's reads come in. */
-class OutputPumpTest {
-    private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-03-01T12:00:00Z"), ZoneOffset.UTC);
+/** How process output becomes groups of lines, whatever sizes its reads come in, and where a new reader resumes. */
+class LineSplitterTest {
 
     @Test
     void linesOfOneReadTravelTogetherAndLinesSplitAcrossReadsStayWhole() {
@@ -49,18 +42,39 @@ class OutputPumpTest {
         }
     }
 
+    @Test
+    void coveredStopsAtTheLastWholeLineSoAResumedReaderRepeatsNothing() {
+        byte[] all = "one\ntwo\nthr".getBytes(StandardCharsets.UTF_8);
+        LineSplitter first = new LineSplitter(1024, 0);
+        assertThat(first.feed(all, all.length)).containsExactly("one", "two");
+        assertThat(first.covered()).isEqualTo(8);
+
+        // A new reader from the offset the first one reached, after more output was appended.
+        byte[] rest = "three\nfour".getBytes(StandardCharsets.UTF_8);
+        LineSplitter second = new LineSplitter(1024, first.covered());
+        byte[] fromOffset = "three\nfour".getBytes(StandardCharsets.UTF_8);
+        assertThat(second.feed(fromOffset, fromOffset.length)).containsExactly("three");
+        assertThat(second.covered()).isEqualTo(8 + 6);
+        assertThat(second.finish()).isEqualTo("four");
+        assertThat(second.covered()).isEqualTo(8 + rest.length);
+    }
+
     private static List<List<String>> pump(String output, int readSize, int maxLineBytes) {
         List<List<String>> groups = new ArrayList<>();
-        InputStream in = new ByteArrayInputStream(output.getBytes(StandardCharsets.UTF_8)) {
-            @Override
-            public synchronized int read(byte[] b, int off, int len) {
-                return super.read(b, off, Math.min(len, readSize));
+        byte[] bytes = output.getBytes(StandardCharsets.UTF_8);
+        LineSplitter splitter = new LineSplitter(maxLineBytes, 0);
+        for (int at = 0; at < bytes.length; at += readSize) {
+            byte[] chunk = java.util.Arrays.copyOfRange(bytes, at, Math.min(bytes.length, at + readSize));
+            List<String> lines = splitter.feed(chunk, chunk.length);
+            if (!lines.isEmpty()) {
+                groups.add(lines);
             }
-        };
-        new OutputPump(in, LogStream.STDOUT, (stream, lines, at) -> {
-            assertThat(at).isEqualTo(CLOCK.instant());
-            groups.add(lines);
-        }, CLOCK, maxLineBytes).run();
+        }
+        String last = splitter.finish();
+        if (last != null) {
+            groups.add(List.of(last));
+        }
+        assertThat(splitter.covered()).isEqualTo(bytes.length);
         return groups;
     }
 }

@@ -1,0 +1,98 @@
+package io.flowplane.agent.exec;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.time.Duration;
+
+/**
+ * The agent's side of its leases. A run's lease is certainly still valid on the control plane
+ * until {@code basis + lease - margin}, where the basis is taken on the agent's monotonic clock
+ * before the renewal was sent (the control plane extends from a later instant) — or, for a fresh
+ * claim, when the claim arrived (the margin also absorbs the answer's one-way latency; the agent
+ * renews at once after a claim). The process tree gets SIGTERM {@code fenceGrace} before that and
+ * SIGKILL at it, from the agent and, should the agent be gone, from the run's watchdog, which
+ * reads the same deadlines from the run's {@code lease} file.
+ */
+final class LeaseKeeper {
+    private static final Logger LOG = LoggerFactory.getLogger(LeaseKeeper.class);
+
+    /** The lease duration the control plane granted and the agent's safety settings (null: derived). */
+    record Terms(Duration lease, Duration margin, Duration fenceGrace) {
+        /** 1 s, at most a tenth of the lease: clock-rate drift, a stepped server clock, a claim's latency. */
+        Duration effectiveMargin() {
+            return margin != null ? margin : min(Duration.ofSeconds(1), lease.dividedBy(10));
+        }
+
+        /** 2 s, at most a fifth of the lease, at most the kill grace given. */
+        Duration effectiveGrace(Duration killGrace) {
+            return fenceGrace != null ? fenceGrace : min(min(Duration.ofSeconds(2), lease.dividedBy(5)), killGrace);
+        }
+
+        private static Duration min(Duration a, Duration b) {
+            return a.compareTo(b) <= 0 ? a : b;
+        }
+    }
+
+    private final Duration killGrace;
+    private volatile Terms terms;
+    private final Duration marginSetting;
+    private final Duration graceSetting;
+
+    LeaseKeeper(Duration killGrace, Duration marginSetting, Duration graceSetting) {
+        this.killGrace = killGrace;
+        this.marginSetting = marginSetting;
+        this.graceSetting = graceSetting;
+    }
+
+    /** The control plane told the agent its lease duration (on registration). */
+    void leaseDuration(Duration lease) {
+        Terms t = new Terms(lease, marginSetting, graceSetting);
+        if (this.terms == null || !this.terms.equals(t)) {
+            LOG.info("leases of {} ms: a run whose lease the agent cannot renew gets SIGTERM {} ms and SIGKILL {} ms "
+                            + "before the control plane could expire it", lease.toMillis(),
+                    t.effectiveMargin().plus(t.effectiveGrace(killGrace)).toMillis(), t.effectiveMargin().toMillis());
+        }
+        this.terms = t;
+    }
+
+    boolean known() {
+        return terms != null;
+    }
+
+    /** The control plane granted or extended the run's lease from {@code basisNanos} on. */
+    void granted(ActiveRun run, long basisNanos) {
+        Terms t = terms;
+        if (t == null) {
+            return;
+        }
+        long until = basisNanos + t.lease().toNanos() - t.effectiveMargin().toNanos();
+        if (run.leaseValidUntil != 0 && until - run.leaseValidUntil <= 0) {
+            return;
+        }
+        run.leaseValidUntil = until;
+        write(run);
+    }
+
+    /** When the tree gets SIGTERM if the lease is not renewed by then. */
+    long fenceAt(ActiveRun run) {
+        Terms t = terms;
+        long grace = t == null ? 0 : t.effectiveGrace(killGrace).toNanos();
+        return run.leaseValidUntil - grace;
+    }
+
+    /** Writes the run's deadlines for its watchdog. */
+    void write(ActiveRun run) {
+        RunFiles files = run.files;
+        if (files == null || run.leaseValidUntil == 0) {
+            return;
+        }
+        try {
+            files.writeLease(Uptime.atNanos(fenceAt(run)), Uptime.atNanos(run.leaseValidUntil));
+        } catch (IOException e) {
+            // The watchdog keeps the earlier deadline: it stops the run sooner, never later.
+            LOG.warn("run {}: could not record its lease deadline: {}", run.id(), e.toString());
+        }
+    }
+}
