@@ -1,9 +1,6 @@
 package io.flowplane.controlplane.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonMappingException;
-import com.fasterxml.jackson.databind.exc.InvalidFormatException;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.flowplane.controlplane.common.ConflictException;
 import io.flowplane.controlplane.common.FieldError;
 import io.flowplane.controlplane.common.NotFoundException;
@@ -16,10 +13,8 @@ import org.glassfish.jersey.server.ParamException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
-import java.util.stream.Collectors;
 
 /** Every error leaves as application/problem+json; bad input is 4xx and names the field. */
 final class ErrorMappers {
@@ -65,36 +60,8 @@ final class ErrorMappers {
     static final class JsonInput implements ExceptionMapper<JsonProcessingException> {
         @Override
         public Response toResponse(JsonProcessingException e) {
-            if (!(e instanceof JsonMappingException m) || m.getPath().isEmpty()) {
-                String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()
-                        + ", column " + e.getLocation().getColumnNr();
-                return Problem.response(400, "Bad Request", "malformed JSON" + where + ": " + e.getOriginalMessage(), List.of());
-            }
-            String field = path(m);
-            String message;
-            if (e instanceof UnrecognizedPropertyException u) {
-                message = "unknown field; known fields: " + u.getKnownPropertyIds();
-            } else if (e instanceof InvalidFormatException f && f.getTargetType() != null && f.getTargetType().isEnum()) {
-                message = "'" + f.getValue() + "' is not one of " + Arrays.stream(f.getTargetType().getEnumConstants())
-                        .map(Object::toString).collect(Collectors.joining(", "));
-            } else if (e instanceof InvalidFormatException f) {
-                message = "'" + f.getValue() + "' is not a valid " + f.getTargetType().getSimpleName();
-            } else {
-                message = e.getOriginalMessage().split("\n")[0];
-            }
-            return Problem.response(400, "Bad Request", field + ": " + message, List.of(new FieldError(field, message)));
-        }
-
-        private static String path(JsonMappingException m) {
-            StringBuilder b = new StringBuilder();
-            for (JsonMappingException.Reference r : m.getPath()) {
-                if (r.getFieldName() != null) {
-                    b.append(b.length() == 0 ? "" : ".").append(r.getFieldName());
-                } else {
-                    b.append('[').append(r.getIndex()).append(']');
-                }
-            }
-            return b.toString();
+            JsonErrors.Described d = JsonErrors.describe(e);
+            return Problem.response(400, "Bad Request", d.detail(), d.errors());
         }
     }
 

@@ -14,6 +14,7 @@ public final class RestApi {
 
     public static void register(Environment env, Services s, long maxRequestBytes) {
         var jersey = env.jersey();
+        jettyErrorsAsProblems(env);
         jersey.register(new BodyLimit(maxRequestBytes));
         jersey.register(new Authentication(s.apiKeys()));
         ErrorMappers.all().forEach(jersey::register);
@@ -33,5 +34,22 @@ public final class RestApi {
         jersey.register(new RunChangesResource(changes));
         jersey.register(new RunStatsResource(new RunStatsQueries(s.store()), s.deployments(), s.json(), s.clock()));
         jersey.register(new WhoAmIResource());
+    }
+
+    /**
+     * Jetty's own rejections (bad URI, header too large, unknown method) as problem+json: on the
+     * REST context, and on the server for what is refused before any context sees it. The server's
+     * handler is swapped as the server starts, after Dropwizard has installed its HTML one.
+     */
+    private static void jettyErrorsAsProblems(Environment env) {
+        env.getApplicationContext().setErrorHandler(new ProblemErrorHandler.InContext());
+        env.lifecycle().addEventListener(new org.eclipse.jetty.util.component.LifeCycle.Listener() {
+            @Override
+            public void lifeCycleStarting(org.eclipse.jetty.util.component.LifeCycle event) {
+                if (event instanceof org.eclipse.jetty.server.Server server) {
+                    server.setErrorHandler(new ProblemErrorHandler());
+                }
+            }
+        });
     }
 }

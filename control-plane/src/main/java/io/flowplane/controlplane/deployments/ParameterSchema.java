@@ -53,7 +53,7 @@ public final class ParameterSchema {
         try {
             FACTORY.getSchema(schema).initializeValidators();
         } catch (RuntimeException e) {
-            v.add("parameterSchema", "cannot be compiled: " + e.getMessage());
+            v.add("parameterSchema", "cannot be compiled: " + io.flowplane.controlplane.common.UserMessages.plain(e));
             return;
         }
         if (defaults != null) {

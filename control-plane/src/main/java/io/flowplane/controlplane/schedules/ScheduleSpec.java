@@ -156,7 +156,7 @@ public record ScheduleSpec(String name, String cron, Double intervalSeconds, Str
             parseRule();
             return true;
         } catch (InvalidRecurrenceRuleException | IllegalArgumentException e) {
-            v.add(field, "invalid RRULE '" + rrule + "': " + e.getMessage());
+            v.add(field, "invalid RRULE '" + rrule + "': " + io.flowplane.controlplane.common.UserMessages.plain(e));
             return false;
         }
     }

@@ -434,6 +434,9 @@ class BadInputTest {
         if (!type.startsWith(PROBLEM)) {
             return "Content-Type is '" + type + "', not " + PROBLEM + ": " + got;
         }
+        if (MalformedRequestTest.JAVA_NAMES.matcher(r.body()).find()) {
+            return "the answer names Java internals: " + got;
+        }
         JsonNode doc;
         try {
             doc = JSON.readTree(r.body());
