@@ -1,5 +1,7 @@
 package io.flowplane.controlplane.runs;
 
+import io.flowplane.controlplane.ledger.Signals;
+
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;

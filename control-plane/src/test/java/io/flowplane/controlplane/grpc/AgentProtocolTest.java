@@ -291,7 +291,7 @@ class AgentProtocolTest {
         // The lease ran out while the control plane was down.
         clock.advance(Duration.ofSeconds(31));
         var s = cp.services();
-        var restarted = new io.flowplane.controlplane.runs.Reaper(s.store(), s.stateWriter(), clock,
+        var restarted = new io.flowplane.controlplane.runs.Reaper(s.ledger(), clock,
                 Duration.ofSeconds(60), Duration.ofSeconds(30), new com.codahale.metrics.MetricRegistry());
         restarted.tick();
         assertThat(runJson(runId).at("/state/type").asText()).isEqualTo("PENDING");
