@@ -14,7 +14,6 @@ public final class RestApi {
 
     public static void register(Environment env, Services s, long maxRequestBytes) {
         var jersey = env.jersey();
-        jettyErrorsAsProblems(env);
         jersey.register(new BodyLimit(maxRequestBytes));
         jersey.register(new Authentication(s.apiKeys()));
         ErrorMappers.all().forEach(jersey::register);
@@ -41,7 +40,7 @@ public final class RestApi {
      * REST context, and on the server for what is refused before any context sees it. The server's
      * handler is swapped as the server starts, after Dropwizard has installed its HTML one.
      */
-    private static void jettyErrorsAsProblems(Environment env) {
+    public static void jettyErrorsAsProblems(Environment env) {
         env.getApplicationContext().setErrorHandler(new ProblemErrorHandler.InContext());
         env.lifecycle().addEventListener(new org.eclipse.jetty.util.component.LifeCycle.Listener() {
             @Override

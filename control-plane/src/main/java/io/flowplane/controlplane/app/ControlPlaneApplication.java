@@ -106,6 +106,7 @@ public class ControlPlaneApplication extends Application<ControlPlaneConfigurati
         grpcServer = new GrpcServer(config.getGrpc(), services, config.getRuns());
         env.lifecycle().manage(grpcServer);
         RestApi.register(env, services, config.getMaxRequestBytes());
+        RestApi.jettyErrorsAsProblems(env);
         io.flowplane.controlplane.ui.WebUi.register(env);
     }
 
