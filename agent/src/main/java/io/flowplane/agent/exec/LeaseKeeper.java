@@ -91,6 +91,9 @@ final class LeaseKeeper {
         try {
             files.writeLease(Uptime.atNanos(fenceAt(run)), Uptime.atNanos(run.leaseValidUntil));
         } catch (IOException e) {
+            if (e instanceof java.nio.file.NoSuchFileException && !java.nio.file.Files.isDirectory(files.dir())) {
+                return; // the run ended and its directory was removed before this late extension: no watchdog to tell
+            }
             // The watchdog keeps the earlier deadline: it stops the run sooner, never later.
             LOG.warn("run {}: could not record its lease deadline: {}", run.id(), e.toString());
         }
