@@ -84,7 +84,7 @@ class EndToEndTest {
         cluster.deployment("failer", "e2e", List.of("sh", "-c", "echo \"attempt $FLOWPLANE_ATTEMPT\"; exit 3"), Map.of(),
                 1, null, null);
         String run = cluster.run("failer");
-        await().atMost(Duration.ofSeconds(20)).until(() -> cluster.history(run).size() >= 7);
+        await().atMost(Duration.ofSeconds(20)).until(() -> cluster.history(run).size() >= 8);
 
         assertThat(cluster.history(run)).containsExactly("SCHEDULED", "PENDING", "RUNNING", "FAILED", "SCHEDULED",
                 "PENDING", "RUNNING", "FAILED");
