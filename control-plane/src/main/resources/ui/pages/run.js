@@ -19,6 +19,7 @@ export async function render(ctx) {
     card('Logs', logs.el), card('Artifacts', artifacts), card('Results', results));
 
   let taskList = [];
+  let shownRun = '';
   logs.follow();
   async function refresh() {
     const [r, history, taskRuns] = await Promise.all([get('/flow-runs/' + seg(id), { signal: ctx.signal }),
@@ -26,7 +27,13 @@ export async function render(ctx) {
       get('/flow-runs/' + seg(id) + '/task-runs', { signal: ctx.signal })]);
     taskList = taskRuns;
     logs.setTasks(taskRuns);
-    mount(head, header(ctx, r, msg, refresh));
+    // The header is a pure function of the run: rebuilding it when nothing changed would replace
+    // the Cancel button under the user's pointer and swallow the click.
+    const runKey = JSON.stringify(r);
+    if (runKey !== shownRun) {
+      shownRun = runKey;
+      mount(head, header(ctx, r, msg, refresh));
+    }
     mount(timeline, stateTimeline(history, r.endedAt));
     mount(tasks, gantt(taskRuns, r.startedAt, r.endedAt));
     mount(results, resultRefs(taskRuns));

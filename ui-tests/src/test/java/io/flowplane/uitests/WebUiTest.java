@@ -9,6 +9,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
 
@@ -75,6 +76,15 @@ class WebUiTest {
                 .until(() -> b.driver.findElement(by), e -> e.isDisplayed());
     }
 
+    /** Clicks the element, finding it again if a live refresh replaced it between find and click. */
+    static void click(By by) {
+        await().atMost(Duration.ofSeconds(15)).ignoreException(StaleElementReferenceException.class)
+                .until(() -> {
+                    waitFor(by).click();
+                    return true;
+                });
+    }
+
     static String text(By by) {
         return browser.driver.findElement(by).getText();
     }
@@ -115,7 +125,7 @@ class WebUiTest {
         await().atMost(Duration.ofSeconds(15)).ignoreExceptions().until(() -> lines() >= seen + 5);
         assertThat(text(By.id("run-state"))).contains("Running");
 
-        waitFor(By.id("cancel-run")).click();
+        click(By.id("cancel-run"));
 
         await().atMost(Duration.ofSeconds(15)).until(() -> world.stateType(id).equals("CANCELLED"));
         await().atMost(Duration.ofSeconds(15)).ignoreExceptions().until(() -> text(By.id("run-state")).contains("Cancelled"));
