@@ -9,18 +9,21 @@ const PAGE = 50;
 export async function render(ctx) {
   const q = ctx.query;
   const state = { states: new Set((q.get('state') || '').split(',').filter(Boolean)), deployment: q.get('deployment') || '',
-    hours: q.get('hours') || '', cursors: [null] };
+    tag: q.get('tag') || '', hours: q.get('hours') || '', cursors: [null] };
   const deploymentSelect = h('select', { id: 'filter-deployment', on: { change: () => { state.deployment = deploymentSelect.value; reset(); } } },
     h('option', { value: '' }, 'All deployments'));
   const rangeSelect = h('select', { id: 'filter-range', on: { change: () => { state.hours = rangeSelect.value; reset(); } } },
     RANGES.map(([v, l]) => h('option', { value: v }, l)));
   rangeSelect.value = state.hours;
+  // Applied on Enter or when the field loses focus, not per keystroke: each change is a new query.
+  const tagInput = h('input', { id: 'filter-tag', type: 'search', placeholder: 'Tag', value: state.tag, 'aria-label': 'Filter by tag',
+    on: { change: () => { state.tag = tagInput.value.trim(); reset(); } } });
   const counts = h('div', { class: 'state-chips', id: 'state-counts' });
   const list = h('div', { id: 'runs-list' });
   const pager = h('div', { class: 'pager' });
   const live = h('span', { class: 'live', title: 'new runs and state changes appear as they happen' }, h('i', { class: 'pulse' }), 'Live');
   ctx.root.append(pageHeader('Runs', 'Every flow run, newest first', live),
-    h('div', { class: 'filters' }, deploymentSelect, rangeSelect), counts, list, pager);
+    h('div', { class: 'filters' }, deploymentSelect, tagInput, rangeSelect), counts, list, pager);
 
   get('/deployments', { signal: ctx.signal }).then((ds) => {
     for (const d of ds) deploymentSelect.append(h('option', { value: d.name }, d.name));
@@ -30,6 +33,7 @@ export async function render(ctx) {
   function params(withStates) {
     const p = new URLSearchParams();
     if (state.deployment) p.set('deployment', state.deployment);
+    if (state.tag) p.set('tag', state.tag);
     if (state.hours) p.set('created-after', new Date(Date.now() - Number(state.hours) * 3600e3).toISOString());
     if (withStates && state.states.size) p.set('state', [...state.states].join(','));
     return p;

@@ -21,6 +21,9 @@ public final class RunsLs extends ApiCommand {
             description = "only runs in these state types, comma-separated (e.g. running,failed)")
     String state;
 
+    @Option(names = {"-t", "--tag"}, paramLabel = "TAG", description = "only runs carrying this tag")
+    String tag;
+
     @Option(names = {"-n", "--limit"}, defaultValue = "20", description = "at most this many (1-500, default ${DEFAULT-VALUE})")
     int limit;
 
@@ -32,6 +35,9 @@ public final class RunsLs extends ApiCommand {
         }
         if (state != null) {
             q.append("&state=").append(Api.enc(state.toUpperCase(Locale.ROOT).replace(" ", "")));
+        }
+        if (tag != null) {
+            q.append("&tag=").append(Api.enc(tag));
         }
         JsonNode page = api.get(q.toString());
         if (api.json()) {
@@ -46,7 +52,7 @@ public final class RunsLs extends ApiCommand {
                     r.path("attempt").asInt());
         }
         if (t.isEmpty()) {
-            api.out().println("no runs" + (deployment == null && state == null ? " yet — start one with `flowplane run DEPLOYMENT`" : ""));
+            api.out().println("no runs" + (deployment == null && state == null && tag == null ? " yet — start one with `flowplane run DEPLOYMENT`" : ""));
         } else {
             t.print(api.out());
         }

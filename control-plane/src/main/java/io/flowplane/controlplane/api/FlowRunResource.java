@@ -37,6 +37,7 @@ import java.util.concurrent.CompletableFuture;
 @Produces(MediaType.APPLICATION_JSON)
 public final class FlowRunResource {
     private static final int MAX_LIMIT = 500;
+    private static final int MAX_TAG_LENGTH = 100;
     private static final Duration MAX_WAIT = Duration.ofSeconds(30);
 
     private final FlowRunService runs;
@@ -62,10 +63,11 @@ public final class FlowRunResource {
         return Response.status(201).entity(Views.FlowRunView.of(adHoc.start(Bodies.required(body)), json)).build();
     }
 
-    /** Newest first. Filters: deployment (id or name), state (comma-separated types), created-after/before. */
+    /** Newest first. Filters: deployment (id or name), state (comma-separated types), tag, created-after/before. */
     @GET
     @Requires(Permission.READ)
     public Views.RunPage list(@QueryParam("deployment") String deployment, @QueryParam("state") String state,
+                              @QueryParam("tag") String tag,
                               @QueryParam("created-after") String after, @QueryParam("created-before") String before,
                               @QueryParam("limit") @DefaultValue("50") int limit, @QueryParam("cursor") String cursor) {
         if (limit < 1 || limit > MAX_LIMIT) {
@@ -73,9 +75,17 @@ public final class FlowRunResource {
         }
         UUID deploymentId = deployment == null ? null : deployments.get(deployment).id();
         RunFilter filter = new RunFilter(deploymentId, states(state), instant(after, "created-after"),
-                instant(before, "created-before"), limit, cursor(cursor));
+                instant(before, "created-before"), tagFilter(tag), limit, cursor(cursor));
         FlowRunService.Page page = runs.list(filter);
         return new Views.RunPage(page.runs().stream().map(r -> Views.FlowRunView.of(r, json)).toList(), page.nextCursor());
+    }
+
+    /** The {@code tag} query parameter, checked: absent is no filter, empty or too long is a 422. */
+    static String tagFilter(String tag) {
+        if (tag != null && (tag.isBlank() || tag.length() > MAX_TAG_LENGTH)) {
+            throw new ValidationException("tag", "must be a tag of 1 to " + MAX_TAG_LENGTH + " characters");
+        }
+        return tag;
     }
 
     @GET

@@ -5,6 +5,7 @@ import io.flowplane.controlplane.common.Json;
 import io.flowplane.controlplane.common.ValidationException;
 import io.flowplane.controlplane.deployments.DeploymentService;
 import io.flowplane.controlplane.store.DeploymentHealth;
+import io.flowplane.controlplane.store.RunListQuery;
 import io.flowplane.controlplane.store.RunStatsQueries;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -40,11 +41,12 @@ public final class RunStatsResource {
     @GET
     @Path("/counts")
     @Requires(Permission.READ)
-    public RunStatsQueries.Counts counts(@QueryParam("deployment") String deployment,
+    public RunStatsQueries.Counts counts(@QueryParam("deployment") String deployment, @QueryParam("tag") String tag,
                                          @QueryParam("created-after") String after,
                                          @QueryParam("created-before") String before) {
         UUID deploymentId = deployment == null ? null : deployments.get(deployment).id();
-        return stats.counts(deploymentId, instant(after, "created-after"), instant(before, "created-before"));
+        return stats.counts(new RunListQuery().deployment(deploymentId).tag(FlowRunResource.tagFilter(tag))
+                .createdAtOrAfter(instant(after, "created-after")).createdBefore(instant(before, "created-before")));
     }
 
     public record Activity(Instant from, Instant to, long bucketSeconds, List<RunStatsQueries.Bucket> buckets) {

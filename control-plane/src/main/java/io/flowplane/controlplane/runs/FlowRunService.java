@@ -16,6 +16,7 @@ import io.flowplane.controlplane.state.StateType;
 import io.flowplane.controlplane.store.FlowRunDao;
 import io.flowplane.controlplane.store.LogStore;
 import io.flowplane.controlplane.store.ReportDao;
+import io.flowplane.controlplane.store.RunListQuery;
 import io.flowplane.controlplane.store.Store;
 
 import java.util.ArrayList;
@@ -45,43 +46,12 @@ public final class FlowRunService {
     }
 
     public Page list(RunFilter f) {
-        StringBuilder sql = new StringBuilder("SELECT " + FlowRunDao.COLUMNS + " FROM flow_runs WHERE 1 = 1");
-        List<String> states = f.states() == null ? List.of() : f.states().stream().map(Enum::name).sorted().toList();
-        if (f.deploymentId() != null) {
-            sql.append(" AND deployment_id = :deploymentId");
-        }
-        if (!states.isEmpty()) {
-            sql.append(" AND state_type IN (<states>)");
-        }
-        if (f.createdAfter() != null) {
-            sql.append(" AND created_at >= :after");
-        }
-        if (f.createdBefore() != null) {
-            sql.append(" AND created_at < :before");
-        }
+        RunListQuery query = new RunListQuery().deployment(f.deploymentId()).states(f.states())
+                .createdAtOrAfter(f.createdAfter()).createdBefore(f.createdBefore()).tag(f.tag());
         if (f.cursor() != null) {
-            sql.append(" AND (created_at < :cursorAt OR (created_at = :cursorAt AND id < :cursorId))");
+            query.olderThan(f.cursor().createdAt(), f.cursor().id());
         }
-        sql.append(" ORDER BY created_at DESC, id DESC FETCH FIRST :limit ROWS ONLY");
-        List<FlowRun> rows = store.jdbi().withHandle(h -> {
-            var q = h.createQuery(sql.toString()).bind("limit", f.limit() + 1);
-            if (f.deploymentId() != null) {
-                q.bind("deploymentId", f.deploymentId());
-            }
-            if (!states.isEmpty()) {
-                q.bindList("states", states);
-            }
-            if (f.createdAfter() != null) {
-                q.bind("after", f.createdAfter());
-            }
-            if (f.createdBefore() != null) {
-                q.bind("before", f.createdBefore());
-            }
-            if (f.cursor() != null) {
-                q.bind("cursorAt", f.cursor().createdAt()).bind("cursorId", f.cursor().id());
-            }
-            return q.mapTo(FlowRun.class).list();
-        });
+        List<FlowRun> rows = store.runs(query, f.limit() + 1);
         if (rows.size() <= f.limit()) {
             return new Page(rows, null);
         }

@@ -8,7 +8,7 @@ import java.util.UUID;
 
 /** Which runs to list: all filters optional; newest first, {@code limit} per page after {@code cursor}. */
 public record RunFilter(UUID deploymentId, Set<StateType> states, Instant createdAfter, Instant createdBefore,
-                        int limit, Cursor cursor) {
+                        String tag, int limit, Cursor cursor) {
 
     /** Where the previous page ended. */
     public record Cursor(Instant createdAt, UUID id) {

@@ -22,30 +22,12 @@ public final class RunStatsQueries {
         this.jdbi = store.jdbi();
     }
 
-    /** Runs per state type (and the Late count among SCHEDULED), optionally for one deployment and a created-at range. */
-    public Counts counts(UUID deploymentId, Instant from, Instant to) {
-        StringBuilder sql = new StringBuilder("SELECT state_type, state_name, COUNT(*) AS n FROM flow_runs WHERE 1 = 1");
-        if (deploymentId != null) {
-            sql.append(" AND deployment_id = :deploymentId");
-        }
-        if (from != null) {
-            sql.append(" AND created_at >= :from");
-        }
-        if (to != null) {
-            sql.append(" AND created_at < :to");
-        }
-        sql.append(" GROUP BY state_type, state_name");
+    /** Runs per state type (and the Late count among SCHEDULED) among the runs the filter selects (its cursor ignored). */
+    public Counts counts(RunListQuery filter) {
+        String sql = "SELECT state_type, state_name, COUNT(*) AS n FROM flow_runs" + filter.where()
+                + " GROUP BY state_type, state_name";
         return jdbi.withHandle(h -> {
-            var q = h.createQuery(sql.toString());
-            if (deploymentId != null) {
-                q.bind("deploymentId", deploymentId);
-            }
-            if (from != null) {
-                q.bind("from", from);
-            }
-            if (to != null) {
-                q.bind("to", to);
-            }
+            var q = filter.bind(h.createQuery(sql));
             Map<String, Long> byType = new TreeMap<>();
             Map<String, Long> byName = new TreeMap<>();
             long[] total = {0};

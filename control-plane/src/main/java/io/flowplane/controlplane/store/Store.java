@@ -97,6 +97,11 @@ public final class Store {
         return jdbi;
     }
 
+    /** One page of the runs list; see {@link RunListQuery}. */
+    public List<FlowRun> runs(RunListQuery query, int limit) {
+        return jdbi.withHandle(h -> query.fetch(h, limit));
+    }
+
     /**
      * Runs {@code work} in one transaction, then, only if it committed, the hooks it registered
      * (once). An exception rolls the transaction back and no hook runs.

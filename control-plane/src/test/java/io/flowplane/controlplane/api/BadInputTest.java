@@ -521,7 +521,7 @@ class BadInputTest {
             }
             // Counted below the REST views, so a stored run that cannot be shown is still seen.
             List<FlowRun> stored = cp.services().runs().list(new RunFilter(UUID.fromString(dep.get("id").asText()),
-                    Set.of(), null, null, 500, null)).runs();
+                    Set.of(), null, null, null, 500, null)).runs();
             if (stored.size() != FIXTURE_RUNS) {
                 problems.add(DEPLOYMENT + " has " + stored.size() + " stored runs, not the fixtures' " + FIXTURE_RUNS
                         + ": rejected run requests were stored (tags " + stored.stream().map(FlowRun::tags).toList() + ")");

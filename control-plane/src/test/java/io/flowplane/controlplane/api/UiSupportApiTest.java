@@ -21,6 +21,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -116,6 +117,37 @@ class UiSupportApiTest {
         assertThat(none.get("total").asLong()).isZero();
         JsonNode bad = call("GET", "/api/v1/run-stats/counts?created-after=yesterday", ADMIN, null, 422);
         assertThat(bad.toString()).contains("created-after");
+    }
+
+    @Test
+    void theTagFilterMatchesWholeTagsInTheListAndTheCounts() throws Exception {
+        deployment("tagged", "tagged-pool");
+        String nightly = tagged("[\"nightly\", \"team:data\"]");
+        String nightlyish = tagged("[\"nightly-backup\"]");
+        String odd = tagged("[\"50%_\\\"done\\\"\"]");
+        run("tagged");
+
+        assertThat(ids(call("GET", "/api/v1/flow-runs?deployment=tagged&tag=nightly", ADMIN, null, 200)))
+                .as("a whole tag, not a prefix of another").containsExactly(nightly);
+        assertThat(ids(call("GET", "/api/v1/flow-runs?tag=team%3Adata", ADMIN, null, 200))).containsExactly(nightly);
+        assertThat(ids(call("GET", "/api/v1/flow-runs?tag=nightly-backup", ADMIN, null, 200))).containsExactly(nightlyish);
+        assertThat(ids(call("GET", "/api/v1/flow-runs?tag=" + java.net.URLEncoder.encode("50%_\"done\"",
+                java.nio.charset.StandardCharsets.UTF_8), ADMIN, null, 200)))
+                .as("LIKE wildcards and quotes in a tag match literally").containsExactly(odd);
+        assertThat(ids(call("GET", "/api/v1/flow-runs?tag=50", ADMIN, null, 200))).isEmpty();
+        assertThat(call("GET", "/api/v1/run-stats/counts?deployment=tagged&tag=nightly", ADMIN, null, 200)
+                .get("total").asLong()).isEqualTo(1);
+        assertThat(call("GET", "/api/v1/flow-runs?tag=", ADMIN, null, 422).toString()).contains("tag");
+    }
+
+    private static String tagged(String tags) throws Exception {
+        return call("POST", "/api/v1/deployments/tagged/runs", ADMIN, "{\"tags\": " + tags + "}", 201).get("id").asText();
+    }
+
+    private static List<String> ids(JsonNode page) {
+        List<String> ids = new java.util.ArrayList<>();
+        page.get("items").forEach(r -> ids.add(r.get("id").asText()));
+        return ids;
     }
 
     @Test
