@@ -87,6 +87,19 @@ export async function watchRunChanges(signal, onChange, minGapMs = 400) {
   }
 }
 
+/**
+ * For refreshes that can overlap (a live change and a click each start one): call it when a
+ * refresh starts; the function it returns says whether that refresh is still the newest, so an
+ * older one whose answers arrive late never paints over a newer one.
+ */
+export function newestOnly() {
+  let latest = 0;
+  return () => {
+    const mine = ++latest;
+    return () => mine === latest;
+  };
+}
+
 export function sleep(ms, signal) {
   return new Promise((resolve) => {
     const t = setTimeout(resolve, ms);

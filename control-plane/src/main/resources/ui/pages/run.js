@@ -1,5 +1,5 @@
 import { h, mount, isSafeExternal } from '../lib/dom.js';
-import { get, post, seg, newIdempotencyKey, watchRunChanges, sleep } from '../lib/api.js';
+import { get, post, seg, newIdempotencyKey, watchRunChanges, sleep, newestOnly } from '../lib/api.js';
 import { stateBadge, timeEl, fmtDuration, runDuration, TERMINAL, fmtTime } from '../lib/format.js';
 import { stateTimeline, gantt } from '../lib/charts.js';
 import { renderMarkdown } from '../lib/markdown.js';
@@ -20,11 +20,15 @@ export async function render(ctx) {
 
   let taskList = [];
   let shownRun = '';
+  const started = newestOnly();
+  const artifactsStarted = newestOnly();
   logs.follow();
   async function refresh() {
+    const current = started();
     const [r, history, taskRuns] = await Promise.all([get('/flow-runs/' + seg(id), { signal: ctx.signal }),
       get('/flow-runs/' + seg(id) + '/states', { signal: ctx.signal }),
       get('/flow-runs/' + seg(id) + '/task-runs', { signal: ctx.signal })]);
+    if (!current()) return r;
     taskList = taskRuns;
     logs.setTasks(taskRuns);
     // The header is a pure function of the run: rebuilding it when nothing changed would replace
@@ -40,7 +44,9 @@ export async function render(ctx) {
     return r;
   }
   async function refreshArtifacts() {
+    const current = artifactsStarted();
     const list = await get('/flow-runs/' + seg(id) + '/artifacts', { signal: ctx.signal });
+    if (!current()) return;
     mount(artifacts, list.length ? list.map((a) => artifactView(a, taskList)) : h('p', { class: 'muted' }, 'No artifacts.'));
   }
   await Promise.all([refresh(), refreshArtifacts()]);

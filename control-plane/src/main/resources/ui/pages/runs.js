@@ -1,5 +1,5 @@
 import { h, mount } from '../lib/dom.js';
-import { get, seg, watchRunChanges } from '../lib/api.js';
+import { get, seg, watchRunChanges, newestOnly } from '../lib/api.js';
 import { STATE_TYPES, stateBadge, stateClass, typeLabel, timeEl, fmtDuration, runDuration } from '../lib/format.js';
 import { pageHeader, table } from './common.js';
 
@@ -48,13 +48,16 @@ export async function render(ctx) {
     refresh();
   }
 
+  const started = newestOnly();
   async function refresh() {
+    const current = started();
     const p = params(true);
     p.set('limit', String(PAGE));
     const cursor = state.cursors[state.cursors.length - 1];
     if (cursor) p.set('cursor', cursor);
     const [page, c] = await Promise.all([get('/flow-runs?' + p, { signal: ctx.signal }),
       get('/run-stats/counts?' + params(false), { signal: ctx.signal })]);
+    if (!current()) return;
     renderCounts(c);
     mount(list, table(COLUMNS, page.items, { id: 'runs-table', empty: 'No runs match these filters.',
       rowAttrs: (r) => ({ dataset: { runId: r.id, state: r.state.type } }) }));
