@@ -39,6 +39,12 @@ public final class AgentCommands implements Signals.Listener {
         });
     }
 
+    /** Cancels may have gone unannounced: every open stream gets its agent's pending ones again. */
+    @Override
+    public void missedSignals() {
+        streams.forEach((agentId, sinks) -> leases.cancellingFor(agentId).forEach(run -> sinks.forEach(s -> s.accept(run))));
+    }
+
     public int openStreams() {
         return streams.values().stream().mapToInt(Set::size).sum();
     }

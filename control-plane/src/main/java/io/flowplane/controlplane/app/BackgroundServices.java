@@ -1,6 +1,7 @@
 package io.flowplane.controlplane.app;
 
 import io.dropwizard.lifecycle.Managed;
+import io.flowplane.controlplane.cluster.Leadership;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -10,7 +11,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs the scheduler, the reaper and log retention on a timer. Stopping never interrupts a thread that may be
+ * Runs the scheduler, the reaper and log retention on a timer, on the replica that leads (the only
+ * one with H2; one of several on PostgreSQL, see {@link Leadership}). Stopping never interrupts a thread that may be
  * inside JDBC: an interrupt during H2's file I/O closes the database.
  */
 final class BackgroundServices implements Managed {
@@ -21,16 +23,18 @@ final class BackgroundServices implements Managed {
     private final Duration schedulerInterval;
     private final ScheduledExecutorService timers;
     private final ExecutorService claimers;
+    private final Leadership leadership;
     private final ScheduledExecutorService scheduler =
             java.util.concurrent.Executors.newSingleThreadScheduledExecutor(Threads.named("flowplane-scheduler"));
 
     BackgroundServices(Services services, Duration reaperInterval, Duration schedulerInterval,
-                       ScheduledExecutorService timers, ExecutorService claimers) {
+                       ScheduledExecutorService timers, ExecutorService claimers, Leadership leadership) {
         this.services = services;
         this.reaperInterval = reaperInterval;
         this.schedulerInterval = schedulerInterval;
         this.timers = timers;
         this.claimers = claimers;
+        this.leadership = leadership;
     }
 
     @Override
@@ -56,9 +60,11 @@ final class BackgroundServices implements Managed {
         claimers.awaitTermination(10, TimeUnit.SECONDS);
     }
 
-    private static void guarded(String what, Runnable task) {
+    private void guarded(String what, Runnable task) {
         try {
-            task.run();
+            if (leadership.isLeader()) {
+                task.run();
+            }
         } catch (RuntimeException e) {
             LOG.warn("{} pass failed", what, e);
         }

@@ -28,7 +28,6 @@ import io.flowplane.controlplane.runs.FlowRunService;
 import io.flowplane.controlplane.runs.LogRetention;
 import io.flowplane.controlplane.runs.Reaper;
 import io.flowplane.controlplane.runs.RunFactory;
-import io.flowplane.controlplane.ledger.InProcessSignals;
 import io.flowplane.controlplane.ledger.RetryPolicies;
 import io.flowplane.controlplane.ledger.RunLedger;
 import io.flowplane.controlplane.ledger.SignalHooks;
@@ -53,6 +52,7 @@ import java.util.concurrent.ScheduledExecutorService;
 public class ControlPlaneApplication extends Application<ControlPlaneConfiguration> {
     private final Clock clock;
     private volatile Services services;
+    private volatile Cluster cluster;
     private volatile GrpcServer grpcServer;
     private volatile String bootstrapKey;
 
@@ -93,16 +93,17 @@ public class ControlPlaneApplication extends Application<ControlPlaneConfigurati
             server.setRegisterDefaultExceptionMappers(false);
         }
         Store store = openStore(config, env);
+        cluster = Cluster.of(store.dialect(), config.getDatabase(), env);
         // Held polls and due wake-ups leave many delayed one-shot tasks; on shutdown they are
         // dropped, not waited for (they made a stop wait out its whole 10 s grace period).
         var timers = new java.util.concurrent.ScheduledThreadPoolExecutor(2, Threads.named("flowplane-timer"));
         timers.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         timers.setRemoveOnCancelPolicy(true);
         ExecutorService claimers = Executors.newFixedThreadPool(4, Threads.named("flowplane-claim"));
-        services = buildServices(config, env.metrics(), store, mapper, timers, claimers);
+        services = buildServices(config, env.metrics(), store, mapper, timers, claimers, cluster.signals());
         bootstrapAdminKey(config);
         env.lifecycle().manage(new BackgroundServices(services, config.getRuns().reaperInterval.toJavaDuration(),
-                config.getScheduler().interval.toJavaDuration(), timers, claimers));
+                config.getScheduler().interval.toJavaDuration(), timers, claimers, cluster.leadership()));
         grpcServer = new GrpcServer(config.getGrpc(), services, config.getRuns());
         env.lifecycle().manage(grpcServer);
         RestApi.register(env, services, config.getMaxRequestBytes());
@@ -114,13 +115,32 @@ public class ControlPlaneApplication extends Application<ControlPlaneConfigurati
         Dialect dialect = Dialect.fromUrl(config.getDatabase().getUrl());
         ManagedDataSource dataSource = config.getDatabase().build(env.metrics(), "db");
         Jdbi jdbi = new JdbiFactory().build(env, config.getDatabase(), dataSource, "db");
-        return Store.open(dataSource, jdbi, dialect);
+        try {
+            return Store.open(dataSource, jdbi, dialect);
+        } catch (RuntimeException e) {
+            if (dialect == Dialect.H2 && h2FileInUse(e)) {
+                throw new IllegalStateException("the H2 database " + config.getDatabase().getUrl().split(";")[0]
+                        + " is already open in another control plane: an H2 file serves one process only."
+                        + " Stop the other one, or run several replicas on PostgreSQL (deploy/README.md, \"High availability\").", e);
+            }
+            throw e;
+        }
+    }
+
+    /** H2's "database may be already in use" (error 90020), wherever Flyway or the pool wrapped it. */
+    private static boolean h2FileInUse(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLException sql && sql.getErrorCode() == org.h2.api.ErrorCode.DATABASE_ALREADY_OPEN_1) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private Services buildServices(ControlPlaneConfiguration config, MetricRegistry metrics, Store store,
-                                   ObjectMapper mapper, ScheduledExecutorService timers, ExecutorService claimers) {
+                                   ObjectMapper mapper, ScheduledExecutorService timers, ExecutorService claimers,
+                                   Signals signals) {
         Json json = new Json(mapper);
-        Signals signals = new InProcessSignals();
         SignalHooks hooks = new SignalHooks(signals);
         ControlPlaneConfiguration.Runs runs = config.getRuns();
         RunLedger ledger = new RunLedger(store, clock, hooks, new RetryPolicies(mapper), runs.leaseDuration.toJavaDuration());
@@ -177,6 +197,14 @@ public class ControlPlaneApplication extends Application<ControlPlaneConfigurati
     /** The running services (after start), for tests and the dev-mode launcher. */
     public Services services() {
         return services;
+    }
+
+    /**
+     * This replica's id among the control planes on one PostgreSQL (its leadership session's
+     * application_name is "flowplane-" followed by it); "single" on H2.
+     */
+    public String replicaId() {
+        return cluster.replicaId();
     }
 
     /** The gRPC port actually bound (useful with port 0). */

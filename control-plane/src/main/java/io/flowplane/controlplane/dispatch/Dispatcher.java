@@ -101,6 +101,11 @@ public final class Dispatcher implements Signals.Listener {
         }
     }
 
+    @Override
+    public void missedSignals() {
+        wakeAll();
+    }
+
     /** "Tick now": every lane with waiting polls claims again (tests call this after moving the clock). */
     public void wakeAll() {
         lanes.values().forEach(this::requestPass);

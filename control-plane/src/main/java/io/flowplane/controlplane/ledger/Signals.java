@@ -21,6 +21,13 @@ public interface Signals {
         /** A user asked to cancel a run that agent {@code agentId} holds. */
         default void cancelRequested(UUID runId, String agentId) {
         }
+
+        /**
+         * Signals may have been lost (another replica's notifications while the connection that
+         * carries them was down): re-read whatever this listener serves, as if everything changed.
+         */
+        default void missedSignals() {
+        }
     }
 
     void subscribe(Listener listener);

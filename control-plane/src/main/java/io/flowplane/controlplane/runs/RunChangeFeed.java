@@ -48,6 +48,11 @@ public final class RunChangeFeed implements Signals.Listener {
         bump();
     }
 
+    @Override
+    public void missedSignals() {
+        bump();
+    }
+
     private void bump() {
         long v = version.incrementAndGet();
         waiting.forEach(f -> f.complete(v));

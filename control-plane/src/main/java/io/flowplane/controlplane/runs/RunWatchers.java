@@ -37,6 +37,12 @@ public final class RunWatchers implements Signals.Listener {
         return f;
     }
 
+    /** Every watcher re-reads: an update to any run may have gone unannounced. */
+    @Override
+    public void missedSignals() {
+        watchers.values().forEach(set -> set.forEach(f -> f.complete(true)));
+    }
+
     @Override
     public void runUpdated(UUID runId) {
         Set<CompletableFuture<Boolean>> set = watchers.get(runId);

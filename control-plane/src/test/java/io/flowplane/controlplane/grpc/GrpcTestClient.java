@@ -58,6 +58,11 @@ public final class GrpcTestClient implements AutoCloseable {
                 .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /** For streams (no deadline: the stream lives as long as the test holds it). */
+    public AgentServiceGrpc.AgentServiceStub agentAsync(String key) {
+        return AgentServiceGrpc.newStub(channel).withInterceptors(bearer(key));
+    }
+
     public RunEventsServiceGrpc.RunEventsServiceBlockingStub events(String key) {
         return events(key, DEFAULT_DEADLINE);
     }
