@@ -56,6 +56,51 @@ class DeployFilesTest {
         }
     }
 
+    /** The high-availability overlay, rendered by kustomize the way `kubectl apply -k` would. */
+    @Test
+    void theHaOverlayRendersThreeReplicasOnPostgresWithoutTheVolume() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(onPath("kubectl"), "kubectl is not installed: overlay not rendered");
+        Process p = new ProcessBuilder("kubectl", "kustomize", DEPLOY.resolve("kubernetes-ha").toString())
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String rendered = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).isZero();
+        List<JsonNode> docs = new ArrayList<>();
+        try (MappingIterator<JsonNode> it = YAML.readerFor(JsonNode.class).readValues(rendered)) {
+            it.forEachRemaining(docs::add);
+        }
+        assertThat(docs).extracting(d -> d.path("kind").asText()).doesNotContain("PersistentVolumeClaim")
+                .contains("PodDisruptionBudget");
+        for (JsonNode d : docs) {
+            String name = d.at("/metadata/name").asText();
+            switch (d.path("kind").asText() + "/" + name) {
+                case "Deployment/flowplane-control-plane" -> {
+                    assertThat(d.at("/spec/replicas").asInt()).isEqualTo(3);
+                    assertThat(d.at("/spec/strategy/type").asText()).isEqualTo("RollingUpdate");
+                    JsonNode container = d.at("/spec/template/spec/containers/0");
+                    assertThat(container.path("volumeMounts").toString()).contains("/etc/flowplane").doesNotContain("/var/lib/flowplane");
+                    assertThat(d.at("/spec/template/spec/volumes").toString()).doesNotContain("persistentVolumeClaim");
+                }
+                case "ConfigMap/flowplane-control-plane" -> assertThat(YAML.readTree(d.at("/data/control-plane.yml").asText())
+                        .at("/database/url").asText()).startsWith("jdbc:postgresql:");
+                case "ConfigMap/flowplane-agent" -> assertThat(YAML.readTree(d.at("/data/agent.yml").asText())
+                        .path("url").asText()).isEqualTo("flowplane-control-plane-grpc:9090");
+                case "Service/flowplane-control-plane-grpc" -> assertThat(d.at("/spec/clusterIP").asText()).isEqualTo("None");
+                case "PodDisruptionBudget/flowplane-control-plane" -> assertThat(d.at("/spec/minAvailable").asInt()).isEqualTo(2);
+                default -> {
+                }
+            }
+        }
+    }
+
+    private static boolean onPath(String command) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+            if (Files.isExecutable(Path.of(dir, command))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     @Test
     void embeddedConfigFilesAreYamlToo() throws IOException {
         for (JsonNode doc : documents(DEPLOY.resolve("kubernetes/control-plane.yaml"))) {
