@@ -161,7 +161,10 @@ class AgentDeathTest {
             assertThat(cluster.logMessages(run)).containsExactly("working");
 
             agent = AgentProcess.start(yaml, dir.resolve("agent-2.log"));
+            Instant restarted = Instant.now();
             await().atMost(WAIT).until(() -> cluster.stateType(run).equals("COMPLETED"));
+            System.out.printf("exit while the agent was down: its next incarnation reported COMPLETED %d ms after it "
+                    + "was started%n", ExecutionLedger.millis(restarted, stateAt(cluster, run, "COMPLETED")));
             JsonNode state = cluster.flowRun(run);
             assertThat(state.get("attempt").asInt()).isEqualTo(1);
             assertThat(state.get("state").get("message").asText()).isEqualTo("exit code 0");

@@ -84,6 +84,8 @@ class PartitionPastTheLeaseTest {
             await().atMost(java.time.Duration.ofSeconds(20)).until(() -> !unstoredTicks(proxy, sentBeforeRestore,
                     storedAtCut).isEmpty());
 
+            System.out.printf("partition: refused lines seen %d ms after the restore%n",
+                    ExecutionLedger.millis(restored, Instant.now()));
             List<String> expected = new ArrayList<>(storedAtCut);
             expected.add("a2 done");
             // Whatever the cut-off agent sends in the next second changes nothing either.

@@ -18,7 +18,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A ledger the flow process itself writes: every execution appends {@code start}, its own
  * {@code tick}s, {@code term} when it gets SIGTERM and {@code end CODE} when its shell exits, each
  * line with the run id, the attempt, the shell's pid (= its process group: the watchdog starts it
- * with setsid), the wall clock in nanoseconds and /proc/uptime. A {@code start} also records how
+ * with setsid) and the time as /proc/uptime (monotonic, 10 ms steps), read with shell builtins only:
+ * a SIGTERM to the process group would kill a {@code date} child and leave a line without its
+ * time. The harness converts uptime to wall-clock instants (to compare with the control plane's
+ * timestamps) by an offset it measures once. A {@code start} also records how
  * many processes of the run's earlier executions (their process groups, zombies excepted) were
  * still alive at that moment, so an execution killed with SIGKILL (no {@code end}) still proves it
  * was gone before the next began. Lines are appended with one write each ({@code >>}, O_APPEND),
@@ -29,8 +32,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 public final class ExecutionLedger {
     private final Path file;
+    /** Wall clock minus uptime, in milliseconds. */
+    private final long bootEpochMillis;
 
     public ExecutionLedger(Path file) throws IOException {
+        this.bootEpochMillis = bootEpochMillis();
         this.file = file.toAbsolutePath();
         Files.createDirectories(this.file.getParent());
         if (!Files.exists(this.file)) {
@@ -44,16 +50,11 @@ public final class ExecutionLedger {
 
     /** One line of the ledger. */
     public record Entry(String kind, String runId, int attempt, long pid, Instant at, long uptimeCentis, String extra) {
-        static Entry parse(String line) {
+        static Entry parse(String line, long bootEpochMillis) {
             String[] f = line.trim().split(" ");
-            String up = f[5];
-            int dot = up.indexOf('.');
-            long centis = Long.parseLong(up.substring(0, dot)) * 100 + Long.parseLong((up.substring(dot + 1) + "00")
-                    .substring(0, 2));
-            long nanos = Long.parseLong(f[4]);
+            long centis = centis(f[4]);
             return new Entry(f[0], f[1], Integer.parseInt(f[2]), Long.parseLong(f[3]),
-                    Instant.ofEpochSecond(nanos / 1_000_000_000L, nanos % 1_000_000_000L), centis,
-                    f.length > 6 ? f[6] : "");
+                    Instant.ofEpochMilli(bootEpochMillis + centis * 10), centis, f.length > 5 ? f[5] : "");
         }
     }
 
@@ -72,7 +73,7 @@ public final class ExecutionLedger {
     public String script(String body) {
         return """
                 L='%s'
-                rec() { echo "$1 $FLOWPLANE_RUN_ID $FLOWPLANE_ATTEMPT $$ $(date +%%s%%N) $(cut -d' ' -f1 /proc/uptime) $2" >> "$L"; }
+                rec() { read up idle < /proc/uptime; echo "$1 $FLOWPLANE_RUN_ID $FLOWPLANE_ATTEMPT $$ $up $2" >> "$L"; }
                 alive() {
                   n=0
                   for g in $(awk -v r="$FLOWPLANE_RUN_ID" -v me=$$ '$1=="start" && $2==r && $4!=me {print $4}' "$L"); do
@@ -95,7 +96,7 @@ public final class ExecutionLedger {
         List<Entry> out = new ArrayList<>();
         for (String line : Files.readAllLines(file)) {
             if (!line.isBlank()) {
-                out.add(Entry.parse(line));
+                out.add(Entry.parse(line, bootEpochMillis));
             }
         }
         return out;
@@ -151,7 +152,7 @@ public final class ExecutionLedger {
                             .as("run %s: attempt %d (pid %d) still wrote at %s, after attempt %d (pid %d) started at %s",
                                     run, earlier.attempt(), earlier.pid(), earlier.lastWrite(), later.attempt(),
                                     later.pid(), later.start())
-                            .isBefore(later.start());
+                            .isBeforeOrEqualTo(later.start());
                 }
             }
         });
@@ -160,6 +161,27 @@ public final class ExecutionLedger {
     /** Milliseconds from {@code from} to {@code to}. */
     public static long millis(Instant from, Instant to) {
         return Duration.between(from, to).toMillis();
+    }
+
+    /** "12345.67" (seconds since boot) in centiseconds. */
+    static long centis(String uptime) {
+        int dot = uptime.indexOf('.');
+        return Long.parseLong(uptime.substring(0, dot)) * 100 + Long.parseLong((uptime.substring(dot + 1) + "00").substring(0, 2));
+    }
+
+    /** The wall-clock instant of uptime 0, from samples taken right after the uptime advanced (±10 ms). */
+    private static long bootEpochMillis() throws IOException {
+        Path uptime = Path.of("/proc/uptime");
+        String first = Files.readString(uptime).split(" ")[0];
+        long deadline = System.nanoTime() + 200_000_000L;
+        while (System.nanoTime() < deadline) {
+            String now = Files.readString(uptime).split(" ")[0];
+            if (!now.equals(first)) {
+                return System.currentTimeMillis() - centis(now) * 10;
+            }
+            Thread.onSpinWait();
+        }
+        return System.currentTimeMillis() - centis(first) * 10;
     }
 
     private static Execution execution(List<Entry> entries) {
