@@ -110,6 +110,7 @@ class ControlPlaneOutageTest {
                 JsonNode r = cp.call("GET", "/api/v1/flow-runs/" + run, null);
                 assertThat(r.get("state").get("type").asText()).as("run %s", run).isEqualTo("COMPLETED");
                 assertThat(r.get("attempt").asInt()).as("run %s", run).isEqualTo(1);
+                // A short run that waited through the outage for a slot may be marked Late on the way.
                 assertThat(history(cp, run)).as("run %s", run).containsExactly("SCHEDULED", "PENDING", "RUNNING", "COMPLETED");
                 ExecutionLedger.Execution only = ledger.only(run);
                 assertThat(only.terminated()).as("run %s got SIGTERM", run).isNull();
@@ -151,7 +152,11 @@ class ControlPlaneOutageTest {
 
     private static List<String> history(ControlPlaneProcess cp, String run) throws Exception {
         List<String> out = new ArrayList<>();
-        cp.call("GET", "/api/v1/flow-runs/" + run + "/states", null).forEach(s -> out.add(s.get("type").asText()));
+        cp.call("GET", "/api/v1/flow-runs/" + run + "/states", null).forEach(s -> {
+            if (!s.path("name").asText().equals("Late")) {
+                out.add(s.get("type").asText());
+            }
+        });
         return out;
     }
 
