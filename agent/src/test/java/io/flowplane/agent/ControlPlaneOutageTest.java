@@ -33,7 +33,7 @@ import static org.awaitility.Awaitility.await;
 class ControlPlaneOutageTest {
     private static final int LONG_RUNS = 6;
     /** Kill to healthy again: the wait before the restart makes the outage about this long. */
-    private static final Duration OUTAGE = Duration.ofSeconds(11);
+    private static final Duration OUTAGE = Duration.ofSeconds(10);
 
     @TempDir
     Path dir;
