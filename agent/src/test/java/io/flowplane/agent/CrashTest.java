@@ -64,7 +64,8 @@ class CrashTest {
             if (agentJvm != null) {
                 agentJvm.destroyForcibly();
             }
-            // The orphaned first attempt outlived its agent (as it would on a real machine).
+            // Its watchdog stopped the first attempt before the lease ran out (AgentDeathTest checks
+            // that); should it have failed, nothing of it outlives the test.
             if (Files.exists(pidFile)) {
                 ProcessHandle.of(Long.parseLong(Files.readString(pidFile).trim())).ifPresent(p -> {
                     p.descendants().forEach(ProcessHandle::destroyForcibly);

@@ -14,8 +14,14 @@ public final class ActiveRun {
     volatile Redactor redactor = Redactor.NONE;
     /** The run's directory (null for executors that keep none). */
     volatile RunFiles files;
-    /** The flow's process group, once the watchdog started it. */
+    /** The flow's process group, once the watchdog started it (the process executor's). */
     volatile ProcessGroup group;
+    /**
+     * How the supervisor stops what carries the run (cancel, lost or unrenewable lease, shutdown),
+     * whatever the executor: the process group here, a Job for a Kubernetes executor. Null until
+     * the execution started; set it with {@link #stopWith}.
+     */
+    private volatile Stopper stopper;
     /** Set when the agent started stopping the process tree; done once every process of it exited. */
     volatile java.util.concurrent.CompletableFuture<Void> stopping;
     /**
@@ -45,6 +51,27 @@ public final class ActiveRun {
     ActiveRun(ClaimedRun claim, String token) {
         this.claim = claim;
         this.token = token;
+    }
+
+    /** Stops a run's execution: ask it to end, force it after {@code grace}; returns once it is gone (or gave up). */
+    @FunctionalInterface
+    public interface Stopper {
+        void stop(java.time.Duration grace);
+    }
+
+    /** What carries the run from now on; the supervisor stops the run through it. */
+    public void stopWith(Stopper stopper) {
+        this.stopper = stopper;
+    }
+
+    Stopper stopper() {
+        return stopper;
+    }
+
+    /** The process executor's group, which is also how the run is stopped. */
+    void group(ProcessGroup group) {
+        this.group = group;
+        this.stopper = group == null ? null : group::terminate;
     }
 
     public String id() {

@@ -119,7 +119,7 @@ final class FlowProcess implements Runnable {
         ProcessGroup group = new ProcessGroup(pid, stat == null ? -1 : stat.start());
         files.writeGroup(group);
         files.writeStarted(Uptime.nowCentis());
-        run.group = group;
+        run.group(group);
         supervisor.listener().started(run.id(), run.epoch(), pid);
         supervisor.reporter().state(run, StateType.RUNNING, null, "started by agent " + supervisor.agentName()
                 + " as process " + pid);

@@ -83,7 +83,7 @@ final class RunRecovery {
         long[] offsets = files.offsets();
         long[] inSpool = spooled.getOrDefault(RunFiles.dirName(claim), new long[]{-1, -1});
         run.restoreOffsets(Math.max(offsets[0], inSpool[0]), Math.max(offsets[1], inSpool[1]));
-        run.group = group(files);
+        run.group(group(files));
         long killAt = files.leaseKillAt();
         boolean leaseAhead = killAt > Uptime.nowCentis();
         Path runDir = dir;

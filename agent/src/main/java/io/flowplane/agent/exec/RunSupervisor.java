@@ -77,6 +77,14 @@ public final class RunSupervisor {
          * claimed run (slot, heartbeats, cancel, fencing) until its execution ends; whatever the
          * executor does not adopt it must stop before its lease can expire. The Kubernetes executor
          * finds its Jobs by label here.
+         *
+         * <p>The contract every executor keeps (the process executor as described in
+         * agent/README.md): once the execution started, it registers how to stop it with
+         * {@link ActiveRun#stopWith} (cancel, a lost lease and the lease deadline
+         * {@link RunSupervisor#checkLeases} enforces all stop through it); it never reports about a
+         * run marked fenced; and what it started is stopped before the lease can expire even if the
+         * agent dies (the process executor's watchdog; a Kubernetes Job would need the same, e.g.
+         * a deadline the agent keeps moving).
          */
         default List<Adoption> recover(RunSupervisor supervisor) {
             return List.of();
@@ -300,10 +308,11 @@ public final class RunSupervisor {
         terminate(run, context.settings().killGrace());
     }
 
+    /** Through the run's {@link ActiveRun.Stopper}: the supervisor never reaches into a particular executor. */
     private void terminate(ActiveRun run, Duration grace) {
-        ProcessGroup g = run.group;
-        if (g != null) {
-            run.stopping = java.util.concurrent.CompletableFuture.runAsync(() -> g.terminate(grace), threads);
+        ActiveRun.Stopper s = run.stopper();
+        if (s != null) {
+            run.stopping = java.util.concurrent.CompletableFuture.runAsync(() -> s.stop(grace), threads);
         }
     }
 

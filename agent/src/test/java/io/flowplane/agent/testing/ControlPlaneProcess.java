@@ -29,7 +29,13 @@ public final class ControlPlaneProcess implements AutoCloseable {
     private Process process;
     private int starts;
 
+    /** Heartbeats every 500 ms; every other setting at its default. */
     public ControlPlaneProcess(Path dir) throws IOException {
+        this(dir, "runs: {heartbeatInterval: 500 milliseconds}");
+    }
+
+    /** {@code runs}: a YAML line for the runs section ("" keeps every default: lease 30 s, heartbeats 10 s, reaper 1 s). */
+    public ControlPlaneProcess(Path dir, String runs) throws IOException {
         this.dir = dir;
         int[] ports = freePorts();
         restPort = ports[0];
@@ -47,9 +53,9 @@ public final class ControlPlaneProcess implements AutoCloseable {
                   password: ""
                 grpc: {bindHost: 127.0.0.1, port: %d}
                 auth: {bootstrapAdminKey: %s}
-                runs: {heartbeatInterval: 500 milliseconds}
+                %s
                 """.formatted(restPort, adminPort, dir.resolve("db").resolve("flowplane").toAbsolutePath(), grpcPort,
-                Cluster.KEY));
+                Cluster.KEY, runs));
     }
 
     public int grpcPort() {
