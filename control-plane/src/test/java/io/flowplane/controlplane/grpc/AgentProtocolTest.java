@@ -24,6 +24,10 @@ import io.grpc.StatusRuntimeException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -533,6 +537,88 @@ class AgentProtocolTest {
             after = page.get("next").asLong();
         }
         assertThat(all).containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, 1205).boxed().toList());
+    }
+
+    // ------------------------------------------------------------------ the rest of the state machine
+
+    /** One thing that happens to a claimed run: an agent report, a user action, or the server's reaper. */
+    private interface Step {
+        void apply(String runId, ClaimedRun claim, String source, AtomicInteger seq) throws Exception;
+    }
+
+    private static Step agent(StateType type) {
+        return (runId, claim, source, seq) -> assertThat(grpc.events(ADMIN).sendEvents(EventBatch.newBuilder()
+                .setSourceId(source).addEvents(state(seq.incrementAndGet(), runId, claim.getLeaseEpoch(), type)).build())
+                .getRejectionsList()).as("agent reports " + type).isEmpty();
+    }
+
+    private static Step user(String action) {
+        return (runId, claim, source, seq) -> assertThat(cp.admin("POST", "/api/v1/flow-runs/" + runId + "/" + action, null)
+                .statusCode()).as("user " + action).isEqualTo(200);
+    }
+
+    /** Time passes beyond {@code d} and the reaper looks at leases and cancellations. */
+    private static Step serverAfter(Duration d) {
+        return (runId, claim, source, seq) -> {
+            clock.advance(d);
+            cp.services().reaper().tick();
+        };
+    }
+
+    /**
+     * The transitions the other tests here do not reach, each driven end to end (gRPC reports,
+     * REST actions, the reaper on the control plane's clock) from a fresh claim; the history
+     * must show exactly the expected states. Together with the rest of the suite they visit
+     * every row of the table (TransitionCoverageCheck checks that after the suite).
+     */
+    static Stream<Arguments> pathsThroughTheTable() {
+        Duration pastLease = Duration.ofSeconds(31);
+        Duration pastCancelling = Duration.ofSeconds(61);
+        return Stream.of(
+                Arguments.of("agent fails to start the process", List.of(agent(StateType.FAILED)),
+                        List.of("SCHEDULED", "PENDING", "FAILED")),
+                Arguments.of("agent loses the run before starting it", List.of(agent(StateType.CRASHED)),
+                        List.of("SCHEDULED", "PENDING", "CRASHED")),
+                Arguments.of("agent hands the claim back on shutdown", List.of(agent(StateType.SCHEDULED)),
+                        List.of("SCHEDULED", "PENDING", "SCHEDULED")),
+                Arguments.of("user cancels a claimed run", List.of(user("cancel")),
+                        List.of("SCHEDULED", "PENDING", "CANCELLING")),
+                Arguments.of("agent reports a crash while running", List.of(agent(StateType.RUNNING), agent(StateType.CRASHED)),
+                        List.of("SCHEDULED", "PENDING", "RUNNING", "CRASHED")),
+                Arguments.of("a run pauses and resumes", List.of(agent(StateType.RUNNING), agent(StateType.PAUSED),
+                        agent(StateType.RUNNING), agent(StateType.COMPLETED)),
+                        List.of("SCHEDULED", "PENDING", "RUNNING", "PAUSED", "RUNNING", "COMPLETED")),
+                Arguments.of("a paused run crashes", List.of(agent(StateType.RUNNING), agent(StateType.PAUSED), agent(StateType.CRASHED)),
+                        List.of("SCHEDULED", "PENDING", "RUNNING", "PAUSED", "CRASHED")),
+                Arguments.of("user cancels a paused run", List.of(agent(StateType.RUNNING), agent(StateType.PAUSED), user("cancel")),
+                        List.of("SCHEDULED", "PENDING", "RUNNING", "PAUSED", "CANCELLING")),
+                Arguments.of("a paused run's lease expires", List.of(agent(StateType.RUNNING), agent(StateType.PAUSED),
+                        serverAfter(pastLease)),
+                        List.of("SCHEDULED", "PENDING", "RUNNING", "PAUSED", "CRASHED")),
+                Arguments.of("the server forces a cancel the agent never confirms", List.of(agent(StateType.RUNNING),
+                        user("cancel"), serverAfter(pastCancelling)),
+                        List.of("SCHEDULED", "PENDING", "RUNNING", "CANCELLING", "CANCELLED")),
+                Arguments.of("user retries a failed run", List.of(agent(StateType.RUNNING), agent(StateType.FAILED), user("retry")),
+                        List.of("SCHEDULED", "PENDING", "RUNNING", "FAILED", "SCHEDULED")),
+                Arguments.of("user retries a crashed run", List.of(agent(StateType.RUNNING), agent(StateType.CRASHED), user("retry")),
+                        List.of("SCHEDULED", "PENDING", "RUNNING", "CRASHED", "SCHEDULED")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("pathsThroughTheTable")
+    void everyPathThroughTheStateMachineEndsInTheStatesItShould(String what, List<Step> steps, List<String> history)
+            throws Exception {
+        String pool = createPool(unique("path"));
+        String deployment = createDeployment(unique("path-dep"), pool, 0);
+        String agentId = register(pool);
+        String runId = createRun(deployment, "{}");
+        ClaimedRun claim = claimOne(agentId, pool);
+        String source = unique("path-src");
+        AtomicInteger seq = new AtomicInteger();
+        for (Step step : steps) {
+            step.apply(runId, claim, source, seq);
+        }
+        assertThat(stateTypes(runId)).as(what).containsExactlyElementsOf(history);
     }
 
     private static JsonNode logPage(String runId, String query) throws Exception {
