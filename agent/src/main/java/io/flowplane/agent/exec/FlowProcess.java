@@ -97,6 +97,9 @@ final class FlowProcess implements Runnable {
         if (code != null) {
             prepared.env().put("FLOWPLANE_CODE_DIR", code.dir().toAbsolutePath().toString());
             prepared.env().put("FLOWPLANE_CODE_VERSION", code.version());
+            // The process starts in the shared cache of its code: its results go beside it, not into it.
+            prepared.env().putIfAbsent("FLOWPLANE_RESULTS_DIR",
+                    supervisor.code().root().resolveSibling("results").toAbsolutePath().toString());
         }
         if (claim.getEntrypoint().getCommandCount() == 0) {
             finish(StateType.FAILED, null, "the deployment has no entrypoint command");
