@@ -30,7 +30,7 @@ import java.io.PrintWriter;
                 "Docs: docs/cli.md. Exit codes: 0 ok, 1 failed, 2 usage, 3 run cancelled, 4 run crashed."},
         subcommands = {
                 ServerCommand.class, AgentCommand.class, DevCommand.class,
-                LoginCommand.class, DeployCommand.class, DeploymentCommand.class, RunCommand.class,
+                io.flowplane.cli.init.InitCommand.class, LoginCommand.class, DeployCommand.class, DeploymentCommand.class, RunCommand.class,
                 RunsCommand.class, WorkPoolCommand.class, ApiKeyCommand.class, ScheduleCommand.class,
                 CompletionCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {

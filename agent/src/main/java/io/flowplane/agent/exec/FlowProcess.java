@@ -2,6 +2,8 @@ package io.flowplane.agent.exec;
 
 import io.flowplane.agent.secrets.Redactor;
 import io.flowplane.agent.secrets.SecretResolver;
+import io.flowplane.agent.source.FetchException;
+import io.flowplane.agent.source.FetchedCode;
 import io.flowplane.proto.v1.ClaimedRun;
 import io.flowplane.proto.v1.LogStream;
 import io.flowplane.proto.v1.StateType;
@@ -78,7 +80,27 @@ final class FlowProcess implements Runnable {
             finish(StateType.FAILED, null, e.getMessage());
             return;
         }
-        run.redactor = new Redactor(prepared.secrets());
+        FetchedCode code;
+        try {
+            String credentials = claim.hasSource() && !claim.getSource().getCredentials().isEmpty()
+                    ? supervisor.environment().secret(claim.getSource().getCredentials(), prepared.secrets()) : null;
+            run.redactor = new Redactor(prepared.secrets());
+            code = claim.hasSource() ? supervisor.code().fetch(claim.getSource(), credentials) : null;
+        } catch (SecretResolver.MissingSecretException e) {
+            run.redactor = new Redactor(prepared.secrets());
+            finish(StateType.FAILED, null, "could not fetch the deployment's code: " + e.getMessage());
+            return;
+        } catch (FetchException e) {
+            finish(StateType.FAILED, null, "could not fetch the deployment's code: " + e.getMessage());
+            return;
+        }
+        if (code != null) {
+            prepared.env().put("FLOWPLANE_CODE_DIR", code.dir().toAbsolutePath().toString());
+            prepared.env().put("FLOWPLANE_CODE_VERSION", code.version());
+            // The process starts in the shared cache of its code: its results go beside it, not into it.
+            prepared.env().putIfAbsent("FLOWPLANE_RESULTS_DIR",
+                    supervisor.code().root().resolveSibling("results").toAbsolutePath().toString());
+        }
         if (claim.getEntrypoint().getCommandCount() == 0) {
             finish(StateType.FAILED, null, "the deployment has no entrypoint command");
             return;
@@ -87,7 +109,7 @@ final class FlowProcess implements Runnable {
             finish(null, null, null);
             return;
         }
-        File workingDir = workingDir(claim);
+        File workingDir = workingDir(claim, code);
         String program = claim.getEntrypoint().getCommand(0);
         if (!Watchdog.resolvable(program, prepared.env().get("PATH"), workingDir)) {
             finish(StateType.FAILED, null, "could not start " + program + ": no such executable");
@@ -122,7 +144,8 @@ final class FlowProcess implements Runnable {
         run.group(group);
         supervisor.listener().started(run.id(), run.epoch(), pid);
         supervisor.reporter().state(run, StateType.RUNNING, null, "started by agent " + supervisor.agentName()
-                + " as process " + pid);
+                + " as process " + pid + (code == null ? "" : "; code " + code.version()
+                + (code.fetched() ? " (fetched)" : " (from the agent's cache)")), code == null ? null : code.version());
         if (run.cancelRequested || run.fenced || run.shuttingDown) {
             supervisor.terminate(run);
         }
@@ -233,8 +256,12 @@ final class FlowProcess implements Runnable {
         return true;
     }
 
-    private File workingDir(ClaimedRun claim) {
+    /** With fetched code, the code's directory is the base: a relative working directory is inside it. */
+    private File workingDir(ClaimedRun claim, FetchedCode code) {
         String dir = claim.getEntrypoint().getWorkingDir();
+        if (code != null) {
+            return (dir.isBlank() ? code.dir() : code.dir().resolve(dir)).toAbsolutePath().normalize().toFile();
+        }
         return dir.isBlank() ? runDir.toFile() : new File(dir).getAbsoluteFile();
     }
 

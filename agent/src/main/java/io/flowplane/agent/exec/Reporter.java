@@ -30,6 +30,11 @@ public final class Reporter {
 
     /** A state change from the agent; returns its spool sequence, or 0 if the run is fenced. */
     long state(ActiveRun run, StateType type, String name, String message) {
+        return state(run, type, name, message, null);
+    }
+
+    /** The same, with the version of the deployment's code the run started (RUNNING only; null: none). */
+    long state(ActiveRun run, StateType type, String name, String message, String codeVersion) {
         if (run.fenced) {
             return 0;
         }
@@ -39,6 +44,9 @@ public final class Reporter {
                 .setIdempotencyId("agent:" + run.id() + ":" + run.epoch() + ":" + type.name());
         if (name != null) {
             s.setName(name);
+        }
+        if (codeVersion != null) {
+            s.setCodeVersion(codeVersion);
         }
         return append(event(run, clock.instant()).setState(s).build(), true);
     }

@@ -63,6 +63,11 @@ final class RunEnvironment {
         return new Prepared(env, used, parameters);
     }
 
+    /** Resolves one secret reference (a deployment source's credentials); the value is added to {@code used}. */
+    String secret(String reference, Set<String> used) throws SecretResolver.MissingSecretException {
+        return secrets.resolve(reference, used);
+    }
+
     /** The secret values the run's environment holds (to redact what an adopted run reports); unresolvable ones are skipped. */
     Set<String> secretValues(ClaimedRun run) {
         Set<String> used = new HashSet<>();

@@ -110,6 +110,7 @@ public final class RunSupervisor {
     private final ExecutorService threads;
     private final LeaseKeeper leases;
     private final Watchdog watchdog;
+    private final io.flowplane.agent.source.CodeCache code;
     private volatile Executor executor = Executor.PROCESS;
     private volatile Runnable renewSoon = () -> { };
 
@@ -123,6 +124,8 @@ public final class RunSupervisor {
             throw new java.io.UncheckedIOException("could not install the run watchdog in " + s.runsDir().getParent(), e);
         }
         this.environment = new RunEnvironment(context.environment().agentEnvironment(), context.environment().secrets());
+        this.code = new io.flowplane.agent.source.CodeCache(s.runsDir().getParent().resolve("code"),
+                context.environment().agentEnvironment(), Duration.ofMinutes(10));
         AtomicInteger n = new AtomicInteger();
         this.threads = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "flowplane-run-" + n.incrementAndGet());
@@ -337,6 +340,11 @@ public final class RunSupervisor {
 
     RunEnvironment environment() {
         return environment;
+    }
+
+    /** Deployments' code fetched by this agent, one directory per version (docs/code-delivery.md). */
+    io.flowplane.agent.source.CodeCache code() {
+        return code;
     }
 
     Reporter reporter() {

@@ -28,7 +28,10 @@ import java.util.OptionalDouble;
  *   <li>a top-level {@code defaults} mapping, merged under every deployment (the deployment wins);</li>
  *   <li>{@code flowName} defaulting to {@code name};</li>
  *   <li>{@code entrypoint.command} given as one string: run by {@code sh -c};</li>
- *   <li>{@code schedules[].interval} as a duration text ({@code 15m}) for {@code intervalSeconds}.</li>
+ *   <li>{@code schedules[].interval} as a duration text ({@code 15m}) for {@code intervalSeconds};</li>
+ *   <li>{@code source.artifact.url} as a path relative to the file (made absolute), and its
+ *       {@code sha256} computed from the local file when left out — or from the file
+ *       {@code source.artifact.sha256Of} names, for an artifact published to a URL.</li>
  * </ul>
  */
 public final class DeploymentFile {
@@ -46,10 +49,15 @@ public final class DeploymentFile {
         } catch (IOException e) {
             throw new CliException("cannot read " + file + ": " + e.getMessage());
         }
-        return parse(text, file.toString());
+        return parse(text, file.toString(), file.toAbsolutePath().getParent());
     }
 
     public static List<ObjectNode> parse(String text, String source) {
+        return parse(text, source, null);
+    }
+
+    /** {@code baseDir}: what relative artifact paths are resolved against (null: the working directory). */
+    public static List<ObjectNode> parse(String text, String source, Path baseDir) {
         JsonNode root;
         try {
             root = YAML.readTree(text);
@@ -81,13 +89,16 @@ public final class DeploymentFile {
             }
             ObjectNode d = defaults.isObject() ? ((ObjectNode) defaults).deepCopy() : YAML.createObjectNode();
             list.get(i).fields().forEachRemaining(e -> d.set(e.getKey(), e.getValue().deepCopy()));
-            out.add(expand(d, where));
+            out.add(expand(d, where, baseDir == null ? Path.of("").toAbsolutePath() : baseDir));
         }
         checkUniqueNames(out, source);
         return out;
     }
 
-    private static ObjectNode expand(ObjectNode d, String where) {
+    private static ObjectNode expand(ObjectNode d, String where, Path baseDir) {
+        if (d.path("source").path("artifact").isObject()) {
+            LocalArtifact.resolve((ObjectNode) d.get("source").get("artifact"), baseDir, where + ".source.artifact");
+        }
         if (!d.path("name").isTextual()) {
             throw new CliException(where + ": 'name' is required");
         }

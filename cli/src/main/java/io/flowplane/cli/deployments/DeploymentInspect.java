@@ -39,6 +39,12 @@ public final class DeploymentInspect extends ApiCommand {
         out.println("Flow:         " + spec.path("flowName").asText());
         out.println("Work pool:    " + spec.path("workPool").asText() + " / queue " + spec.path("workQueue").asText());
         out.println("Command:      " + String.join(" ", strings(spec.path("entrypoint").path("command"))));
+        JsonNode source = spec.path("source");
+        if (source.has("git")) {
+            out.println("Source:       git " + source.at("/git/url").asText() + " @ " + source.at("/git/ref").asText());
+        } else if (source.has("artifact")) {
+            out.println("Source:       " + source.at("/artifact/url").asText() + " (sha256 " + source.at("/artifact/sha256").asText() + ")");
+        }
         if (spec.path("entrypoint").hasNonNull("workingDir")) {
             out.println("Working dir:  " + spec.path("entrypoint").path("workingDir").asText());
         }

@@ -44,6 +44,9 @@ public final class RunsInspect extends ApiCommand {
         out.println("Ended:        " + orDash(Fmt.time(run, "endedAt")));
         out.println("Duration:     " + orDash(Fmt.duration(Fmt.instant(run, "startedAt"), Fmt.instant(run, "endedAt"))));
         out.println("Agent:        " + run.path("agentId").asText("-"));
+        if (run.hasNonNull("codeVersion")) {
+            out.println("Code:         " + run.get("codeVersion").asText());
+        }
         out.println("Tags:         " + run.path("tags"));
         out.println();
         Table st = new Table("AT", "STATE", "NAME", "BY", "ATTEMPT", "MESSAGE");

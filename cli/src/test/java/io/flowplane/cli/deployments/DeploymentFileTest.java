@@ -61,6 +61,38 @@ class DeploymentFileTest {
     }
 
     @Test
+    void anArtifactPathIsMadeAbsoluteAndHashedWhenTheFileGivesNoSha256(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        java.nio.file.Files.createDirectories(dir.resolve("target"));
+        java.nio.file.Files.writeString(dir.resolve("target/flows.jar"), "abc");
+        String abc = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
+        List<ObjectNode> d = DeploymentFile.parse("""
+                deployments:
+                  - name: local
+                    source: {artifact: {url: target/flows.jar}}
+                  - name: published
+                    source: {artifact: {url: "https://repo.example/flows.jar", sha256Of: target/flows.jar}}
+                  - name: given
+                    source: {artifact: {url: "https://repo.example/flows.jar", sha256: "%s"}}
+                  - name: git
+                    source: {git: {url: "https://git.example/flows.git"}}
+                """.formatted("0".repeat(64)), "f.yaml", dir);
+
+        assertThat(d.get(0).at("/source/artifact/url").asText()).isEqualTo(dir.resolve("target/flows.jar").toString());
+        assertThat(d.get(0).at("/source/artifact/sha256").asText()).isEqualTo(abc);
+        assertThat(d.get(1).at("/source/artifact/url").asText()).isEqualTo("https://repo.example/flows.jar");
+        assertThat(d.get(1).at("/source/artifact/sha256").asText()).isEqualTo(abc);
+        assertThat(d.get(1).at("/source/artifact").has("sha256Of")).isFalse();
+        assertThat(d.get(2).at("/source/artifact/sha256").asText()).isEqualTo("0".repeat(64));
+        assertThat(d.get(3).get("source").toString()).isEqualTo("{\"git\":{\"url\":\"https://git.example/flows.git\"}}");
+
+        assertThatThrownBy(() -> DeploymentFile.parse("deployments:\n  - name: a\n    source: {artifact: {url: nope.jar}}\n",
+                "f.yaml", dir)).isInstanceOf(CliException.class)
+                .hasMessageContaining("f.yaml: deployments[0].source.artifact.url: no file " + dir.resolve("nope.jar"))
+                .hasMessageContaining("build it first");
+    }
+
+    @Test
     void theShippedExampleFileParses() {
         List<ObjectNode> d = DeploymentFile.read(Path.of("..", "examples", "flowplane.yaml"));
         assertThat(d).extracting(n -> n.get("name").asText()).contains("hello");

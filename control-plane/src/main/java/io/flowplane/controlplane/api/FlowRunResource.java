@@ -92,7 +92,7 @@ public final class FlowRunResource {
     @Path("/{id}")
     @Requires(Permission.READ)
     public Views.FlowRunView get(@PathParam("id") UUID id) {
-        return Views.FlowRunView.of(runs.get(id), json);
+        return Views.FlowRunView.of(runs.get(id), json, runs.codeVersion(id).orElse(null));
     }
 
     @GET

@@ -55,13 +55,18 @@ final class Views {
     record FlowRunView(UUID id, String name, UUID deploymentId, String deploymentName, String flowName,
                        JsonNode parameters, List<String> tags, StateView state, Instant scheduledAt, Instant nextAt,
                        int attempt, int maxRetries, String agentId, long leaseEpoch, Instant startedAt,
-                       Instant endedAt, Instant createdAt, UUID scheduleId, UUID backfillId) {
+                       Instant endedAt, Instant createdAt, UUID scheduleId, UUID backfillId, String codeVersion) {
         static FlowRunView of(FlowRun r, Json json) {
+            return of(r, json, null);
+        }
+
+        /** {@code codeVersion}: shown by the run's own page only (one more read), null in lists. */
+        static FlowRunView of(FlowRun r, Json json, String codeVersion) {
             return new FlowRunView(r.id(), r.name(), r.deploymentId(), r.deploymentName(), r.flowName(),
                     json.tree(r.parameters()), List.of(json.read(r.tags(), String[].class)),
                     new StateView(r.stateType().name(), r.stateName(), r.stateMessage(), r.stateAt()), r.scheduledAt(),
                     r.nextAt(), r.attempt(), r.maxRetries(), r.agentId(), r.leaseEpoch(), r.startedAt(), r.endedAt(),
-                    r.createdAt(), r.scheduleId(), r.backfillId());
+                    r.createdAt(), r.scheduleId(), r.backfillId(), codeVersion);
         }
     }
 

@@ -134,7 +134,7 @@ public final class DeploymentService {
             DeploymentSpec unscheduled = spec(d);
             schedules.apply(unit, d, new DeploymentSpec(unscheduled.name(), unscheduled.flowName(), null,
                     unscheduled.workPool(), unscheduled.workQueue(), null, null, null, List.of(), null, null, null,
-                    null, null, null, null, null, null), clock.instant());
+                    null, null, null, null, null, null, null), clock.instant());
             unit.handle().attach(DeploymentDao.class).delete(d.id());
         });
     }

@@ -19,7 +19,8 @@ public record DeploymentSpec(String name, String flowName, String description, S
                              EntrypointSpec entrypoint, ObjectNode parameters, ObjectNode parameterSchema,
                              List<ScheduleSpec> schedules, Integer retries, List<Double> retryDelaysSeconds,
                              Double timeoutSeconds, List<String> tags, Integer concurrencyLimit,
-                             String catchup, Integer catchupMaxRuns, Double maxLatenessSeconds, Boolean paused) {
+                             String catchup, Integer catchupMaxRuns, Double maxLatenessSeconds, Boolean paused,
+                             SourceSpec source) {
 
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
@@ -50,7 +51,8 @@ public record DeploymentSpec(String name, String flowName, String description, S
                 retries == null ? 0 : retries, retryDelaysSeconds == null ? List.of() : retryDelaysSeconds,
                 timeoutSeconds, tags == null ? List.of() : tags, concurrencyLimit,
                 Catchup.parse(catchup).name().toLowerCase(java.util.Locale.ROOT),
-                catchupMaxRuns == null ? DEFAULT_CATCHUP_MAX_RUNS : catchupMaxRuns, maxLatenessSeconds, null);
+                catchupMaxRuns == null ? DEFAULT_CATCHUP_MAX_RUNS : catchupMaxRuns, maxLatenessSeconds, null,
+                source == null ? null : source.normalized());
     }
 
     public Catchup catchupPolicy() {
@@ -75,6 +77,9 @@ public record DeploymentSpec(String name, String flowName, String description, S
         }
         v.check(description == null || description.length() <= 2000, "description", "must be at most 2000 characters");
         validateEntrypoint(v);
+        if (source != null) {
+            source.validate(v);
+        }
         v.check(retries == null || (retries >= 0 && retries <= 1000), "retries", "must be between 0 and 1000");
         if (retryDelaysSeconds != null) {
             for (int i = 0; i < retryDelaysSeconds.size(); i++) {

@@ -12,6 +12,7 @@ import io.flowplane.controlplane.state.Actor;
 import io.flowplane.controlplane.state.IllegalTransitionException;
 import io.flowplane.controlplane.state.StateName;
 import io.flowplane.controlplane.state.StateType;
+import io.flowplane.controlplane.store.CodeVersionDao;
 import io.flowplane.controlplane.store.LogStore;
 import io.flowplane.controlplane.store.ReportDao;
 import io.flowplane.controlplane.store.RowIds;
@@ -53,6 +54,8 @@ final class EventApplier {
     private final Set<UUID> newTasks = new HashSet<>();
     private final List<Artifact> artifacts = new ArrayList<>();
     private final List<EventAck.Rejection> rejections = new ArrayList<>();
+    /** (run, attempt) → the code version its agent started, from accepted RUNNING events. */
+    private final Map<UUID, Map.Entry<Integer, String>> codeVersions = new LinkedHashMap<>();
 
     EventApplier(UnitOfWork unit, RunLedger ledger, LogLimits limits, Instant now, Predicate<FlowRun> mayReport) {
         this.unit = unit;
@@ -113,6 +116,9 @@ final class EventApplier {
         String key = s.idempotencyId() == null || s.idempotencyId().isEmpty() ? null : s.idempotencyId();
         try {
             runs.state(run, new StateChange(s.type(), s.name(), s.message(), Actor.AGENT, key));
+            if (s.codeVersion() != null && s.type() == StateType.RUNNING) {
+                codeVersions.put(run.id(), Map.entry(run.attempt(), s.codeVersion()));
+            }
         } catch (IllegalTransitionException | IllegalArgumentException e) {
             reject(event, EventAck.Reason.INVALID_TRANSITION, e.getMessage());
         }
@@ -191,6 +197,10 @@ final class EventApplier {
         runs.persist();
         if (!logs.isEmpty()) {
             LogStore.insert(unit.handle(), logs, now);
+        }
+        if (!codeVersions.isEmpty()) {
+            CodeVersionDao versions = unit.handle().attach(CodeVersionDao.class);
+            codeVersions.forEach((run, v) -> versions.record(run, v.getKey(), v.getValue(), now));
         }
         if (tasks.isEmpty() && artifacts.isEmpty()) {
             return;

@@ -13,7 +13,12 @@ public record RunEvent(long seq, UUID runId, long leaseEpoch, Instant occurredAt
     public sealed interface Body permits State, TaskRunReport, Log, Logs, ArtifactReport, Heartbeat {
     }
 
-    public record State(StateType type, String name, String message, String idempotencyId) implements Body {
+    /** {@code codeVersion}: with RUNNING, the version of the deployment's code the agent started (null: none). */
+    public record State(StateType type, String name, String message, String idempotencyId, String codeVersion)
+            implements Body {
+        public State(StateType type, String name, String message, String idempotencyId) {
+            this(type, name, message, idempotencyId, null);
+        }
     }
 
     public record TaskRunReport(UUID taskRunId, String taskKey, String name, StateType type, String stateName,

@@ -5,12 +5,16 @@ import com.google.protobuf.Timestamp;
 import io.flowplane.controlplane.common.Json;
 import io.flowplane.controlplane.deployments.DeploymentSpec;
 import io.flowplane.controlplane.deployments.EntrypointSpec;
+import io.flowplane.controlplane.deployments.SourceSpec;
 import io.flowplane.controlplane.dispatch.ClaimService;
 import io.flowplane.controlplane.events.EventAck;
 import io.flowplane.controlplane.events.RunEvent;
 import io.flowplane.controlplane.model.FlowRun;
 import io.flowplane.controlplane.state.StateType;
+import io.flowplane.proto.v1.ArtifactSource;
 import io.flowplane.proto.v1.ClaimedRun;
+import io.flowplane.proto.v1.CodeSource;
+import io.flowplane.proto.v1.GitSource;
 import io.flowplane.proto.v1.Entrypoint;
 import io.flowplane.proto.v1.LogStream;
 import io.flowplane.proto.v1.Rejection;
@@ -79,12 +83,15 @@ final class ProtoMapper {
             Launch launch = launch(c.deployment().specHash(), c.deployment().spec());
             b.setDeploymentId(c.deployment().id().toString()).setDeploymentName(c.deployment().name())
                     .setQueue(launch.queue()).setEntrypoint(launch.entrypoint());
+            if (launch.source() != null) {
+                b.setSource(launch.source());
+            }
         }
         return b.build();
     }
 
     /** What a claimed run carries from its deployment's spec. */
-    private record Launch(String queue, Entrypoint entrypoint) {
+    private record Launch(String queue, Entrypoint entrypoint, CodeSource source) {
     }
 
     /**
@@ -95,7 +102,7 @@ final class ProtoMapper {
         Launch cached = launches.get(specHash);
         if (cached == null) {
             DeploymentSpec spec = json.read(specJson, DeploymentSpec.class);
-            cached = new Launch(spec.workQueue(), entrypoint(spec.entrypoint()));
+            cached = new Launch(spec.workQueue(), entrypoint(spec.entrypoint()), source(spec.source()));
             remember(launches, specHash, cached);
         }
         return cached;
@@ -128,6 +135,23 @@ final class ProtoMapper {
         return b.build();
     }
 
+    private static CodeSource source(SourceSpec s) {
+        if (s == null) {
+            return null;
+        }
+        CodeSource.Builder b = CodeSource.newBuilder();
+        if (s.git() != null) {
+            b.setGit(GitSource.newBuilder().setUrl(s.git().url())
+                    .setRef(s.git().ref() == null ? SourceSpec.DEFAULT_REF : s.git().ref()));
+        } else {
+            b.setArtifact(ArtifactSource.newBuilder().setUrl(s.artifact().url()).setSha256(s.artifact().sha256()));
+        }
+        if (s.credentials() != null) {
+            b.setCredentials(s.credentials());
+        }
+        return b.build();
+    }
+
     static RunEvent event(io.flowplane.proto.v1.RunEvent e) {
         UUID runId;
         try {
@@ -144,7 +168,7 @@ final class ProtoMapper {
             case STATE -> {
                 var s = e.getState();
                 return new RunEvent.State(stateType(s.getType(), e.getSeq()), emptyToNull(s.getName()),
-                        emptyToNull(s.getMessage()), emptyToNull(s.getIdempotencyId()));
+                        emptyToNull(s.getMessage()), emptyToNull(s.getIdempotencyId()), codeVersion(s.getCodeVersion()));
             }
             case TASK_RUN -> {
                 var t = e.getTaskRun();
@@ -216,6 +240,18 @@ final class ProtoMapper {
                     .setReason(Rejection.Reason.valueOf(r.reason().name())).setMessage(r.message()));
         }
         return b.build();
+    }
+
+    /** What the agent says it started: "git:" or "sha256:" and a hex id; anything else is refused. */
+    private static String codeVersion(String v) {
+        if (v.isEmpty()) {
+            return null;
+        }
+        if (!v.matches("(git:[0-9a-f]{40,64}|sha256:[0-9a-f]{64})")) {
+            throw GrpcErrors.invalid("state.code_version must be git:<commit> or sha256:<hex>, got '"
+                    + (v.length() > 80 ? v.substring(0, 80) + "…" : v) + "'");
+        }
+        return v;
     }
 
     private static String emptyToNull(String s) {

@@ -13,6 +13,7 @@ import io.flowplane.controlplane.state.Actor;
 import io.flowplane.controlplane.state.IllegalTransitionException;
 import io.flowplane.controlplane.state.StateName;
 import io.flowplane.controlplane.state.StateType;
+import io.flowplane.controlplane.store.CodeVersionDao;
 import io.flowplane.controlplane.store.FlowRunDao;
 import io.flowplane.controlplane.store.LogStore;
 import io.flowplane.controlplane.store.ReportDao;
@@ -43,6 +44,11 @@ public final class FlowRunService {
     public FlowRun get(UUID id) {
         return store.jdbi().withExtension(FlowRunDao.class, d -> d.find(id))
                 .orElseThrow(() -> new NotFoundException("flow run", id));
+    }
+
+    /** The version of its deployment's code the run's latest attempt ran, as its agent reported it. */
+    public java.util.Optional<String> codeVersion(UUID id) {
+        return store.jdbi().withExtension(CodeVersionDao.class, d -> d.latest(id));
     }
 
     public Page list(RunFilter f) {

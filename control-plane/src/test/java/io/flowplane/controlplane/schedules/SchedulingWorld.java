@@ -74,7 +74,7 @@ final class SchedulingWorld {
         ObjectNode params = json.mapper().createObjectNode().put("region", "eu");
         return deployments.upsert(new DeploymentSpec(name, "etl", null, pool, null,
                 new EntrypointSpec(List.of("true"), null, null), params, null, schedules, null, null, null, null, null,
-                catchup, null, maxLatenessSeconds, null));
+                catchup, null, maxLatenessSeconds, null, null));
     }
 
     static ScheduleSpec cron(String name, String expression) {

@@ -724,6 +724,44 @@ abstract class StoreContractTest {
         assertThat(again.attempt()).isEqualTo(2);
     }
 
+    @Test
+    void theCodeVersionAnAgentReportsWithRunningIsRecordedPerAttempt() {
+        PoolWithQueue p = fixtures.pool();
+        fixtures.scheduledRun(p.queue(), fixtures.deployment(p.queue(), null), START, 1, "[0]");
+        FlowRun claimed = one(claim(p, 1));
+        String source = source();
+        String first = "sha256:" + "a".repeat(64);
+        EventAck ack = ingestor.ingest(source, List.of(
+                new RunEvent(1, claimed.id(), claimed.leaseEpoch(), clock.instant(),
+                        new RunEvent.State(StateType.RUNNING, null, null, "running-1", first)),
+                state(2, claimed, claimed.leaseEpoch(), StateType.FAILED)), r -> true);
+        assertThat(ack.rejections()).isEmpty();
+        assertThat(codeVersion(claimed.id())).contains(first);
+
+        FlowRun again = one(claim(p, 1));
+        assertThat(again.attempt()).isEqualTo(2);
+        String second = "git:" + "b".repeat(40);
+        ingestor.ingest(source, List.of(new RunEvent(3, again.id(), again.leaseEpoch(), clock.instant(),
+                new RunEvent.State(StateType.RUNNING, null, null, "running-2", second))), r -> true);
+        assertThat(codeVersion(claimed.id())).contains(second);
+        List<String> rows = store.jdbi().withHandle(h -> h.createQuery(
+                "SELECT attempt, code_version FROM run_code_versions WHERE run_id = :id ORDER BY attempt")
+                .bind("id", claimed.id()).map((rs, ctx) -> rs.getInt(1) + "=" + rs.getString(2)).list());
+        assertThat(rows).containsExactly("1=" + first, "2=" + second);
+
+        // A version with a state that is not RUNNING, or with a rejected event, is not recorded.
+        FlowRun other = fixtures.scheduledRun(p.queue(), fixtures.deployment(p.queue(), null), START, 0, "[]");
+        FlowRun otherClaimed = one(claim(p, 1));
+        assertThat(otherClaimed.id()).isEqualTo(other.id());
+        ingestor.ingest(source, List.of(new RunEvent(4, other.id(), otherClaimed.leaseEpoch() + 7, clock.instant(),
+                new RunEvent.State(StateType.RUNNING, null, null, "stale", first))), r -> true);
+        assertThat(codeVersion(other.id())).isEmpty();
+    }
+
+    private java.util.Optional<String> codeVersion(UUID runId) {
+        return store.jdbi().withExtension(CodeVersionDao.class, d -> d.latest(runId));
+    }
+
     // ---------------------------------------------------------------- user transitions
 
     @Test

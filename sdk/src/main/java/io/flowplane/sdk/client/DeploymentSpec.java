@@ -23,7 +23,8 @@ public record DeploymentSpec(String name, String flowName, String description, S
                              EntrypointSpec entrypoint, ObjectNode parameters, ObjectNode parameterSchema,
                              List<ScheduleSpec> schedules, String catchup, Integer catchupMaxRuns,
                              Double maxLatenessSeconds, Integer retries, List<Double> retryDelaysSeconds,
-                             Double timeoutSeconds, List<String> tags, Integer concurrencyLimit, Boolean paused) {
+                             Double timeoutSeconds, List<String> tags, Integer concurrencyLimit, Boolean paused,
+                             SourceSpec source) {
 
     public static Builder forFlow(Flow<?, ?> flow) {
         Builder b = new Builder();
@@ -59,6 +60,7 @@ public record DeploymentSpec(String name, String flowName, String description, S
         private List<String> tags;
         private Integer concurrencyLimit;
         private Boolean paused;
+        private SourceSpec source;
 
         private Builder() {
         }
@@ -87,6 +89,8 @@ public record DeploymentSpec(String name, String flowName, String description, S
         public Builder tags(String... v) { tags = List.of(v); return this; }
         public Builder concurrencyLimit(int v) { concurrencyLimit = v; return this; }
         public Builder paused(boolean v) { paused = v; return this; }
+        /** Where the agent fetches the code the command runs; the command starts in that code's directory. */
+        public Builder source(SourceSpec v) { source = v; return this; }
 
         public DeploymentSpec build() {
             if (workPool == null) {
@@ -99,7 +103,8 @@ public record DeploymentSpec(String name, String flowName, String description, S
                     env.isEmpty() ? null : Map.copyOf(env));
             return new DeploymentSpec(name, flowName, description, workPool, workQueue, entrypoint, parameters,
                     parameterSchema, schedules.isEmpty() ? null : List.copyOf(schedules), catchup, catchupMaxRuns,
-                    maxLatenessSeconds, retries, retryDelaysSeconds, timeoutSeconds, tags, concurrencyLimit, paused);
+                    maxLatenessSeconds, retries, retryDelaysSeconds, timeoutSeconds, tags, concurrencyLimit, paused,
+                    source);
         }
     }
 }
