@@ -48,6 +48,8 @@ public final class AgentConfig {
     @JsonProperty public String secretsDir;
     /** {@code ${secret:NAME}} also reads the environment variable PREFIX+NAME. */
     @JsonProperty public String secretEnvPrefix = "FLOWPLANE_SECRET_";
+    /** A resolved secret shorter than this fails its run: it could not be masked without hiding ordinary text. */
+    @JsonProperty public int secretMinLength = io.flowplane.agent.secrets.SecretResolver.DEFAULT_MIN_LENGTH;
 
     /** How long a PollWork call may be held (the server caps it). */
     @JsonProperty public Duration pollWait = Duration.ofSeconds(20);
@@ -128,6 +130,9 @@ public final class AgentConfig {
         }
         if (slots < 1) {
             problems.add("slots must be at least 1");
+        }
+        if (secretMinLength < 4) {
+            problems.add("secretMinLength must be at least 4");
         }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(String.join("; ", problems));

@@ -1,14 +1,15 @@
 package io.flowplane.agent.exec;
 
+import com.google.protobuf.Descriptors.FieldDescriptor;
+import com.google.protobuf.Message;
 import com.google.protobuf.Timestamp;
+import io.flowplane.agent.secrets.Redactor;
 import io.flowplane.agent.spool.Spool;
-import io.flowplane.proto.v1.ArtifactReport;
 import io.flowplane.proto.v1.FlowRunStateChange;
 import io.flowplane.proto.v1.LogLines;
 import io.flowplane.proto.v1.LogStream;
 import io.flowplane.proto.v1.RunEvent;
 import io.flowplane.proto.v1.StateType;
-import io.flowplane.proto.v1.TaskRunReport;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -96,29 +97,41 @@ public final class Reporter {
         return spool.append(b.build(), false);
     }
 
+    /** Every text field of the event's body, whatever the flow put where (names, keys, tags, messages, data). */
     private static void redact(ActiveRun run, RunEvent.Builder b) {
-        switch (b.getBodyCase()) {
-            case LOG -> b.setLog(b.getLog().toBuilder().setMessage(run.redactor.redact(b.getLog().getMessage())));
-            case LOG_LINES -> {
-                LogLines.Builder lines = b.getLogLines().toBuilder();
-                for (int i = 0; i < lines.getMessagesCount(); i++) {
-                    lines.setMessages(i, run.redactor.redact(lines.getMessages(i)));
-                }
-                b.setLogLines(lines);
-            }
-            case STATE -> b.setState(b.getState().toBuilder().setMessage(run.redactor.redact(b.getState().getMessage())));
-            case TASK_RUN -> {
-                TaskRunReport t = b.getTaskRun();
-                b.setTaskRun(t.toBuilder().setMessage(run.redactor.redact(t.getMessage())));
-            }
-            case ARTIFACT -> {
-                ArtifactReport a = b.getArtifact();
-                b.setArtifact(a.toBuilder().setData(run.redactor.redact(a.getData()))
-                        .setDescription(run.redactor.redact(a.getDescription())));
-            }
-            default -> {
+        if (run.redactor == Redactor.NONE) {
+            return;
+        }
+        for (FieldDescriptor body : RunEvent.getDescriptor().getOneofs().get(0).getFields()) {
+            if (b.hasField(body)) {
+                b.setField(body, redactStrings((Message) b.getField(body), run.redactor));
             }
         }
+    }
+
+    static Message redactStrings(Message m, Redactor r) {
+        Message.Builder b = m.toBuilder();
+        for (var e : m.getAllFields().entrySet()) {
+            var field = e.getKey();
+            var type = field.getJavaType();
+            if (type != FieldDescriptor.JavaType.STRING
+                    && type != FieldDescriptor.JavaType.MESSAGE) {
+                continue;
+            }
+            if (field.isRepeated()) {
+                List<?> values = (List<?>) e.getValue();
+                for (int i = 0; i < values.size(); i++) {
+                    b.setRepeatedField(field, i, redactValue(values.get(i), r));
+                }
+            } else {
+                b.setField(field, redactValue(e.getValue(), r));
+            }
+        }
+        return b.build();
+    }
+
+    private static Object redactValue(Object v, Redactor r) {
+        return v instanceof String s ? r.redact(s) : redactStrings((Message) v, r);
     }
 
     private long append(RunEvent event, boolean wait) {
