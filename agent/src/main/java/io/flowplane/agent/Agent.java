@@ -94,7 +94,8 @@ public final class Agent implements AutoCloseable {
         Spool spool = Spool.open(stateDir.resolve("spool"),
                 new Spool.Settings(config.spoolMaxBytes, config.spoolSegmentBytes, config.spoolFsync), options.metrics());
         ControlPlaneConnection connection = ControlPlaneConnection.open(new ControlPlaneConnection.Settings(config.url,
-                config.apiKey, config.tls, config.caFile, config.keepAliveTime, config.keepAliveTimeout));
+                config.apiKey, config.tls, config.caFile, config.clientCertFile, config.clientKeyFile, config.keepAliveTime,
+                config.keepAliveTimeout));
         Reporter reporter = new Reporter(spool, options.clock());
         Slots slots = new Slots(config.slots);
         LocalRelay[] relay = new LocalRelay[1];

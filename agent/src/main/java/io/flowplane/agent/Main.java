@@ -36,6 +36,10 @@ public final class Main implements Callable<Integer> {
     Boolean tls;
     @Option(names = "--ca-file", description = "PEM CA bundle to trust for TLS")
     String caFile;
+    @Option(names = "--client-cert", description = "mutual TLS: the agent's certificate (PEM)")
+    String clientCertFile;
+    @Option(names = "--client-key", description = "mutual TLS: the certificate's private key (PKCS#8 PEM)")
+    String clientKeyFile;
     @Option(names = "--log-level", description = "trace, debug, info (default), warn or error (FLOWPLANE_LOG_LEVEL); "
             + "-Dlogback.configurationFile=FILE replaces the logging configuration")
     String logLevel;
@@ -77,6 +81,8 @@ public final class Main implements Callable<Integer> {
         c.secretsDir = secretsDir != null ? secretsDir : c.secretsDir;
         c.tls = tls != null ? tls : c.tls;
         c.caFile = caFile != null ? caFile : c.caFile;
+        c.clientCertFile = clientCertFile != null ? clientCertFile : c.clientCertFile;
+        c.clientKeyFile = clientKeyFile != null ? clientKeyFile : c.clientKeyFile;
         c.logLevel = logLevel != null ? logLevel : c.logLevel;
         return c;
     }

@@ -41,6 +41,9 @@ public final class AgentConfig {
     @JsonProperty public boolean tls;
     /** PEM CA bundle to trust for TLS (default: the JVM's). */
     @JsonProperty public String caFile;
+    /** Mutual TLS: the agent's client certificate (PEM) and its PKCS#8 PEM key, issued by the CA the control plane trusts. */
+    @JsonProperty public String clientCertFile;
+    @JsonProperty public String clientKeyFile;
     /** Level of the agent's own lines: trace, debug, info (default), warn, error (FLOWPLANE_LOG_LEVEL, --log-level). */
     @JsonProperty public String logLevel;
 
@@ -130,6 +133,9 @@ public final class AgentConfig {
         }
         if (slots < 1) {
             problems.add("slots must be at least 1");
+        }
+        if ((clientCertFile == null) != (clientKeyFile == null)) {
+            problems.add("mutual TLS needs both clientCertFile and clientKeyFile");
         }
         if (secretMinLength < 4) {
             problems.add("secretMinLength must be at least 4");

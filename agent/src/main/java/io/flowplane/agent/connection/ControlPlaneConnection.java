@@ -25,9 +25,12 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ControlPlaneConnection implements Closeable {
 
-    /** Where and how to connect. {@code caFile} null: the JVM's trusted CAs. */
-    public record Settings(String url, String apiKey, boolean tls, String caFile, Duration keepAliveTime,
-                           Duration keepAliveTimeout) {
+    /**
+     * Where and how to connect. {@code caFile} null: the JVM's trusted CAs. {@code clientCertFile} and
+     * {@code clientKeyFile} (PEM, PKCS#8 key): the agent's certificate for mutual TLS, or null.
+     */
+    public record Settings(String url, String apiKey, boolean tls, String caFile, String clientCertFile,
+                           String clientKeyFile, Duration keepAliveTime, Duration keepAliveTimeout) {
     }
 
     private final ManagedChannel channel;
@@ -40,11 +43,18 @@ public final class ControlPlaneConnection implements Closeable {
 
     public static ControlPlaneConnection open(Settings s) throws IOException {
         Target target = Target.parse(s.url(), s.tls());
+        if (!target.tls() && s.clientCertFile() != null) {
+            throw new IllegalArgumentException("a client certificate needs TLS: use grpcs:// or --tls");
+        }
+        // Plaintext only when asked for: a TLS target that fails its handshake is an error, never a retry without TLS.
         ChannelCredentials creds = InsecureChannelCredentials.create();
         if (target.tls()) {
             TlsChannelCredentials.Builder tls = TlsChannelCredentials.newBuilder();
             if (s.caFile() != null) {
                 tls.trustManager(new File(s.caFile()));
+            }
+            if (s.clientCertFile() != null) {
+                tls.keyManager(new File(s.clientCertFile()), new File(s.clientKeyFile()));
             }
             creds = tls.build();
         }
