@@ -95,7 +95,9 @@ public final class Agent implements AutoCloseable {
                 new Spool.Settings(config.spoolMaxBytes, config.spoolSegmentBytes, config.spoolFsync), options.metrics());
         ControlPlaneConnection connection = ControlPlaneConnection.open(new ControlPlaneConnection.Settings(config.url,
                 config.apiKey, config.tls, config.caFile, config.clientCertFile, config.clientKeyFile, config.keepAliveTime,
-                config.keepAliveTimeout));
+                config.keepAliveTimeout), config.egressAudit
+                ? new io.flowplane.agent.audit.EgressAudit(stateDir.resolve(io.flowplane.agent.audit.EgressAudit.FILE_NAME),
+                        options.clock()) : null);
         Reporter reporter = new Reporter(spool, options.clock());
         Slots slots = new Slots(config.slots);
         LocalRelay[] relay = new LocalRelay[1];

@@ -47,6 +47,12 @@ public final class AgentConfig {
     /** Level of the agent's own lines: trace, debug, info (default), warn, error (FLOWPLANE_LOG_LEVEL, --log-level). */
     @JsonProperty public String logLevel;
 
+    /**
+     * Append a record of every message sent to the control plane (type, run, size, SHA-256) to
+     * egress-audit.jsonl in the state directory; {@code flowplane agent audit} summarises it.
+     */
+    @JsonProperty public boolean egressAudit;
+
     /** A directory of secret files; {@code ${secret:NAME}} reads the file NAME. */
     @JsonProperty public String secretsDir;
     /** {@code ${secret:NAME}} also reads the environment variable PREFIX+NAME. */
@@ -119,6 +125,9 @@ public final class AgentConfig {
         stateDir = env.getOrDefault("FLOWPLANE_AGENT_STATE_DIR", stateDir);
         secretsDir = env.getOrDefault("FLOWPLANE_SECRETS_DIR", secretsDir);
         logLevel = env.getOrDefault("FLOWPLANE_LOG_LEVEL", logLevel);
+        if (env.containsKey("FLOWPLANE_EGRESS_AUDIT")) {
+            egressAudit = Boolean.parseBoolean(env.get("FLOWPLANE_EGRESS_AUDIT").trim());
+        }
         return this;
     }
 

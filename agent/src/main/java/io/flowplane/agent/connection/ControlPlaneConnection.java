@@ -3,6 +3,8 @@ package io.flowplane.agent.connection;
 import io.flowplane.proto.logging.FrameLogGuard;
 import io.flowplane.proto.v1.AgentServiceGrpc;
 import io.flowplane.proto.v1.RunEventsServiceGrpc;
+import io.flowplane.agent.audit.EgressAudit;
+import io.grpc.Channel;
 import io.grpc.ChannelCredentials;
 import io.grpc.ConnectivityState;
 import io.grpc.InsecureChannelCredentials;
@@ -33,12 +35,24 @@ public final class ControlPlaneConnection implements Closeable {
                            String clientKeyFile, Duration keepAliveTime, Duration keepAliveTimeout) {
     }
 
-    private final ManagedChannel channel;
-    private final ApiKeyCredentials credentials;
+    /** {@code audit}: records every message sent on this channel, or null; closed with the connection. */
+    public static ControlPlaneConnection open(Settings s, EgressAudit audit) throws IOException {
+        ControlPlaneConnection c = open(s);
+        return audit == null ? c : new ControlPlaneConnection(
+                c.channel, io.grpc.ClientInterceptors.intercept(c.channel, audit), c.credentials, audit);
+    }
 
-    private ControlPlaneConnection(ManagedChannel channel, ApiKeyCredentials credentials) {
+    private final ManagedChannel channel;
+    /** The channel calls go through: {@link #channel}, or it behind the egress audit. */
+    private final Channel calls;
+    private final ApiKeyCredentials credentials;
+    private final EgressAudit audit;
+
+    private ControlPlaneConnection(ManagedChannel channel, Channel calls, ApiKeyCredentials credentials, EgressAudit audit) {
         this.channel = channel;
+        this.calls = calls;
         this.credentials = credentials;
+        this.audit = audit;
     }
 
     public static ControlPlaneConnection open(Settings s) throws IOException {
@@ -66,21 +80,21 @@ public final class ControlPlaneConnection implements Closeable {
                 .maxInboundMessageSize(16 * 1024 * 1024)
                 .withOption(ChannelOption.ALLOCATOR, AgentBuffers.allocator())
                 .build();
-        return new ControlPlaneConnection(channel, new ApiKeyCredentials(s.apiKey()));
+        return new ControlPlaneConnection(channel, channel, new ApiKeyCredentials(s.apiKey()), null);
     }
 
     public AgentServiceGrpc.AgentServiceBlockingStub agent(Duration deadline) {
-        return AgentServiceGrpc.newBlockingStub(channel).withCallCredentials(credentials)
+        return AgentServiceGrpc.newBlockingStub(calls).withCallCredentials(credentials)
                 .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     public AgentServiceGrpc.AgentServiceStub agentAsync(Duration deadline) {
-        return AgentServiceGrpc.newStub(channel).withCallCredentials(credentials)
+        return AgentServiceGrpc.newStub(calls).withCallCredentials(credentials)
                 .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     public RunEventsServiceGrpc.RunEventsServiceBlockingStub events(Duration deadline) {
-        return RunEventsServiceGrpc.newBlockingStub(channel).withCallCredentials(credentials)
+        return RunEventsServiceGrpc.newBlockingStub(calls).withCallCredentials(credentials)
                 .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
     }
 
@@ -101,6 +115,13 @@ public final class ControlPlaneConnection implements Closeable {
             channel.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (audit != null) {
+            try {
+                audit.close();
+            } catch (IOException e) {
+                // The audit's lines are written as they happen; nothing is left to lose.
+            }
         }
     }
 
