@@ -98,7 +98,9 @@ public final class Agent implements AutoCloseable {
                 config.keepAliveTimeout), config.egressAudit
                 ? new io.flowplane.agent.audit.EgressAudit(stateDir.resolve(io.flowplane.agent.audit.EgressAudit.FILE_NAME),
                         options.clock()) : null);
-        Reporter reporter = new Reporter(spool, options.clock());
+        Reporter reporter = new Reporter(spool, options.clock(), config.logsStayLocal || !config.logsStayLocalFor.isEmpty()
+                ? new io.flowplane.agent.locallogs.LocalLogs(stateDir, config.logsStayLocal, java.util.Set.copyOf(config.logsStayLocalFor),
+                        config.localLogSegmentBytes, config.localLogMaxBytes) : null, name);
         Slots slots = new Slots(config.slots);
         LocalRelay[] relay = new LocalRelay[1];
         RunSupervisor runs = new RunSupervisor(new RunSupervisor.Context(

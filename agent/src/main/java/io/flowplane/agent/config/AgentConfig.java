@@ -53,6 +53,18 @@ public final class AgentConfig {
      */
     @JsonProperty public boolean egressAudit;
 
+    /**
+     * Logs stay local: the runs' log lines are kept in STATE_DIR/logs (read them with
+     * {@code flowplane agent logs RUN_ID}); the control plane gets a count and where they are instead.
+     * {@code logsStayLocal}: every run of this agent (the pool it serves); {@code logsStayLocalFor}: those deployments.
+     */
+    @JsonProperty public boolean logsStayLocal;
+    @JsonProperty public List<String> logsStayLocalFor = new ArrayList<>();
+    /** A run's local log file is rotated at this size (one older generation kept). */
+    @JsonProperty public long localLogSegmentBytes = 8L * 1024 * 1024;
+    /** All local log files together; the oldest are deleted beyond it. */
+    @JsonProperty public long localLogMaxBytes = 1024L * 1024 * 1024;
+
     /** A directory of secret files; {@code ${secret:NAME}} reads the file NAME. */
     @JsonProperty public String secretsDir;
     /** {@code ${secret:NAME}} also reads the environment variable PREFIX+NAME. */

@@ -3,6 +3,7 @@ package io.flowplane.agent.exec;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Message;
 import com.google.protobuf.Timestamp;
+import io.flowplane.agent.locallogs.LocalLogs;
 import io.flowplane.agent.secrets.Redactor;
 import io.flowplane.agent.spool.Spool;
 import io.flowplane.proto.v1.FlowRunStateChange;
@@ -23,10 +24,33 @@ import java.util.List;
 public final class Reporter {
     private final Spool spool;
     private final Clock clock;
+    /** Logs-stay-local mode: where the lines of the runs it keeps go instead; null: off. */
+    private final LocalLogs localLogs;
+    private final String agentName;
 
     public Reporter(Spool spool, Clock clock) {
+        this(spool, clock, null, null);
+    }
+
+    public Reporter(Spool spool, Clock clock, LocalLogs localLogs, String agentName) {
         this.spool = spool;
         this.clock = clock;
+        this.localLogs = localLogs;
+        this.agentName = agentName;
+    }
+
+    private boolean keepsLocal(ActiveRun run) {
+        return localLogs != null && localLogs.keeps(run.claim.getDeploymentName());
+    }
+
+    /**
+     * The lines go to the local store; the control plane gets one line of the agent's own making
+     * in their place: how many, and where they are (their level, stream and time travel as metadata).
+     */
+    private String keepLocal(ActiveRun run, Instant at, LogStream stream, String level, List<String> lines) {
+        localLogs.append(run.id(), at, stream.name(), level, lines);
+        return "[" + lines.size() + (lines.size() == 1 ? " line" : " lines") + " kept on the agent: "
+                + localLogs.whereLinesAre(agentName, run.id()) + "]";
     }
 
     /** A state change from the agent; returns its spool sequence, or 0 if the run is fenced. */
@@ -54,8 +78,14 @@ public final class Reporter {
         }
         LogLines.Builder group = LogLines.newBuilder().setStream(stream)
                 .setLevel(stream == LogStream.STDERR ? "WARN" : "INFO").setOutputOffset(endOffset);
+        List<String> masked = new java.util.ArrayList<>(lines.size());
         for (String line : lines) {
-            group.addMessages(run.redactor.redact(line));
+            masked.add(run.redactor.redact(line));
+        }
+        if (keepsLocal(run)) {
+            group.addMessages(keepLocal(run, at, stream, group.getLevel(), masked));
+        } else {
+            group.addAllMessages(masked);
         }
         try {
             spool.append(event(run, at).setLogLines(group).build(), true, () -> run.spooled(stream, endOffset));
@@ -94,6 +124,17 @@ public final class Reporter {
             b.setOccurredAt(timestamp(clock.instant()));
         }
         redact(run, b);
+        if (keepsLocal(run)) {
+            Instant at = Instant.ofEpochSecond(b.getOccurredAt().getSeconds(), b.getOccurredAt().getNanos());
+            if (b.hasLog()) {
+                b.setLog(b.getLog().toBuilder().setMessage(keepLocal(run, at, b.getLog().getStream(), b.getLog().getLevel(),
+                        List.of(b.getLog().getMessage()))));
+            } else if (b.hasLogLines()) {
+                LogLines l = b.getLogLines();
+                b.setLogLines(l.toBuilder().clearMessages().addMessages(keepLocal(run, at, l.getStream(), l.getLevel(),
+                        l.getMessagesList())));
+            }
+        }
         return spool.append(b.build(), false);
     }
 
