@@ -35,6 +35,24 @@ class AgentAuditCommandTest {
     }
 
     @Test
+    void printsTheLinesAnAgentKeptLocally() throws Exception {
+        io.flowplane.agent.locallogs.LocalLogs logs = new io.flowplane.agent.locallogs.LocalLogs(dir, true,
+                java.util.Set.of(), 1 << 20, 1 << 24);
+        String run = "0190aaaa-bbbb-7ccc-8ddd-eeeeffff0000";
+        logs.append(run, java.time.Instant.parse("2026-12-02T10:00:00Z"), "STDOUT", "INFO", java.util.List.of("first", "tab\there"));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream old = System.out;
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        try {
+            assertThat(Main.execute("agent", "logs", run, "--state-dir", dir.toString())).isZero();
+        } finally {
+            System.setOut(old);
+        }
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo(
+                "2026-12-02T10:00:00Z INFO first\n2026-12-02T10:00:00Z INFO tab\there\n");
+    }
+
+    @Test
     void aMissingAuditIsAOneLineError() {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         PrintStream old = System.err;
