@@ -6,6 +6,7 @@ import io.flowplane.proto.v1.RunEventsServiceGrpc;
 import io.flowplane.agent.audit.EgressAudit;
 import io.grpc.Channel;
 import io.grpc.ChannelCredentials;
+import io.grpc.ClientInterceptors;
 import io.grpc.ConnectivityState;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
@@ -39,7 +40,7 @@ public final class ControlPlaneConnection implements Closeable {
     public static ControlPlaneConnection open(Settings s, EgressAudit audit) throws IOException {
         ControlPlaneConnection c = open(s);
         return audit == null ? c : new ControlPlaneConnection(
-                c.channel, io.grpc.ClientInterceptors.intercept(c.channel, audit), c.credentials, audit);
+                c.channel, ClientInterceptors.intercept(c.channel, audit), c.credentials, audit);
     }
 
     private final ManagedChannel channel;
