@@ -1,6 +1,7 @@
 package io.flowplane.agent;
 
 import com.codahale.metrics.MetricRegistry;
+import io.flowplane.agent.audit.EgressAudit;
 import io.flowplane.agent.config.AgentConfig;
 import io.flowplane.agent.connection.Backoff;
 import io.flowplane.agent.connection.ControlPlaneConnection;
@@ -11,6 +12,7 @@ import io.flowplane.agent.dispatch.Slots;
 import io.flowplane.agent.exec.RelayIntake;
 import io.flowplane.agent.exec.Reporter;
 import io.flowplane.agent.exec.RunSupervisor;
+import io.flowplane.agent.locallogs.LocalLogs;
 import io.flowplane.agent.relay.LocalRelay;
 import io.flowplane.agent.spool.Shipper;
 import io.flowplane.agent.spool.Spool;
@@ -27,6 +29,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -94,8 +97,12 @@ public final class Agent implements AutoCloseable {
         Spool spool = Spool.open(stateDir.resolve("spool"),
                 new Spool.Settings(config.spoolMaxBytes, config.spoolSegmentBytes, config.spoolFsync), options.metrics());
         ControlPlaneConnection connection = ControlPlaneConnection.open(new ControlPlaneConnection.Settings(config.url,
-                config.apiKey, config.tls, config.caFile, config.keepAliveTime, config.keepAliveTimeout));
-        Reporter reporter = new Reporter(spool, options.clock());
+                config.apiKey, config.tls, config.caFile, config.clientCertFile, config.clientKeyFile, config.keepAliveTime,
+                config.keepAliveTimeout), config.egressAudit
+                ? new EgressAudit(stateDir.resolve(EgressAudit.FILE_NAME), options.clock()) : null);
+        Reporter reporter = new Reporter(spool, options.clock(), config.logsStayLocal || !config.logsStayLocalFor.isEmpty()
+                ? new LocalLogs(stateDir, config.logsStayLocal, Set.copyOf(config.logsStayLocalFor),
+                        config.localLogSegmentBytes, config.localLogMaxBytes) : null, name);
         Slots slots = new Slots(config.slots);
         LocalRelay[] relay = new LocalRelay[1];
         RunSupervisor runs = new RunSupervisor(new RunSupervisor.Context(

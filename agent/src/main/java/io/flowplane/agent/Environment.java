@@ -24,7 +24,7 @@ final class Environment implements RunSupervisor.RunEnvironmentFactory {
         if (config.secretsDir != null && !config.secretsDir.isBlank()) {
             providers.add(new DirectorySecretProvider(Path.of(config.secretsDir)));
         }
-        this.secrets = new SecretResolver(providers);
+        this.secrets = new SecretResolver(providers, config.secretMinLength);
     }
 
     @Override

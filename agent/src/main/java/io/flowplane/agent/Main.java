@@ -36,6 +36,13 @@ public final class Main implements Callable<Integer> {
     Boolean tls;
     @Option(names = "--ca-file", description = "PEM CA bundle to trust for TLS")
     String caFile;
+    @Option(names = "--client-cert", description = "mutual TLS: the agent's certificate (PEM)")
+    String clientCertFile;
+    @Option(names = "--client-key", description = "mutual TLS: the certificate's private key (PKCS#8 PEM)")
+    String clientKeyFile;
+    @Option(names = "--egress-audit", description = "record every message sent to the control plane in "
+            + "STATE_DIR/egress-audit.jsonl (FLOWPLANE_EGRESS_AUDIT=true); `flowplane agent audit` summarises it")
+    Boolean egressAudit;
     @Option(names = "--log-level", description = "trace, debug, info (default), warn or error (FLOWPLANE_LOG_LEVEL); "
             + "-Dlogback.configurationFile=FILE replaces the logging configuration")
     String logLevel;
@@ -77,6 +84,9 @@ public final class Main implements Callable<Integer> {
         c.secretsDir = secretsDir != null ? secretsDir : c.secretsDir;
         c.tls = tls != null ? tls : c.tls;
         c.caFile = caFile != null ? caFile : c.caFile;
+        c.clientCertFile = clientCertFile != null ? clientCertFile : c.clientCertFile;
+        c.clientKeyFile = clientKeyFile != null ? clientKeyFile : c.clientKeyFile;
+        c.egressAudit = egressAudit != null ? egressAudit : c.egressAudit;
         c.logLevel = logLevel != null ? logLevel : c.logLevel;
         return c;
     }

@@ -27,7 +27,9 @@ public abstract class ApiCommand implements Callable<Integer> {
     public final Integer call() throws Exception {
         ClientOptions o = effectiveOptions();
         Target target = Target.resolve(o, System.getenv(), Profiles.forUser(System.getenv()));
-        Api api = new Api(new FlowplaneClient(target.url(), target.apiKey()), target,
+        String ca = o.caFile != null ? o.caFile : System.getenv("FLOWPLANE_CA_FILE");
+        Api api = new Api(new FlowplaneClient(target.url(), target.apiKey(),
+                ca == null || ca.isBlank() ? null : java.nio.file.Path.of(ca)), target,
                 o.output == null ? Output.TABLE : o.output, System.out);
         try {
             return run(api);

@@ -62,7 +62,7 @@ public final class Main implements Runnable {
         }
         Object command = switch (args[0]) {
             case "server" -> new ServerCommand();
-            case "agent", "agents" -> args.length > 1 && java.util.Set.of("ls", "list", "help").contains(args[1])
+            case "agent", "agents" -> args.length > 1 && java.util.Set.of("ls", "list", "audit", "logs", "help").contains(args[1])
                     ? null : new AgentCommand();
             default -> null;
         };

@@ -10,6 +10,7 @@ import io.flowplane.sdk.internal.Reporting;
 import io.flowplane.sdk.results.LocalResultStore;
 import io.flowplane.sdk.results.ResultStore;
 
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -129,8 +130,13 @@ public final class FlowRunner implements AutoCloseable {
          * @param plaintext  gRPC without TLS
          */
         public Builder reportTo(String restUrl, String grpcTarget, boolean plaintext, String apiKey) {
-            this.reporting = new GrpcReporting(grpcTarget, plaintext, apiKey,
-                    new DirectRuns(new FlowplaneClient(restUrl, apiKey), reporterName()), Duration.ofSeconds(10), clock);
+            return reportTo(restUrl, grpcTarget, plaintext, apiKey, null);
+        }
+
+        /** The same, trusting the CA(s) of the PEM bundle {@code caFile} (a private CA) for https and gRPC TLS. */
+        public Builder reportTo(String restUrl, String grpcTarget, boolean plaintext, String apiKey, Path caFile) {
+            this.reporting = new GrpcReporting(grpcTarget, plaintext, caFile, apiKey,
+                    new DirectRuns(new FlowplaneClient(restUrl, apiKey, caFile), reporterName()), Duration.ofSeconds(10), clock);
             return this;
         }
 

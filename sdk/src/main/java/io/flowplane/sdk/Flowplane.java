@@ -24,7 +24,8 @@ import java.util.Optional;
  *       from {@code FLOWPLANE_PARAMETERS_FILE}, reports to the agent's relay;</li>
  *   <li>by hand against a control plane ({@code FLOWPLANE_URL} and {@code FLOWPLANE_API_KEY} set; gRPC at
  *       {@code FLOWPLANE_GRPC_TARGET}, default the URL's host on port 9090, plaintext unless
- *       {@code FLOWPLANE_GRPC_TLS=true}): the run is created there and reported directly;</li>
+ *       {@code FLOWPLANE_GRPC_TLS=true}; {@code FLOWPLANE_CA_FILE}: a PEM bundle of a private CA to trust for
+ *       https and gRPC TLS): the run is created there and reported directly;</li>
  *   <li>otherwise locally, with no server.</li>
  * </ul>
  * Parameters given as arguments ({@code key=value}, values parsed as JSON when they parse) override
@@ -55,7 +56,9 @@ public final class Flowplane {
             String key = env.get("FLOWPLANE_API_KEY");
             if (url != null && key != null) {
                 String grpc = env.getOrDefault("FLOWPLANE_GRPC_TARGET", URI.create(url).getHost() + ":9090");
-                builder.reportTo(url, grpc, !"true".equalsIgnoreCase(env.get("FLOWPLANE_GRPC_TLS")), key);
+                String ca = env.get("FLOWPLANE_CA_FILE");
+                builder.reportTo(url, grpc, !"true".equalsIgnoreCase(env.get("FLOWPLANE_GRPC_TLS")), key,
+                        ca == null || ca.isBlank() ? null : Path.of(ca));
             }
             parameters = parameters(flow, defaults, arguments(args));
         }

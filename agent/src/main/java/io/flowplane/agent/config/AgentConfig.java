@@ -41,13 +41,36 @@ public final class AgentConfig {
     @JsonProperty public boolean tls;
     /** PEM CA bundle to trust for TLS (default: the JVM's). */
     @JsonProperty public String caFile;
+    /** Mutual TLS: the agent's client certificate (PEM) and its PKCS#8 PEM key, issued by the CA the control plane trusts. */
+    @JsonProperty public String clientCertFile;
+    @JsonProperty public String clientKeyFile;
     /** Level of the agent's own lines: trace, debug, info (default), warn, error (FLOWPLANE_LOG_LEVEL, --log-level). */
     @JsonProperty public String logLevel;
+
+    /**
+     * Append a record of every message sent to the control plane (type, run, size, SHA-256) to
+     * egress-audit.jsonl in the state directory; {@code flowplane agent audit} summarises it.
+     */
+    @JsonProperty public boolean egressAudit;
+
+    /**
+     * Logs stay local: the runs' log lines are kept in STATE_DIR/logs (read them with
+     * {@code flowplane agent logs RUN_ID}); the control plane gets a count and where they are instead.
+     * {@code logsStayLocal}: every run of this agent (the pool it serves); {@code logsStayLocalFor}: those deployments.
+     */
+    @JsonProperty public boolean logsStayLocal;
+    @JsonProperty public List<String> logsStayLocalFor = new ArrayList<>();
+    /** A run's local log file is rotated at this size (one older generation kept). */
+    @JsonProperty public long localLogSegmentBytes = 8L * 1024 * 1024;
+    /** All local log files together; the oldest are deleted beyond it. */
+    @JsonProperty public long localLogMaxBytes = 1024L * 1024 * 1024;
 
     /** A directory of secret files; {@code ${secret:NAME}} reads the file NAME. */
     @JsonProperty public String secretsDir;
     /** {@code ${secret:NAME}} also reads the environment variable PREFIX+NAME. */
     @JsonProperty public String secretEnvPrefix = "FLOWPLANE_SECRET_";
+    /** A resolved secret shorter than this fails its run: it could not be masked without hiding ordinary text. */
+    @JsonProperty public int secretMinLength = io.flowplane.agent.secrets.SecretResolver.DEFAULT_MIN_LENGTH;
 
     /** How long a PollWork call may be held (the server caps it). */
     @JsonProperty public Duration pollWait = Duration.ofSeconds(20);
@@ -114,6 +137,9 @@ public final class AgentConfig {
         stateDir = env.getOrDefault("FLOWPLANE_AGENT_STATE_DIR", stateDir);
         secretsDir = env.getOrDefault("FLOWPLANE_SECRETS_DIR", secretsDir);
         logLevel = env.getOrDefault("FLOWPLANE_LOG_LEVEL", logLevel);
+        if (env.containsKey("FLOWPLANE_EGRESS_AUDIT")) {
+            egressAudit = Boolean.parseBoolean(env.get("FLOWPLANE_EGRESS_AUDIT").trim());
+        }
         return this;
     }
 
@@ -128,6 +154,12 @@ public final class AgentConfig {
         }
         if (slots < 1) {
             problems.add("slots must be at least 1");
+        }
+        if ((clientCertFile == null) != (clientKeyFile == null)) {
+            problems.add("mutual TLS needs both clientCertFile and clientKeyFile");
+        }
+        if (secretMinLength < 4) {
+            problems.add("secretMinLength must be at least 4");
         }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(String.join("; ", problems));

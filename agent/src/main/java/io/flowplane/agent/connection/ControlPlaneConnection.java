@@ -3,7 +3,10 @@ package io.flowplane.agent.connection;
 import io.flowplane.proto.logging.FrameLogGuard;
 import io.flowplane.proto.v1.AgentServiceGrpc;
 import io.flowplane.proto.v1.RunEventsServiceGrpc;
+import io.flowplane.agent.audit.EgressAudit;
+import io.grpc.Channel;
 import io.grpc.ChannelCredentials;
+import io.grpc.ClientInterceptors;
 import io.grpc.ConnectivityState;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
@@ -25,26 +28,48 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ControlPlaneConnection implements Closeable {
 
-    /** Where and how to connect. {@code caFile} null: the JVM's trusted CAs. */
-    public record Settings(String url, String apiKey, boolean tls, String caFile, Duration keepAliveTime,
-                           Duration keepAliveTimeout) {
+    /**
+     * Where and how to connect. {@code caFile} null: the JVM's trusted CAs. {@code clientCertFile} and
+     * {@code clientKeyFile} (PEM, PKCS#8 key): the agent's certificate for mutual TLS, or null.
+     */
+    public record Settings(String url, String apiKey, boolean tls, String caFile, String clientCertFile,
+                           String clientKeyFile, Duration keepAliveTime, Duration keepAliveTimeout) {
+    }
+
+    /** {@code audit}: records every message sent on this channel, or null; closed with the connection. */
+    public static ControlPlaneConnection open(Settings s, EgressAudit audit) throws IOException {
+        ControlPlaneConnection c = open(s);
+        return audit == null ? c : new ControlPlaneConnection(
+                c.channel, ClientInterceptors.intercept(c.channel, audit), c.credentials, audit);
     }
 
     private final ManagedChannel channel;
+    /** The channel calls go through: {@link #channel}, or it behind the egress audit. */
+    private final Channel calls;
     private final ApiKeyCredentials credentials;
+    private final EgressAudit audit;
 
-    private ControlPlaneConnection(ManagedChannel channel, ApiKeyCredentials credentials) {
+    private ControlPlaneConnection(ManagedChannel channel, Channel calls, ApiKeyCredentials credentials, EgressAudit audit) {
         this.channel = channel;
+        this.calls = calls;
         this.credentials = credentials;
+        this.audit = audit;
     }
 
     public static ControlPlaneConnection open(Settings s) throws IOException {
         Target target = Target.parse(s.url(), s.tls());
+        if (!target.tls() && s.clientCertFile() != null) {
+            throw new IllegalArgumentException("a client certificate needs TLS: use grpcs:// or --tls");
+        }
+        // Plaintext only when asked for: a TLS target that fails its handshake is an error, never a retry without TLS.
         ChannelCredentials creds = InsecureChannelCredentials.create();
         if (target.tls()) {
             TlsChannelCredentials.Builder tls = TlsChannelCredentials.newBuilder();
             if (s.caFile() != null) {
                 tls.trustManager(new File(s.caFile()));
+            }
+            if (s.clientCertFile() != null) {
+                tls.keyManager(new File(s.clientCertFile()), new File(s.clientKeyFile()));
             }
             creds = tls.build();
         }
@@ -56,21 +81,21 @@ public final class ControlPlaneConnection implements Closeable {
                 .maxInboundMessageSize(16 * 1024 * 1024)
                 .withOption(ChannelOption.ALLOCATOR, AgentBuffers.allocator())
                 .build();
-        return new ControlPlaneConnection(channel, new ApiKeyCredentials(s.apiKey()));
+        return new ControlPlaneConnection(channel, channel, new ApiKeyCredentials(s.apiKey()), null);
     }
 
     public AgentServiceGrpc.AgentServiceBlockingStub agent(Duration deadline) {
-        return AgentServiceGrpc.newBlockingStub(channel).withCallCredentials(credentials)
+        return AgentServiceGrpc.newBlockingStub(calls).withCallCredentials(credentials)
                 .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     public AgentServiceGrpc.AgentServiceStub agentAsync(Duration deadline) {
-        return AgentServiceGrpc.newStub(channel).withCallCredentials(credentials)
+        return AgentServiceGrpc.newStub(calls).withCallCredentials(credentials)
                 .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     public RunEventsServiceGrpc.RunEventsServiceBlockingStub events(Duration deadline) {
-        return RunEventsServiceGrpc.newBlockingStub(channel).withCallCredentials(credentials)
+        return RunEventsServiceGrpc.newBlockingStub(calls).withCallCredentials(credentials)
                 .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
     }
 
@@ -91,6 +116,13 @@ public final class ControlPlaneConnection implements Closeable {
             channel.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (audit != null) {
+            try {
+                audit.close();
+            } catch (IOException e) {
+                // The audit's lines are written as they happen; nothing is left to lose.
+            }
         }
     }
 

@@ -1,14 +1,16 @@
 package io.flowplane.agent.exec;
 
+import com.google.protobuf.Descriptors.FieldDescriptor;
+import com.google.protobuf.Message;
 import com.google.protobuf.Timestamp;
+import io.flowplane.agent.locallogs.LocalLogs;
+import io.flowplane.agent.secrets.Redactor;
 import io.flowplane.agent.spool.Spool;
-import io.flowplane.proto.v1.ArtifactReport;
 import io.flowplane.proto.v1.FlowRunStateChange;
 import io.flowplane.proto.v1.LogLines;
 import io.flowplane.proto.v1.LogStream;
 import io.flowplane.proto.v1.RunEvent;
 import io.flowplane.proto.v1.StateType;
-import io.flowplane.proto.v1.TaskRunReport;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -22,10 +24,33 @@ import java.util.List;
 public final class Reporter {
     private final Spool spool;
     private final Clock clock;
+    /** Logs-stay-local mode: where the lines of the runs it keeps go instead; null: off. */
+    private final LocalLogs localLogs;
+    private final String agentName;
 
     public Reporter(Spool spool, Clock clock) {
+        this(spool, clock, null, null);
+    }
+
+    public Reporter(Spool spool, Clock clock, LocalLogs localLogs, String agentName) {
         this.spool = spool;
         this.clock = clock;
+        this.localLogs = localLogs;
+        this.agentName = agentName;
+    }
+
+    private boolean keepsLocal(ActiveRun run) {
+        return localLogs != null && localLogs.keeps(run.claim.getDeploymentName());
+    }
+
+    /**
+     * The lines go to the local store; the control plane gets one line of the agent's own making
+     * in their place: how many, and where they are (their level, stream and time travel as metadata).
+     */
+    private String keepLocal(ActiveRun run, Instant at, LogStream stream, String level, List<String> lines) {
+        localLogs.append(run.id(), at, stream.name(), level, lines);
+        return "[" + lines.size() + (lines.size() == 1 ? " line" : " lines") + " kept on the agent: "
+                + localLogs.whereLinesAre(agentName, run.id()) + "]";
     }
 
     /** A state change from the agent; returns its spool sequence, or 0 if the run is fenced. */
@@ -61,8 +86,14 @@ public final class Reporter {
         }
         LogLines.Builder group = LogLines.newBuilder().setStream(stream)
                 .setLevel(stream == LogStream.STDERR ? "WARN" : "INFO").setOutputOffset(endOffset);
+        List<String> masked = new java.util.ArrayList<>(lines.size());
         for (String line : lines) {
-            group.addMessages(run.redactor.redact(line));
+            masked.add(run.redactor.redact(line));
+        }
+        if (keepsLocal(run)) {
+            group.addMessages(keepLocal(run, at, stream, group.getLevel(), masked));
+        } else {
+            group.addAllMessages(masked);
         }
         try {
             spool.append(event(run, at).setLogLines(group).build(), true, () -> run.spooled(stream, endOffset));
@@ -101,32 +132,55 @@ public final class Reporter {
             b.setOccurredAt(timestamp(clock.instant()));
         }
         redact(run, b);
+        if (keepsLocal(run)) {
+            Instant at = Instant.ofEpochSecond(b.getOccurredAt().getSeconds(), b.getOccurredAt().getNanos());
+            if (b.hasLog()) {
+                b.setLog(b.getLog().toBuilder().setMessage(keepLocal(run, at, b.getLog().getStream(), b.getLog().getLevel(),
+                        List.of(b.getLog().getMessage()))));
+            } else if (b.hasLogLines()) {
+                LogLines l = b.getLogLines();
+                b.setLogLines(l.toBuilder().clearMessages().addMessages(keepLocal(run, at, l.getStream(), l.getLevel(),
+                        l.getMessagesList())));
+            }
+        }
         return spool.append(b.build(), false);
     }
 
+    /** Every text field of the event's body, whatever the flow put where (names, keys, tags, messages, data). */
     private static void redact(ActiveRun run, RunEvent.Builder b) {
-        switch (b.getBodyCase()) {
-            case LOG -> b.setLog(b.getLog().toBuilder().setMessage(run.redactor.redact(b.getLog().getMessage())));
-            case LOG_LINES -> {
-                LogLines.Builder lines = b.getLogLines().toBuilder();
-                for (int i = 0; i < lines.getMessagesCount(); i++) {
-                    lines.setMessages(i, run.redactor.redact(lines.getMessages(i)));
-                }
-                b.setLogLines(lines);
-            }
-            case STATE -> b.setState(b.getState().toBuilder().setMessage(run.redactor.redact(b.getState().getMessage())));
-            case TASK_RUN -> {
-                TaskRunReport t = b.getTaskRun();
-                b.setTaskRun(t.toBuilder().setMessage(run.redactor.redact(t.getMessage())));
-            }
-            case ARTIFACT -> {
-                ArtifactReport a = b.getArtifact();
-                b.setArtifact(a.toBuilder().setData(run.redactor.redact(a.getData()))
-                        .setDescription(run.redactor.redact(a.getDescription())));
-            }
-            default -> {
+        if (run.redactor == Redactor.NONE) {
+            return;
+        }
+        for (FieldDescriptor body : RunEvent.getDescriptor().getOneofs().get(0).getFields()) {
+            if (b.hasField(body)) {
+                b.setField(body, redactStrings((Message) b.getField(body), run.redactor));
             }
         }
+    }
+
+    static Message redactStrings(Message m, Redactor r) {
+        Message.Builder b = m.toBuilder();
+        for (var e : m.getAllFields().entrySet()) {
+            var field = e.getKey();
+            var type = field.getJavaType();
+            if (type != FieldDescriptor.JavaType.STRING
+                    && type != FieldDescriptor.JavaType.MESSAGE) {
+                continue;
+            }
+            if (field.isRepeated()) {
+                List<?> values = (List<?>) e.getValue();
+                for (int i = 0; i < values.size(); i++) {
+                    b.setRepeatedField(field, i, redactValue(values.get(i), r));
+                }
+            } else {
+                b.setField(field, redactValue(e.getValue(), r));
+            }
+        }
+        return b.build();
+    }
+
+    private static Object redactValue(Object v, Redactor r) {
+        return v instanceof String s ? r.redact(s) : redactStrings((Message) v, r);
     }
 
     private long append(RunEvent event, boolean wait) {

@@ -11,17 +11,29 @@ public final class SecretResolver {
     private static final Pattern REFERENCE = Pattern.compile("\\$\\{secret:([^}]*)}");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,199}");
 
-    /** A reference no provider could resolve; the run fails before its process starts. */
+    /** A reference no provider could resolve, or to a value too short to mask; the run fails before its process starts. */
     public static final class MissingSecretException extends Exception {
         public MissingSecretException(String message) {
             super(message);
         }
     }
 
+    /**
+     * Values shorter than this are refused: masking a two-letter value would shred every log line
+     * that happens to contain those letters, and a short value is guessable anyway.
+     */
+    public static final int DEFAULT_MIN_LENGTH = 8;
+
     private final List<SecretProvider> providers;
+    private final int minLength;
 
     public SecretResolver(List<SecretProvider> providers) {
+        this(providers, DEFAULT_MIN_LENGTH);
+    }
+
+    public SecretResolver(List<SecretProvider> providers, int minLength) {
         this.providers = List.copyOf(providers);
+        this.minLength = minLength;
     }
 
     static boolean isValidName(String name) {
@@ -39,6 +51,11 @@ public final class SecretResolver {
             }
             String secret = lookup(name).orElseThrow(() -> new MissingSecretException(
                     "secret '" + name + "' is not known to this agent (environment or secrets directory)"));
+            if (secret.length() < minLength) {
+                throw new MissingSecretException("secret '" + name + "' is " + secret.length()
+                        + " characters long; secrets shorter than " + minLength + " characters are refused, because "
+                        + "the agent could not mask them in logs without hiding ordinary text (use a longer value)");
+            }
             used.add(secret);
             m.appendReplacement(out, Matcher.quoteReplacement(secret));
         }

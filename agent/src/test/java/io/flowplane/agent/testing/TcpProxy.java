@@ -21,6 +21,7 @@ public final class TcpProxy implements AutoCloseable {
     private final int targetPort;
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
     private final ByteArrayOutputStream sent = new ByteArrayOutputStream();
+    private final java.util.List<ByteArrayOutputStream> connections = new java.util.ArrayList<>();
     private volatile boolean cut;
     private volatile boolean closed;
 
@@ -53,6 +54,13 @@ public final class TcpProxy implements AutoCloseable {
         }
     }
 
+    /** What clients sent, one array per connection, in the order they were accepted. */
+    public java.util.List<byte[]> sentPerConnection() {
+        synchronized (sent) {
+            return connections.stream().map(ByteArrayOutputStream::toByteArray).toList();
+        }
+    }
+
     private void acceptLoop() {
         while (!closed) {
             try {
@@ -70,8 +78,12 @@ public final class TcpProxy implements AutoCloseable {
                 }
                 sockets.add(client);
                 sockets.add(upstream);
-                pump(client, upstream, true);
-                pump(upstream, client, false);
+                ByteArrayOutputStream own = new ByteArrayOutputStream();
+                synchronized (sent) {
+                    connections.add(own);
+                }
+                pump(client, upstream, own);
+                pump(upstream, client, null);
             } catch (IOException e) {
                 if (closed) {
                     return;
@@ -80,15 +92,16 @@ public final class TcpProxy implements AutoCloseable {
         }
     }
 
-    private void pump(Socket from, Socket to, boolean record) {
+    private void pump(Socket from, Socket to, ByteArrayOutputStream record) {
         Thread t = new Thread(() -> {
             byte[] buf = new byte[16384];
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 int n;
                 while ((n = in.read(buf)) >= 0) {
-                    if (record) {
+                    if (record != null) {
                         synchronized (sent) {
                             sent.write(buf, 0, n);
+                            record.write(buf, 0, n);
                         }
                     }
                     out.write(buf, 0, n);

@@ -12,8 +12,8 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "agent", aliases = "agents", versionProvider = Version.class,
         description = "Run an agent: long-poll a work pool over gRPC and run its flows as local processes.",
-        footer = {"", "Sample configuration: deploy/agent.yml. `flowplane agent ls` lists registered agents."},
-        subcommands = AgentLs.class)
+        footer = {"", "Sample configuration: deploy/agent.yml. `flowplane agent ls` lists registered agents; `flowplane agent audit` summarises what an agent sent; `flowplane agent logs RUN_ID` prints lines kept locally."},
+        subcommands = {AgentLs.class, AgentAudit.class, AgentLogs.class})
 public final class AgentCommand implements Callable<Integer> {
     @Mixin
     io.flowplane.agent.Main agent = new io.flowplane.agent.Main();

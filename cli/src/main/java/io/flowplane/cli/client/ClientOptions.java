@@ -16,6 +16,10 @@ public final class ClientOptions {
     @Option(names = "--api-key", paramLabel = "KEY", description = "API key (default: FLOWPLANE_API_KEY or the profile)")
     public String apiKey;
 
+    @Option(names = "--ca-file", paramLabel = "PEM",
+            description = "for https: CA certificate(s) to trust instead of the JVM's (default: FLOWPLANE_CA_FILE)")
+    public String caFile;
+
     @Option(names = "--profile", paramLabel = "NAME",
             description = "profile from ~/.flowplane/config.json (default: FLOWPLANE_PROFILE or the active one)")
     public String profile;
@@ -32,6 +36,7 @@ public final class ClientOptions {
         m.url = url != null ? url : root.url;
         m.apiKey = apiKey != null ? apiKey : root.apiKey;
         m.profile = profile != null ? profile : root.profile;
+        m.caFile = caFile != null ? caFile : root.caFile;
         m.output = output != null ? output : root.output;
         m.verbose = verbose || root.verbose;
         return m;

@@ -4,6 +4,7 @@ import io.flowplane.controlplane.auth.ApiKeys;
 import io.flowplane.controlplane.auth.Principal;
 import io.grpc.Context;
 import io.grpc.Contexts;
+import io.grpc.Grpc;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
@@ -12,16 +13,19 @@ import io.grpc.Status;
 
 import java.util.Optional;
 
-/** Authenticates every gRPC call by its "authorization: Bearer fp_…" metadata. */
+/** Authenticates every gRPC call by its "authorization: Bearer fp_…" metadata (and, with mutual TLS, its client certificate). */
 final class AuthInterceptor implements ServerInterceptor {
     static final Context.Key<Principal> PRINCIPAL = Context.key("flowplane-principal");
     private static final Metadata.Key<String> AUTHORIZATION =
             Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
     private final ApiKeys keys;
+    private final ClientCertificates certificates;
 
-    AuthInterceptor(ApiKeys keys) {
+    /** {@code certificates} null: no mutual TLS. */
+    AuthInterceptor(ApiKeys keys, ClientCertificates certificates) {
         this.keys = keys;
+        this.certificates = certificates;
     }
 
     @Override
@@ -34,6 +38,14 @@ final class AuthInterceptor implements ServerInterceptor {
             call.close(Status.UNAUTHENTICATED.withDescription(token == null
                     ? "missing API key: send 'authorization: Bearer fp_…'" : "unknown or revoked API key"), new Metadata());
             return new ServerCall.Listener<>() { };
+        }
+        if (certificates != null) {
+            Optional<Status> refused = certificates.check(call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION),
+                    principal.get());
+            if (refused.isPresent()) {
+                call.close(refused.get(), new Metadata());
+                return new ServerCall.Listener<>() { };
+            }
         }
         return Contexts.interceptCall(Context.current().withValue(PRINCIPAL, principal.get()), call, headers, next);
     }

@@ -32,7 +32,8 @@ public final class GrpcServer implements Managed {
 
     @Override
     public void start() throws IOException {
-        AuthInterceptor auth = new AuthInterceptor(services.apiKeys());
+        AuthInterceptor auth = new AuthInterceptor(services.apiKeys(), config.clientCaFile == null ? null
+                : new ClientCertificates(config.revokedClientSerials, config.clientCertBinding));
         AgentCommands commands = new AgentCommands(services.ledger().leases());
         services.signals().subscribe(commands);
         var agentService = new AgentGrpcService(services, config.maxPollWait.toJavaDuration(),
@@ -56,9 +57,18 @@ public final class GrpcServer implements Managed {
             throw new IllegalStateException("grpc TLS needs both certChainFile and privateKeyFile (PKCS#8 PEM)");
         }
         if (config.certChainFile == null) {
+            if (config.clientCaFile != null) {
+                throw new IllegalStateException("grpc.clientCaFile (mutual TLS) needs TLS: set certChainFile and privateKeyFile");
+            }
             return InsecureServerCredentials.create();
         }
-        return TlsServerCredentials.create(new File(config.certChainFile), new File(config.privateKeyFile));
+        TlsServerCredentials.Builder tls = TlsServerCredentials.newBuilder()
+                .keyManager(new File(config.certChainFile), new File(config.privateKeyFile));
+        if (config.clientCaFile != null) {
+            // The handshake refuses a client without a certificate from these CAs, or with an expired one.
+            tls.trustManager(new File(config.clientCaFile)).clientAuth(TlsServerCredentials.ClientAuth.REQUIRE);
+        }
+        return tls.build();
     }
 
     public int port() {

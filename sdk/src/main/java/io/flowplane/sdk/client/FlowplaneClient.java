@@ -29,12 +29,22 @@ public final class FlowplaneClient {
 
     private final URI base;
     private final String apiKey;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient http;
 
     /** @param baseUrl e.g. {@code http://localhost:8080} (the API lives under /api/v1) */
     public FlowplaneClient(String baseUrl, String apiKey) {
+        this(baseUrl, apiKey, null);
+    }
+
+    /** @param caFile for https: a PEM bundle of the CA(s) to trust instead of the JVM's; null: the JVM's */
+    public FlowplaneClient(String baseUrl, String apiKey, java.nio.file.Path caFile) {
         this.base = URI.create(baseUrl.endsWith("/") ? baseUrl : baseUrl + "/");
         this.apiKey = apiKey;
+        HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10));
+        if (caFile != null) {
+            b.sslContext(TrustedCa.sslContext(caFile));
+        }
+        this.http = b.build();
     }
 
     /** The base URL this client talks to, as given (without the trailing slash). */

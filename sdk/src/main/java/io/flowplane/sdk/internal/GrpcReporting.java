@@ -55,10 +55,25 @@ public final class GrpcReporting implements Reporting {
      */
     public GrpcReporting(String target, boolean plaintext, String bearer, RunSource runs, Duration heartbeat,
                          Clock clock) {
+        this(target, plaintext, null, bearer, runs, heartbeat, clock);
+    }
+
+    /** @param caFile with TLS: a PEM bundle of the CA(s) to trust instead of the JVM's; null: the JVM's */
+    public GrpcReporting(String target, boolean plaintext, java.nio.file.Path caFile, String bearer, RunSource runs,
+                         Duration heartbeat, Clock clock) {
         FrameLogGuard.install(); // before the first connection: its frame logger would print the API key
-        ManagedChannelBuilder<?> builder = ManagedChannelBuilder.forTarget(target);
+        ManagedChannelBuilder<?> builder;
         if (plaintext) {
-            builder.usePlaintext();
+            builder = ManagedChannelBuilder.forTarget(target).usePlaintext();
+        } else if (caFile != null) {
+            try {
+                builder = io.grpc.Grpc.newChannelBuilder(target,
+                        io.grpc.TlsChannelCredentials.newBuilder().trustManager(caFile.toFile()).build());
+            } catch (java.io.IOException e) {
+                throw new IllegalArgumentException("cannot read CA file " + caFile + ": " + e.getMessage(), e);
+            }
+        } else {
+            builder = ManagedChannelBuilder.forTarget(target); // TLS with the JVM's CAs
         }
         this.channel = builder.build();
         Metadata headers = new Metadata();
