@@ -63,10 +63,13 @@ public final class TestControlPlane implements AutoCloseable {
         DefaultServerFactory factory = (DefaultServerFactory) server;
         HttpConnectorFactory rest = (HttpConnectorFactory) factory.getApplicationConnectors().get(0);
         rest.setPort(0);
+        rest.setBindHost("127.0.0.1"); // tests serve loopback only
         // Longer than any pause in a test: the JDK client keeps idle connections for 20 minutes and
         // re-uses one the server has just closed as "header parser received no bytes" (POSTs are not retried).
         rest.setIdleTimeout(io.dropwizard.util.Duration.minutes(10));
-        ((HttpConnectorFactory) factory.getAdminConnectors().get(0)).setPort(0);
+        HttpConnectorFactory admin = (HttpConnectorFactory) factory.getAdminConnectors().get(0);
+        admin.setPort(0);
+        admin.setBindHost("127.0.0.1");
         return config;
     }
 
