@@ -19,6 +19,7 @@ import java.io.File;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -74,7 +75,7 @@ public final class ControlPlaneConnection implements Closeable {
             creds = tls.build();
         }
         FrameLogGuard.install(); // before the first connection: its frame logger would print the API key
-        ManagedChannel channel = NettyChannelBuilder.forAddress(target.host(), target.port(), creds)
+        ManagedChannel channel = builder(target, creds)
                 .keepAliveTime(s.keepAliveTime().toMillis(), TimeUnit.MILLISECONDS)
                 .keepAliveTimeout(s.keepAliveTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .keepAliveWithoutCalls(true)
@@ -127,9 +128,39 @@ public final class ControlPlaneConnection implements Closeable {
     }
 
     /** host:port, grpc://host:port (plaintext) or grpcs://host:port (TLS); http(s):// are accepted too. */
-    record Target(String host, int port, boolean tls) {
+    /** One endpoint: straight to it; several (replicas): a channel that moves between them. */
+    private static NettyChannelBuilder builder(Target target, ChannelCredentials creds) {
+        if (target.others().isEmpty()) {
+            return NettyChannelBuilder.forAddress(target.host(), target.port(), creds);
+        }
+        EndpointList.register();
+        List<String> all = new java.util.ArrayList<>();
+        all.add(target.host() + ":" + target.port());
+        target.others().forEach(o -> all.add(o.host() + ":" + o.port()));
+        return NettyChannelBuilder.forTarget(EndpointList.target(all), creds);
+    }
+
+    /**
+     * Where the control plane is: one endpoint, or several replicas separated by commas
+     * ({@code cp-a:9090,cp-b:9090}), all plaintext or all TLS.
+     */
+    record Target(String host, int port, boolean tls, List<Target> others) {
         static Target parse(String url, boolean tls) {
-            String u = url.trim();
+            String[] parts = url.split(",");
+            Target first = parseOne(parts[0], url, tls);
+            List<Target> others = new java.util.ArrayList<>();
+            for (int i = 1; i < parts.length; i++) {
+                Target t = parseOne(parts[i], url, tls);
+                if (t.tls() != first.tls()) {
+                    throw new IllegalArgumentException("control plane url '" + url + "' mixes TLS and plaintext endpoints");
+                }
+                others.add(t);
+            }
+            return new Target(first.host(), first.port(), first.tls(), List.copyOf(others));
+        }
+
+        private static Target parseOne(String part, String url, boolean tls) {
+            String u = part.trim();
             if (!u.contains("://")) {
                 u = (tls ? "grpcs://" : "grpc://") + u;
             }
@@ -139,7 +170,7 @@ public final class ControlPlaneConnection implements Closeable {
             if (uri.getHost() == null) {
                 throw new IllegalArgumentException("control plane url '" + url + "' has no host");
             }
-            return new Target(uri.getHost(), uri.getPort() > 0 ? uri.getPort() : 9090, secure);
+            return new Target(uri.getHost(), uri.getPort() > 0 ? uri.getPort() : 9090, secure, List.of());
         }
     }
 }
