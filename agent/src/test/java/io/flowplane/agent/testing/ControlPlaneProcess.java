@@ -36,6 +36,15 @@ public final class ControlPlaneProcess implements AutoCloseable {
 
     /** {@code runs}: a YAML line for the runs section ("" keeps every default: lease 30 s, heartbeats 10 s, reaper 1 s). */
     public ControlPlaneProcess(Path dir, String runs) throws IOException {
+        this(dir, runs, null);
+    }
+
+    /** A replica on a PostgreSQL database (JDBC URL, user postgres) instead of its own H2 file. */
+    public static ControlPlaneProcess onPostgres(Path dir, String runs, String jdbcUrl) throws IOException {
+        return new ControlPlaneProcess(dir, runs, jdbcUrl);
+    }
+
+    private ControlPlaneProcess(Path dir, String runs, String postgresUrl) throws IOException {
         this.dir = dir;
         int[] ports = freePorts();
         restPort = ports[0];
@@ -46,20 +55,37 @@ public final class ControlPlaneProcess implements AutoCloseable {
                 server:
                   applicationConnectors: [{type: http, bindHost: 127.0.0.1, port: %d}]
                   adminConnectors: [{type: http, bindHost: 127.0.0.1, port: %d}]
+                %s
+                grpc: {bindHost: 127.0.0.1, port: %d}
+                auth: {bootstrapAdminKey: %s}
+                %s
+                """.formatted(restPort, adminPort, postgresUrl == null ? """
                 database:
                   driverClass: org.h2.Driver
                   url: "jdbc:h2:file:%s;WRITE_DELAY=0;LOCK_TIMEOUT=10000;DB_CLOSE_ON_EXIT=FALSE"
                   user: sa
                   password: ""
-                grpc: {bindHost: 127.0.0.1, port: %d}
-                auth: {bootstrapAdminKey: %s}
-                %s
-                """.formatted(restPort, adminPort, dir.resolve("db").resolve("flowplane").toAbsolutePath(), grpcPort,
-                Cluster.KEY, runs));
+                """.formatted(dir.resolve("db").resolve("flowplane").toAbsolutePath()) : """
+                database:
+                  driverClass: org.postgresql.Driver
+                  url: "%s"
+                  user: postgres
+                """.formatted(postgresUrl), grpcPort, Cluster.KEY, runs));
     }
 
     public int grpcPort() {
         return grpcPort;
+    }
+
+    /** The REST answer's status and body, whatever the status (for callers that expect refusals). */
+    public HttpResponse<String> send(String method, String path, String body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + restPort + path))
+                .timeout(Duration.ofSeconds(20)).header("Authorization", "Bearer " + Cluster.KEY);
+        if (body != null) {
+            b.header("Content-Type", "application/json");
+        }
+        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     public void start() throws Exception {
@@ -78,13 +104,7 @@ public final class ControlPlaneProcess implements AutoCloseable {
     }
 
     public JsonNode call(String method, String path, String body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + restPort + path))
-                .timeout(Duration.ofSeconds(20)).header("Authorization", "Bearer " + Cluster.KEY);
-        if (body != null) {
-            b.header("Content-Type", "application/json");
-        }
-        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = send(method, path, body);
         assertThat(r.statusCode()).as("%s %s: %s", method, path, r.body()).isBetween(200, 299);
         return Cluster.JSON.readTree(r.body());
     }

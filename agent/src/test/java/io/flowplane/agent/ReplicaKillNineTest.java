@@ -1,0 +1,134 @@
+package io.flowplane.agent;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.flowplane.agent.config.AgentConfig;
+import io.flowplane.agent.testing.Cluster;
+import io.flowplane.agent.testing.ControlPlaneProcess;
+import io.flowplane.controlplane.testing.EmbeddedPostgresHolder;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Two control-plane replicas (real JVMs) on one PostgreSQL, two agents each given both replicas
+ * in a different order, runs created through both replicas all along and a schedule firing every
+ * second — then replica A is killed with -9. Nothing it acknowledged is lost, no run executes
+ * twice, the agents carry on through B, and the schedule has every instant exactly once.
+ */
+class ReplicaKillNineTest {
+    private static final String RUNS = "runs: {heartbeatInterval: 500 milliseconds, leaseDuration: 5 seconds}";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void killingOneReplicaLosesNothingAndRunsNothingTwice() throws Exception {
+        EmbeddedPostgresHolder.Database db = EmbeddedPostgresHolder.freshDatabase("replica_kill");
+        String url = EmbeddedPostgresHolder.postgres().getJdbcUrl("postgres", db.name());
+        List<Agent> agents = new ArrayList<>();
+        try (ControlPlaneProcess a = ControlPlaneProcess.onPostgres(java.nio.file.Files.createDirectories(dir.resolve("a")), RUNS, url);
+             ControlPlaneProcess b = ControlPlaneProcess.onPostgres(java.nio.file.Files.createDirectories(dir.resolve("b")), RUNS, url)) {
+            a.start();
+            b.start();
+            a.call("POST", "/api/v1/work-pools", "{\"name\":\"ha\"}");
+            a.call("POST", "/api/v1/deployments", """
+                    {"name":"job","flowName":"job","workPool":"ha","retries":1,"retryDelaysSeconds":[0],
+                     "entrypoint":{"command":["sh","-c","sleep 1; echo done"]}}""");
+            a.call("POST", "/api/v1/deployments", """
+                    {"name":"tick","flowName":"tick","workPool":"ha",
+                     "entrypoint":{"command":["true"]},"schedules":[{"name":"every-second","intervalSeconds":1}]}""");
+            agents.add(Agent.start(agent("agent-ab", a, b), Agent.Options.defaults()));
+            agents.add(Agent.start(agent("agent-ba", b, a), Agent.Options.defaults()));
+
+            Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+            AtomicBoolean aDown = new AtomicBoolean();
+            AtomicBoolean creating = new AtomicBoolean(true);
+            Thread creator = new Thread(() -> {
+                int i = 0;
+                while (creating.get()) {
+                    ControlPlaneProcess via = (i++ % 2 == 0 && !aDown.get()) ? a : b;
+                    try {
+                        HttpResponse<String> r = via.send("POST", "/api/v1/deployments/job/runs", "{}");
+                        if (r.statusCode() == 201) {
+                            acknowledged.add(Cluster.JSON.readTree(r.body()).get("id").asText());
+                        }
+                        Thread.sleep(100);
+                    } catch (InterruptedException e) {
+                        return;
+                    } catch (Exception e) {
+                        // refused or cut by the kill: not acknowledged, so nothing is owed
+                    }
+                }
+            }, "run-creator");
+            creator.start();
+            Thread.sleep(4_000);
+            Instant killedAt = Instant.now();
+            a.killNine();
+            aDown.set(true);
+            Thread.sleep(5_000);
+            creating.set(false);
+            creator.join();
+
+            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> acknowledged.stream().allMatch(id -> state(b, id).equals("COMPLETED")));
+            assertThat(acknowledged).as("runs acknowledged under load").hasSizeGreaterThan(20);
+            for (String id : acknowledged) {
+                List<String> done = new ArrayList<>();
+                b.call("GET", "/api/v1/flow-runs/" + id + "/logs?limit=1000", null).get("lines")
+                        .forEach(l -> done.add(l.get("message").asText()));
+                assertThat(done).as("run %s executed exactly once", id).containsExactly("done");
+            }
+
+            // Every instant of the schedule around the kill exists once (the leader may have been A).
+            Map<Instant, Integer> perInstant = new TreeMap<>();
+            JsonNode page = b.call("GET", "/api/v1/flow-runs?deployment=tick&limit=500", null);
+            page.get("items").forEach(r -> perInstant.merge(Instant.parse(r.get("scheduledAt").asText()), 1, Integer::sum));
+            Instant from = killedAt.minusSeconds(3).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+            Instant to = killedAt.plusSeconds(5).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+            for (Instant t = from; t.isBefore(to); t = t.plusSeconds(1)) {
+                assertThat(perInstant.getOrDefault(t, 0)).as("runs of the schedule at %s", t).isEqualTo(1);
+            }
+        } finally {
+            agents.forEach(Agent::shutdown);
+            EmbeddedPostgresHolder.drop(db);
+        }
+    }
+
+    private AgentConfig agent(String name, ControlPlaneProcess first, ControlPlaneProcess second) {
+        AgentConfig c = new AgentConfig();
+        c.url = "127.0.0.1:" + first.grpcPort() + ",127.0.0.1:" + second.grpcPort();
+        c.apiKey = Cluster.KEY;
+        c.pool = "ha";
+        c.slots = 8;
+        c.name = name;
+        c.stateDir = dir.resolve(name).toString();
+        c.killGrace = Duration.ofSeconds(1);
+        c.shutdownGrace = Duration.ofSeconds(5);
+        c.reconnectMin = Duration.ofMillis(50);
+        c.reconnectMax = Duration.ofMillis(500);
+        c.drainTimeout = Duration.ofMillis(500);
+        return c;
+    }
+
+    private static String state(ControlPlaneProcess cp, String id) {
+        try {
+            return cp.call("GET", "/api/v1/flow-runs/" + id, null).get("state").get("type").asText();
+        } catch (Exception e) {
+            return "unknown";
+        }
+    }
+}
