@@ -36,6 +36,9 @@ public final class Main implements Callable<Integer> {
     Boolean tls;
     @Option(names = "--ca-file", description = "PEM CA bundle to trust for TLS")
     String caFile;
+    @Option(names = "--status-port", description = "serve /healthcheck and Prometheus /metrics on this local port "
+            + "(FLOWPLANE_AGENT_STATUS_PORT; default: off)")
+    Integer statusPort;
     @Option(names = "--log-level", description = "trace, debug, info (default), warn or error (FLOWPLANE_LOG_LEVEL); "
             + "-Dlogback.configurationFile=FILE replaces the logging configuration")
     String logLevel;
@@ -78,6 +81,7 @@ public final class Main implements Callable<Integer> {
         c.tls = tls != null ? tls : c.tls;
         c.caFile = caFile != null ? caFile : c.caFile;
         c.logLevel = logLevel != null ? logLevel : c.logLevel;
+        c.statusPort = statusPort != null ? statusPort : c.statusPort;
         return c;
     }
 }

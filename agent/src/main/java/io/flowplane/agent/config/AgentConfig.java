@@ -44,6 +44,14 @@ public final class AgentConfig {
     /** Level of the agent's own lines: trace, debug, info (default), warn, error (FLOWPLANE_LOG_LEVEL, --log-level). */
     @JsonProperty public String logLevel;
 
+    /**
+     * A local HTTP port for {@code /healthcheck} and Prometheus {@code /metrics} (0: any free port).
+     * Empty (the default): no port is opened (FLOWPLANE_AGENT_STATUS_PORT, --status-port).
+     */
+    @JsonProperty public Integer statusPort;
+    /** Where the status port listens; loopback unless a scraper elsewhere must reach it. */
+    @JsonProperty public String statusBindHost = "127.0.0.1";
+
     /** A directory of secret files; {@code ${secret:NAME}} reads the file NAME. */
     @JsonProperty public String secretsDir;
     /** {@code ${secret:NAME}} also reads the environment variable PREFIX+NAME. */
@@ -114,6 +122,9 @@ public final class AgentConfig {
         stateDir = env.getOrDefault("FLOWPLANE_AGENT_STATE_DIR", stateDir);
         secretsDir = env.getOrDefault("FLOWPLANE_SECRETS_DIR", secretsDir);
         logLevel = env.getOrDefault("FLOWPLANE_LOG_LEVEL", logLevel);
+        if (env.containsKey("FLOWPLANE_AGENT_STATUS_PORT")) {
+            statusPort = Integer.parseInt(env.get("FLOWPLANE_AGENT_STATUS_PORT").trim());
+        }
         return this;
     }
 
@@ -125,6 +136,9 @@ public final class AgentConfig {
         }
         if (apiKey == null || apiKey.isBlank()) {
             problems.add("an API key is required (--api-key or FLOWPLANE_API_KEY)");
+        }
+        if (statusPort != null && (statusPort < 0 || statusPort > 65535)) {
+            problems.add("statusPort must be between 0 and 65535");
         }
         if (slots < 1) {
             problems.add("slots must be at least 1");

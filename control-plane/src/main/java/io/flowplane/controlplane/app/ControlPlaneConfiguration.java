@@ -47,6 +47,11 @@ public class ControlPlaneConfiguration extends Configuration {
     @JsonProperty
     private Scheduler scheduler = new Scheduler();
 
+    @Valid
+    @NotNull
+    @JsonProperty
+    private io.flowplane.controlplane.ops.MetricsSettings metrics = new io.flowplane.controlplane.ops.MetricsSettings();
+
     /** Request bodies larger than this are refused with 413. */
     @Min(1024)
     @JsonProperty
@@ -74,6 +79,10 @@ public class ControlPlaneConfiguration extends Configuration {
 
     public Scheduler getScheduler() {
         return scheduler;
+    }
+
+    public io.flowplane.controlplane.ops.MetricsSettings getMetrics() {
+        return metrics;
     }
 
     public long getMaxRequestBytes() {
