@@ -114,6 +114,7 @@ public class ControlPlaneApplication extends Application<ControlPlaneConfigurati
         grpcServer = new GrpcServer(config.getGrpc(), services, config.getRuns(), new GrpcMetrics(ops));
         env.lifecycle().manage(grpcServer);
         installMetrics(config, env, prometheus, ops, store, mapper);
+        installAudit(config, env, store, timers);
         RestApi.register(env, services, config.getMaxRequestBytes());
         RestApi.jettyErrorsAsProblems(env);
         io.flowplane.controlplane.ui.WebUi.register(env);
@@ -138,6 +139,17 @@ public class ControlPlaneApplication extends Application<ControlPlaneConfigurati
                 config.getMetrics().gaugeCacheTtl.toJavaDuration(), mapper).register(prometheus);
         env.jersey().register(new RestMetrics(ops));
         PrometheusEndpoint.register(env, prometheus, env.metrics());
+    }
+
+    /** Every REST write (and refused write) stored; admins read it; old events deleted hourly. */
+    private void installAudit(ControlPlaneConfiguration config, Environment env, Store store,
+                              ScheduledExecutorService timers) {
+        var log = new io.flowplane.controlplane.audit.AuditLog(store);
+        env.servlets().addFilter("audit", new io.flowplane.controlplane.audit.AuditFilter(log, clock))
+                .addMappingForUrlPatterns(java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST), true, "/api/*");
+        env.jersey().register(new io.flowplane.controlplane.audit.AuditResource(log));
+        env.lifecycle().manage(new io.flowplane.controlplane.audit.AuditRetention(log, clock,
+                config.getAudit().retention.toJavaDuration(), timers));
     }
 
     private Store openStore(ControlPlaneConfiguration config, Environment env) {

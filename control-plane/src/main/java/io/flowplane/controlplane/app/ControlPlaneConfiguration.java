@@ -52,6 +52,11 @@ public class ControlPlaneConfiguration extends Configuration {
     @JsonProperty
     private io.flowplane.controlplane.ops.MetricsSettings metrics = new io.flowplane.controlplane.ops.MetricsSettings();
 
+    @Valid
+    @NotNull
+    @JsonProperty
+    private io.flowplane.controlplane.audit.AuditSettings audit = new io.flowplane.controlplane.audit.AuditSettings();
+
     /** Request bodies larger than this are refused with 413. */
     @Min(1024)
     @JsonProperty
@@ -83,6 +88,10 @@ public class ControlPlaneConfiguration extends Configuration {
 
     public io.flowplane.controlplane.ops.MetricsSettings getMetrics() {
         return metrics;
+    }
+
+    public io.flowplane.controlplane.audit.AuditSettings getAudit() {
+        return audit;
     }
 
     public long getMaxRequestBytes() {
