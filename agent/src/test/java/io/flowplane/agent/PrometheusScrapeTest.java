@@ -72,6 +72,13 @@ class PrometheusScrapeTest {
 
             Files.writeString(gate, "go");
             await().until(() -> "COMPLETED".equals(cluster.stateType(run)));
+            // The agent's reports name its key in the state history (the test agent uses the admin key).
+            var states = cluster.get("/api/v1/flow-runs/" + run + "/states");
+            for (var st : states) {
+                if (st.get("actor").asText().equals("agent")) {
+                    assertThat(st.get("actorKeyId").isNull()).as("agent state %s names its key", st).isFalse();
+                }
+            }
             Scrape done = Scrape.of(admin).textAgrees();
             assertThat(done.value("flowplane_runs_unfinished", "pool", "prom")).isZero();
             assertThat(done.value("flowplane_run_transitions_total", "from", "running", "to", "completed")).isEqualTo(1);

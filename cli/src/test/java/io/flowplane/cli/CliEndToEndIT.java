@@ -258,6 +258,17 @@ class CliEndToEndIT {
             }
         }
         assertThat(cli("api-key", "revoke", id).exit()).isZero();
+        // The audit log holds the revocation and the viewer's refused run, with their keys.
+        String revokedId = id;
+        await().untilAsserted(() -> {
+            JsonNode audit = JSON.readTree(cli("audit", "ls", "-n", "100", "-o", "json").out()).path("items");
+            java.util.List<String> seen = new java.util.ArrayList<>();
+            audit.forEach(e -> seen.add(e.path("role").asText() + " " + e.path("method").asText() + " "
+                    + e.path("resource").asText() + " " + e.path("outcome").asText()));
+            assertThat(seen).contains("admin DELETE /api/v1/api-keys/" + revokedId + " succeeded",
+                    "viewer POST /api/v1/deployments/hello/runs refused");
+        });
+        assertThat(cli("audit", "ls").out()).contains("OUTCOME", "refused");
         assertThat(cli("deployment", "ls", "--api-key", key.group(1)).err()).contains("401");
 
         assertThat(cli("deployment", "pause", "hello").out()).contains("paused deployment hello");
