@@ -115,6 +115,11 @@ public class ControlPlaneApplication extends Application<ControlPlaneConfigurati
         env.lifecycle().manage(grpcServer);
         installMetrics(config, env, prometheus, ops, store, mapper);
         installAudit(config, env, store, timers);
+        if (config.getRetention().enabled()) {
+            env.lifecycle().manage(new io.flowplane.controlplane.retention.RetentionTimer(
+                    new io.flowplane.controlplane.retention.RunRetention(store, clock, config.getRetention(), env.metrics()),
+                    timers));
+        }
         RestApi.register(env, services, config.getMaxRequestBytes());
         RestApi.jettyErrorsAsProblems(env);
         io.flowplane.controlplane.ui.WebUi.register(env);

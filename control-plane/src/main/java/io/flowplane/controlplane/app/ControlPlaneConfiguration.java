@@ -57,6 +57,12 @@ public class ControlPlaneConfiguration extends Configuration {
     @JsonProperty
     private io.flowplane.controlplane.audit.AuditSettings audit = new io.flowplane.controlplane.audit.AuditSettings();
 
+    @Valid
+    @NotNull
+    @JsonProperty
+    private io.flowplane.controlplane.retention.RetentionSettings retention =
+            new io.flowplane.controlplane.retention.RetentionSettings();
+
     /** Request bodies larger than this are refused with 413. */
     @Min(1024)
     @JsonProperty
@@ -92,6 +98,10 @@ public class ControlPlaneConfiguration extends Configuration {
 
     public io.flowplane.controlplane.audit.AuditSettings getAudit() {
         return audit;
+    }
+
+    public io.flowplane.controlplane.retention.RetentionSettings getRetention() {
+        return retention;
     }
 
     public long getMaxRequestBytes() {
