@@ -93,6 +93,7 @@ public final class Agent implements AutoCloseable {
         Path stateDir = Path.of(config.stateDir).toAbsolutePath();
         Files.createDirectories(stateDir);
         String agentId = agentId(config, stateDir);
+        io.flowplane.proto.logging.LogFormat.property("agentId", agentId);
         String name = config.name == null || config.name.isBlank() ? hostname() + "-" + agentId.substring(0, 8) : config.name;
         Spool spool = Spool.open(stateDir.resolve("spool"),
                 new Spool.Settings(config.spoolMaxBytes, config.spoolSegmentBytes, config.spoolFsync), options.metrics());

@@ -36,6 +36,9 @@ public final class Main implements Callable<Integer> {
     Boolean tls;
     @Option(names = "--ca-file", description = "PEM CA bundle to trust for TLS")
     String caFile;
+    @Option(names = "--log-format", description = "text (default) or json: one JSON object per line, with the agent "
+            + "and run ids (FLOWPLANE_LOG_FORMAT)")
+    String logFormat;
     @Option(names = "--status-port", description = "serve /healthcheck and Prometheus /metrics on this local port "
             + "(FLOWPLANE_AGENT_STATUS_PORT; default: off)")
     Integer statusPort;
@@ -55,6 +58,9 @@ public final class Main implements Callable<Integer> {
             c.validate();
             if (c.logLevel != null) {
                 LogLevels.set(c.logLevel);
+            }
+            if (logFormat != null) {
+                io.flowplane.proto.logging.LogFormat.set(logFormat);
             }
         } catch (IllegalArgumentException e) {
             System.err.println("flowplane agent: " + e.getMessage());

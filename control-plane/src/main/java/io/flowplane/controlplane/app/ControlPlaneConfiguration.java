@@ -104,6 +104,20 @@ public class ControlPlaneConfiguration extends Configuration {
         return retention;
     }
 
+    private boolean logFormatApplied;
+
+    /** The {@code logging} block, switched to the JSON layout when FLOWPLANE_LOG_FORMAT=json. */
+    @Override
+    public synchronized io.dropwizard.logging.common.LoggingFactory getLoggingFactory() {
+        io.dropwizard.logging.common.LoggingFactory logging = super.getLoggingFactory();
+        if (!logFormatApplied) {
+            logFormatApplied = true;
+            io.flowplane.controlplane.ops.JsonLogs.applyIfRequested(logging,
+                    System.getenv(io.flowplane.controlplane.ops.JsonLogs.ENV));
+        }
+        return logging;
+    }
+
     public long getMaxRequestBytes() {
         return maxRequestBytes;
     }

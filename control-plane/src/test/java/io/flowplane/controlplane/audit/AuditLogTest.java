@@ -56,8 +56,10 @@ class AuditLogTest {
         expect(cp.admin("DELETE", "/api/v1/api-keys/" + old.get("id").asText(), null), 200);
         expect(cp.call("POST", "/api/v1/work-pools", viewer.get("key").asText(), "{\"name\":\"nope\"}"), 403);
         expect(cp.call("POST", "/api/v1/work-pools", null, "{\"name\":\"anon\"}"), 401);
-        // Reads are not audited.
-        expect(cp.call("GET", "/api/v1/deployments", dev, null), 200);
+        // Reads are not audited; every API answer names its request id.
+        HttpResponse<String> read = cp.call("GET", "/api/v1/deployments", dev, null);
+        expect(read, 200);
+        assertThat(read.headers().firstValue("X-Request-Id")).isPresent();
 
         // 3 key creations + pool + deploy + run + revocation + refused + unauthenticated.
         await().until(() -> all().size() == 9);
