@@ -47,8 +47,9 @@ class PrometheusScrapeTest {
             assertThat(created.value("flowplane_runs_unfinished", "pool", "prom", "state", "SCHEDULED")).isEqualTo(1);
             assertThat(created.value("flowplane_runs_due", "pool", "prom", "queue", "default")).isEqualTo(1);
             assertThat(created.value("flowplane_runs_due_oldest_age_seconds", "pool", "prom")).isGreaterThanOrEqualTo(0);
-            assertThat(created.value("flowplane_rest_request_duration_seconds",
-                    "route", "/api/v1/deployments/{ref}/runs", "method", "POST", "status", "201")).isEqualTo(1);
+            // Recorded when Jersey finishes the request, which may be just after the client has the answer.
+            await().untilAsserted(() -> assertThat(Scrape.of(admin).value("flowplane_rest_request_duration_seconds",
+                    "route", "/api/v1/deployments/{ref}/runs", "method", "POST", "status", "201")).isEqualTo(1));
 
             AgentConfig config = cluster.agentConfig("prom", cluster.grpcPort());
             config.statusPort = 0;
