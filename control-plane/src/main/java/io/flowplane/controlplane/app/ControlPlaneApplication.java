@@ -123,6 +123,7 @@ public class ControlPlaneApplication extends Application<ControlPlaneConfigurati
         RestApi.register(env, services, config.getMaxRequestBytes());
         RestApi.jettyErrorsAsProblems(env);
         io.flowplane.controlplane.ui.WebUi.register(env);
+        io.flowplane.controlplane.docs.ApiDocs.register(env);
     }
 
     /** Prometheus on the admin port: the labelled metrics, the store's gauges, Dropwizard's bridged in. */
