@@ -175,6 +175,10 @@ class CliEndToEndIT {
         assertThat(logs.exit()).as(logs.all()).isZero();
         assertThat(logs.out().lines().toList()).contains("hello-line-one", "hello-line-2");
 
+        Result grepped = cli("runs", "logs", helloRunId, "--grep", "LINE-2");
+        assertThat(grepped.exit()).as(grepped.all()).isZero();
+        assertThat(grepped.out().lines().toList()).contains("hello-line-2").doesNotContain("hello-line-one");
+
         Result followed = cli("runs", "logs", helloRunId, "--follow");
         assertThat(followed.exit()).isZero();
         assertThat(followed.out()).contains("hello-line-2");
