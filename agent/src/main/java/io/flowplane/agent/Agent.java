@@ -1,7 +1,9 @@
 package io.flowplane.agent;
 
+import com.codahale.metrics.Gauge;
 import com.codahale.metrics.MetricRegistry;
 import io.flowplane.agent.audit.EgressAudit;
+import io.flowplane.agent.ops.StatusServer;
 import io.flowplane.agent.config.AgentConfig;
 import io.flowplane.agent.connection.Backoff;
 import io.flowplane.agent.connection.ControlPlaneConnection;
@@ -69,7 +71,8 @@ public final class Agent implements AutoCloseable {
     private volatile boolean stopping;
     private Poller poller;
     private CommandStream commands;
-    private Heartbeats heartbeats;
+    private volatile Heartbeats heartbeats;
+    private StatusServer status;
 
     /** The pieces the agent is made of, built before it registers. */
     private record Parts(Spool spool, ControlPlaneConnection connection, Slots slots, RunSupervisor runs,
@@ -93,6 +96,7 @@ public final class Agent implements AutoCloseable {
         Path stateDir = Path.of(config.stateDir).toAbsolutePath();
         Files.createDirectories(stateDir);
         String agentId = agentId(config, stateDir);
+        io.flowplane.proto.logging.LogFormat.property("agentId", agentId);
         String name = config.name == null || config.name.isBlank() ? hostname() + "-" + agentId.substring(0, 8) : config.name;
         Spool spool = Spool.open(stateDir.resolve("spool"),
                 new Spool.Settings(config.spoolMaxBytes, config.spoolSegmentBytes, config.spoolFsync), options.metrics());
@@ -113,12 +117,41 @@ public final class Agent implements AutoCloseable {
         runs.executor(executor);
         relay[0] = LocalRelay.start(runs::byToken, new RelayIntake(reporter), relayPort(stateDir));
         Files.writeString(stateDir.resolve("relay-port"), Integer.toString(relay[0].port()));
-        Shipper shipper = new Shipper(spool, new EventSender(connection), new ShipperListener(runs),
+        MetricRegistry metrics = options.metrics();
+        Shipper shipper = new Shipper(spool, new EventSender(connection),
+                new ShipperListener(runs, metrics.counter("flowplane.agent.reports.refused")),
                 new Shipper.Settings(config.batchMaxEvents, config.batchMaxBytes, config.batchLinger),
                 new Backoff(config.reconnectMin, config.reconnectMax));
-        Agent agent = new Agent(config, new Parts(spool, connection, slots, runs, relay[0], shipper, options.metrics()), agentId);
+        Agent agent = new Agent(config, new Parts(spool, connection, slots, runs, relay[0], shipper, metrics), agentId);
+        agent.registerGauges();
+        if (config.statusPort != null) {
+            agent.status = StatusServer.start(config.statusBindHost, config.statusPort, metrics, agent::health);
+            LOG.info("agent status on http://{}:{}/healthcheck and /metrics", config.statusBindHost, agent.status.port());
+        }
         agent.run(name);
         return agent;
+    }
+
+    private void registerGauges() {
+        MetricRegistry m = parts.metrics();
+        m.register("flowplane.agent.runs.held", (Gauge<Integer>) parts.runs()::running);
+        m.register("flowplane.agent.reconnects", (Gauge<Long>) parts.connection()::reconnects);
+        m.register("flowplane.agent.spool.oldest-unacked-age-seconds", (Gauge<Double>) () -> {
+            java.time.Instant oldest = parts.shipper().oldestUnacknowledged();
+            return oldest == null ? 0.0 : Math.max(0, Duration.between(oldest, java.time.Instant.now()).toMillis() / 1000.0);
+        });
+    }
+
+    /** What {@code /healthcheck} reports: connected, the spool below its bound, leases being renewed. */
+    public StatusServer.Health health() {
+        Heartbeats beats = heartbeats;
+        return new StatusServer.Health(parts.connection().connected(), parts.spool().bytes() < config.spoolMaxBytes,
+                beats != null && beats.renewing());
+    }
+
+    /** The local status port, or -1 when it is off. */
+    public int statusPort() {
+        return status == null ? -1 : status.port();
     }
 
     private void run(String name) {
@@ -254,6 +287,9 @@ public final class Agent implements AutoCloseable {
             poller.stop();
         }
         timer.shutdownNow();
+        if (status != null) {
+            status.close();
+        }
         parts.shipper().stop();
         try {
             parts.relay().close();

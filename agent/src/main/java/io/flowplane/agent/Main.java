@@ -43,6 +43,12 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--egress-audit", description = "record every message sent to the control plane in "
             + "STATE_DIR/egress-audit.jsonl (FLOWPLANE_EGRESS_AUDIT=true); `flowplane agent audit` summarises it")
     Boolean egressAudit;
+    @Option(names = "--log-format", description = "text (default) or json: one JSON object per line, with the agent "
+            + "and run ids (FLOWPLANE_LOG_FORMAT)")
+    String logFormat;
+    @Option(names = "--status-port", description = "serve /healthcheck and Prometheus /metrics on this local port "
+            + "(FLOWPLANE_AGENT_STATUS_PORT; default: off)")
+    Integer statusPort;
     @Option(names = "--log-level", description = "trace, debug, info (default), warn or error (FLOWPLANE_LOG_LEVEL); "
             + "-Dlogback.configurationFile=FILE replaces the logging configuration")
     String logLevel;
@@ -59,6 +65,9 @@ public final class Main implements Callable<Integer> {
             c.validate();
             if (c.logLevel != null) {
                 LogLevels.set(c.logLevel);
+            }
+            if (logFormat != null) {
+                io.flowplane.proto.logging.LogFormat.set(logFormat);
             }
         } catch (IllegalArgumentException e) {
             System.err.println("flowplane agent: " + e.getMessage());
@@ -88,6 +97,7 @@ public final class Main implements Callable<Integer> {
         c.clientKeyFile = clientKeyFile != null ? clientKeyFile : c.clientKeyFile;
         c.egressAudit = egressAudit != null ? egressAudit : c.egressAudit;
         c.logLevel = logLevel != null ? logLevel : c.logLevel;
+        c.statusPort = statusPort != null ? statusPort : c.statusPort;
         return c;
     }
 }

@@ -11,9 +11,11 @@ final class ShipperListener implements Shipper.Listener {
     private static final Logger LOG = LoggerFactory.getLogger(ShipperListener.class);
 
     private final RunSupervisor runs;
+    private final com.codahale.metrics.Counter refused;
 
-    ShipperListener(RunSupervisor runs) {
+    ShipperListener(RunSupervisor runs, com.codahale.metrics.Counter refused) {
         this.runs = runs;
+        this.refused = refused;
     }
 
     @Override
@@ -23,6 +25,7 @@ final class ShipperListener implements Shipper.Listener {
 
     @Override
     public void rejected(Rejection r, long leaseEpoch) {
+        refused.inc();
         switch (r.getReason()) {
             case STALE_LEASE, UNKNOWN_RUN -> runs.lost(r.getRunId(), leaseEpoch, r.getMessage());
             default -> LOG.warn("the control plane refused event {} about run {}: {} {}", r.getSeq(), r.getRunId(),

@@ -31,7 +31,8 @@ import java.io.PrintWriter;
         subcommands = {
                 ServerCommand.class, AgentCommand.class, DevCommand.class,
                 io.flowplane.cli.init.InitCommand.class, LoginCommand.class, DeployCommand.class, DeploymentCommand.class, RunCommand.class,
-                RunsCommand.class, WorkPoolCommand.class, ApiKeyCommand.class, ScheduleCommand.class,
+                RunsCommand.class, WorkPoolCommand.class, ApiKeyCommand.class, io.flowplane.cli.audit.AuditCommand.class,
+                ScheduleCommand.class,
                 CompletionCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @Mixin

@@ -175,6 +175,10 @@ class CliEndToEndIT {
         assertThat(logs.exit()).as(logs.all()).isZero();
         assertThat(logs.out().lines().toList()).contains("hello-line-one", "hello-line-2");
 
+        Result grepped = cli("runs", "logs", helloRunId, "--grep", "LINE-2");
+        assertThat(grepped.exit()).as(grepped.all()).isZero();
+        assertThat(grepped.out().lines().toList()).contains("hello-line-2").doesNotContain("hello-line-one");
+
         Result followed = cli("runs", "logs", helloRunId, "--follow");
         assertThat(followed.exit()).isZero();
         assertThat(followed.out()).contains("hello-line-2");
@@ -258,6 +262,17 @@ class CliEndToEndIT {
             }
         }
         assertThat(cli("api-key", "revoke", id).exit()).isZero();
+        // The audit log holds the revocation and the viewer's refused run, with their keys.
+        String revokedId = id;
+        await().untilAsserted(() -> {
+            JsonNode audit = JSON.readTree(cli("audit", "ls", "-n", "100", "-o", "json").out()).path("items");
+            java.util.List<String> seen = new java.util.ArrayList<>();
+            audit.forEach(e -> seen.add(e.path("role").asText() + " " + e.path("method").asText() + " "
+                    + e.path("resource").asText() + " " + e.path("outcome").asText()));
+            assertThat(seen).contains("admin DELETE /api/v1/api-keys/" + revokedId + " succeeded",
+                    "viewer POST /api/v1/deployments/hello/runs refused");
+        });
+        assertThat(cli("audit", "ls").out()).contains("OUTCOME", "refused");
         assertThat(cli("deployment", "ls", "--api-key", key.group(1)).err()).contains("401");
 
         assertThat(cli("deployment", "pause", "hello").out()).contains("paused deployment hello");

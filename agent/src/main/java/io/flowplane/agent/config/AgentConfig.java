@@ -65,6 +65,14 @@ public final class AgentConfig {
     /** All local log files together; the oldest are deleted beyond it. */
     @JsonProperty public long localLogMaxBytes = 1024L * 1024 * 1024;
 
+    /**
+     * A local HTTP port for {@code /healthcheck} and Prometheus {@code /metrics} (0: any free port).
+     * Empty (the default): no port is opened (FLOWPLANE_AGENT_STATUS_PORT, --status-port).
+     */
+    @JsonProperty public Integer statusPort;
+    /** Where the status port listens; loopback unless a scraper elsewhere must reach it. */
+    @JsonProperty public String statusBindHost = "127.0.0.1";
+
     /** A directory of secret files; {@code ${secret:NAME}} reads the file NAME. */
     @JsonProperty public String secretsDir;
     /** {@code ${secret:NAME}} also reads the environment variable PREFIX+NAME. */
@@ -140,6 +148,9 @@ public final class AgentConfig {
         if (env.containsKey("FLOWPLANE_EGRESS_AUDIT")) {
             egressAudit = Boolean.parseBoolean(env.get("FLOWPLANE_EGRESS_AUDIT").trim());
         }
+        if (env.containsKey("FLOWPLANE_AGENT_STATUS_PORT")) {
+            statusPort = Integer.parseInt(env.get("FLOWPLANE_AGENT_STATUS_PORT").trim());
+        }
         return this;
     }
 
@@ -151,6 +162,9 @@ public final class AgentConfig {
         }
         if (apiKey == null || apiKey.isBlank()) {
             problems.add("an API key is required (--api-key or FLOWPLANE_API_KEY)");
+        }
+        if (statusPort != null && (statusPort < 0 || statusPort > 65535)) {
+            problems.add("statusPort must be between 0 and 65535");
         }
         if (slots < 1) {
             problems.add("slots must be at least 1");

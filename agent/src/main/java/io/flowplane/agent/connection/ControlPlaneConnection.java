@@ -49,6 +49,7 @@ public final class ControlPlaneConnection implements Closeable {
     private final Channel calls;
     private final ApiKeyCredentials credentials;
     private final EgressAudit audit;
+    private final java.util.concurrent.atomic.AtomicLong reconnects = new java.util.concurrent.atomic.AtomicLong();
 
     private ControlPlaneConnection(ManagedChannel channel, Channel calls, ApiKeyCredentials credentials, EgressAudit audit) {
         this.channel = channel;
@@ -106,8 +107,20 @@ public final class ControlPlaneConnection implements Closeable {
      */
     public void reconnectNow() {
         if (channel.getState(false) == ConnectivityState.TRANSIENT_FAILURE) {
+            reconnects.incrementAndGet();
             channel.resetConnectBackoff();
         }
+    }
+
+    /** Times a failed connection was retried at once (see {@link #reconnectNow()}). */
+    public long reconnects() {
+        return reconnects.get();
+    }
+
+    /** Whether the channel has a working connection now (or is idle after one: it reconnects on use). */
+    public boolean connected() {
+        ConnectivityState state = channel.getState(false);
+        return state == ConnectivityState.READY || state == ConnectivityState.IDLE;
     }
 
     @Override

@@ -33,7 +33,8 @@ public final class Heartbeats implements Runnable {
     private final Object wake = new Object();
     private boolean due;
     private volatile boolean stopped;
-    private int failures;
+    private volatile int failures;
+    private volatile boolean succeeded;
 
     public Heartbeats(ControlPlaneConnection connection, String agentId, Slots slots, RunSupervisor runs,
                       Runnable reRegister, Duration every) {
@@ -43,6 +44,11 @@ public final class Heartbeats implements Runnable {
         this.slots = slots;
         this.runs = runs;
         this.reRegister = reRegister;
+    }
+
+    /** Whether the last heartbeat (which renews every lease the agent holds) reached the control plane. */
+    public boolean renewing() {
+        return succeeded && failures == 0;
     }
 
     @Override
@@ -87,6 +93,7 @@ public final class Heartbeats implements Runnable {
                 LOG.info("heartbeats reach the control plane again");
             }
             failures = 0;
+            succeeded = true;
             java.util.Set<String> lostIds = new java.util.HashSet<>();
             response.getLostRunsList().forEach(l -> lostIds.add(l.getRunId()));
             runs.renewed(leases.stream().filter(l -> !lostIds.contains(l.getRunId())).toList(), sent);

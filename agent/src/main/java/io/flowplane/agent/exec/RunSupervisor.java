@@ -146,7 +146,20 @@ public final class RunSupervisor {
         tokens.put(run.token, run);
         processes.incrementAndGet();
         renewSoon.run();
-        threads.execute(executor.execution(run, this, context.settings().runsDir().resolve(RunFiles.dirName(claim))));
+        threads.execute(withRunId(run.id(),
+                executor.execution(run, this, context.settings().runsDir().resolve(RunFiles.dirName(claim)))));
+    }
+
+    /** The run's id in the logging context (MDC "runId") of the thread that executes it. */
+    private static Runnable withRunId(String runId, Runnable execution) {
+        return () -> {
+            org.slf4j.MDC.put("runId", runId);
+            try {
+                execution.run();
+            } finally {
+                org.slf4j.MDC.remove("runId");
+            }
+        };
     }
 
     /**
@@ -162,7 +175,7 @@ public final class RunSupervisor {
                 tokens.put(run.token, run);
             }
             processes.incrementAndGet();
-            threads.execute(a.execution());
+            threads.execute(withRunId(run.id(), a.execution()));
         }
         return adopted.size();
     }

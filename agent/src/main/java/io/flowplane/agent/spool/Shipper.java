@@ -9,6 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -54,6 +55,8 @@ public final class Shipper implements Runnable {
     private final Object pause = new Object();
     private volatile boolean stopped;
     private long rejectionsSeenUpTo;
+    /** When the oldest event of the batch in flight occurred (agent clock); null when all sent were acknowledged. */
+    private volatile Instant oldestInFlight;
 
     public Shipper(Spool spool, Sender sender, Listener listener, Settings settings, Backoff backoff) {
         this.spool = spool;
@@ -104,6 +107,10 @@ public final class Shipper implements Runnable {
             Future<List<RunEvent>> ahead = spool.lastSeq() > lastSent
                     ? readAhead.submit(() -> spool.read(lastSent + 1, settings.maxEvents(), settings.maxBytes()))
                     : null;
+            if (oldestInFlight == null) {
+                var at = events.get(0).getOccurredAt();
+                oldestInFlight = Instant.ofEpochSecond(at.getSeconds(), at.getNanos());
+            }
             EventBatch batch = EventBatch.newBuilder().setSourceId(spool.sourceId()).addAllEvents(events).build();
             EventAck ack;
             try {
@@ -135,6 +142,8 @@ public final class Shipper implements Runnable {
             }
             spool.acknowledge(ack.getAckedSeq());
             listener.acknowledged(ack.getAckedSeq());
+            // The next batch sets it again from its own first event.
+            oldestInFlight = null;
             next = ahead == null ? List.of() : readAheadResult(ahead);
         }
     }
@@ -150,6 +159,14 @@ public final class Shipper implements Runnable {
             LOG.warn("reading the spool ahead failed: {}", e.getCause().toString());
             return List.of();
         }
+    }
+
+    /**
+     * When the oldest unacknowledged event occurred, as far as the shipper has read it: the first
+     * event of the batch being sent (or retried). Null when nothing sent is waiting for an ack.
+     */
+    public Instant oldestUnacknowledged() {
+        return spool.lastSeq() > spool.ackedSeq() ? oldestInFlight : null;
     }
 
     /** Waits until every spooled event is acknowledged; false on timeout. */

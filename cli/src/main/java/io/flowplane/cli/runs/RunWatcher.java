@@ -31,6 +31,9 @@ final class RunWatcher {
     private long after;
     private long lastStateId;
 
+    /** Query parameters that filter the log lines ("" or "&level=…"). */
+    private String filter = "";
+
     RunWatcher(Api api, boolean showStates) {
         this.api = api;
         this.showStates = showStates;
@@ -82,8 +85,14 @@ final class RunWatcher {
         }
     }
 
+    /** Only the log lines these query parameters keep (see GET /flow-runs/{id}/logs). */
+    RunWatcher filter(String query) {
+        this.filter = query;
+        return this;
+    }
+
     private int fetchLogs(UUID id, Duration wait) {
-        JsonNode page = api.get("api/v1/flow-runs/" + id + "/logs?after=" + after + "&limit=" + PAGE
+        JsonNode page = api.get("api/v1/flow-runs/" + id + "/logs?after=" + after + "&limit=" + PAGE + filter
                 + (wait.isZero() ? "" : "&wait=" + wait.toSeconds()));
         JsonNode lines = page.path("lines");
         lines.forEach(pendingLines::add);

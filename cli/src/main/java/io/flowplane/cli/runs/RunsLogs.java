@@ -16,8 +16,31 @@ public final class RunsLogs extends ApiCommand {
     @Option(names = {"-f", "--follow"}, description = "keep printing new lines until the run ends")
     boolean follow;
 
+    @Option(names = "--level", paramLabel = "LEVELS", description = "only these levels, comma-separated (e.g. warn,error)")
+    String level;
+
+    @Option(names = "--stream", paramLabel = "STREAMS", description = "only these streams: stdout, stderr, logger")
+    String stream;
+
+    @Option(names = "--task-run", paramLabel = "ID", description = "only the lines of this task run")
+    String taskRun;
+
+    @Option(names = "--grep", paramLabel = "TEXT", description = "only lines containing this text (case-insensitive)")
+    String text;
+
     @Override
     protected int run(Api api) {
-        return new RunWatcher(api, false).watch(RunIds.parse(id), follow);
+        StringBuilder q = new StringBuilder();
+        add(q, "level", level);
+        add(q, "stream", stream);
+        add(q, "task-run", taskRun);
+        add(q, "text", text);
+        return new RunWatcher(api, false).filter(q.toString()).watch(RunIds.parse(id), follow);
+    }
+
+    private static void add(StringBuilder q, String name, String value) {
+        if (value != null && !value.isEmpty()) {
+            q.append('&').append(name).append('=').append(Api.enc(value));
+        }
     }
 }

@@ -56,6 +56,8 @@ final class Authentication implements DynamicFeature {
                 reject(request, Response.fromResponse(r).header(HttpHeaders.WWW_AUTHENTICATE, "Bearer").build());
                 return;
             }
+            // Before the permission check: a refused write is audited with the key that tried it.
+            io.flowplane.controlplane.auth.Caller.identify(principal.get());
             if (!principal.get().may(needed)) {
                 reject(request, Problem.response(403, "Forbidden", "role '" + principal.get().role().label()
                         + "' may not do this (needs " + needed.name().toLowerCase(java.util.Locale.ROOT) + ")", List.of()));

@@ -5,7 +5,6 @@ import io.flowplane.controlplane.common.Json;
 import io.flowplane.controlplane.common.ValidationException;
 import io.flowplane.controlplane.deployments.DeploymentService;
 import io.flowplane.controlplane.model.FlowRun;
-import io.flowplane.controlplane.model.LogLine;
 import io.flowplane.controlplane.runs.AdHocRuns;
 import io.flowplane.controlplane.runs.FlowRunService;
 import io.flowplane.controlplane.runs.RunFilter;
@@ -126,17 +125,22 @@ public final class FlowRunResource {
     @Requires(Permission.READ)
     public void logs(@PathParam("id") UUID id, @QueryParam("after") @DefaultValue("0") long after,
                      @QueryParam("limit") @DefaultValue("1000") int limit,
-                     @QueryParam("wait") @DefaultValue("0") double waitSeconds, @Suspended AsyncResponse response) {
+                     @QueryParam("wait") @DefaultValue("0") double waitSeconds,
+                     @QueryParam("level") String level, @QueryParam("stream") String stream,
+                     @QueryParam("task-run") String taskRun, @QueryParam("text") String text,
+                     @Suspended AsyncResponse response) {
         if (limit < 1 || limit > 10_000) {
             throw new ValidationException("limit", "must be between 1 and 10000");
         }
         if (!(waitSeconds >= 0 && waitSeconds <= MAX_WAIT.toSeconds())) {
             throw new ValidationException("wait", "must be between 0 and " + MAX_WAIT.toSeconds() + " seconds");
         }
+        io.flowplane.controlplane.logs.LogFilter filter =
+                io.flowplane.controlplane.logs.LogFilter.parse(level, stream, taskRun, text);
         runs.get(id);
         Duration wait = Duration.ofMillis(Math.round(waitSeconds * 1000));
         CompletableFuture<Boolean> update = wait.isZero() ? null : watchers.nextUpdate(id, wait);
-        Views.LogPage page = logPage(id, after, limit);
+        Views.LogPage page = logPage(id, after, limit, filter);
         if (update == null || !page.lines().isEmpty() || page.runFinished()) {
             if (update != null) {
                 update.complete(false);
@@ -144,14 +148,13 @@ public final class FlowRunResource {
             response.resume(page);
             return;
         }
-        update.whenComplete((v, e) -> response.resume(logPage(id, after, limit)));
+        update.whenComplete((v, e) -> response.resume(logPage(id, after, limit, filter)));
     }
 
-    private Views.LogPage logPage(UUID id, long after, int limit) {
+    private Views.LogPage logPage(UUID id, long after, int limit, io.flowplane.controlplane.logs.LogFilter filter) {
         boolean finished = runs.get(id).stateType().isTerminal();
-        List<LogLine> lines = runs.logs(id, after, limit);
-        long next = lines.isEmpty() ? after : lines.get(lines.size() - 1).seq();
-        return new Views.LogPage(lines.stream().map(Views.LogView::of).toList(), next, finished);
+        var page = filter.page((from, n) -> runs.logs(id, from, n), after, limit);
+        return new Views.LogPage(page.lines().stream().map(Views.LogView::of).toList(), page.next(), finished);
     }
 
     @POST

@@ -73,10 +73,11 @@ final class Views {
     record RunPage(List<FlowRunView> items, String nextCursor) {
     }
 
-    record HistoryView(long id, String type, String name, String message, String actor, int attempt, Instant at) {
+    record HistoryView(long id, String type, String name, String message, String actor, int attempt, Instant at,
+                       UUID actorKeyId) {
         static HistoryView of(RunStateRecord s) {
             return new HistoryView(s.id(), s.stateType().name(), s.stateName(), s.message(),
-                    s.actor().name().toLowerCase(java.util.Locale.ROOT), s.attempt(), s.at());
+                    s.actor().name().toLowerCase(java.util.Locale.ROOT), s.attempt(), s.at(), s.actorKeyId());
         }
     }
 

@@ -28,6 +28,12 @@ import io.flowplane.controlplane.runs.FlowRunService;
 import io.flowplane.controlplane.runs.LogRetention;
 import io.flowplane.controlplane.runs.Reaper;
 import io.flowplane.controlplane.runs.RunFactory;
+import io.flowplane.controlplane.ledger.AppliedTransitions;
+import io.flowplane.controlplane.ops.GrpcMetrics;
+import io.flowplane.controlplane.ops.OpsMetrics;
+import io.flowplane.controlplane.ops.PrometheusEndpoint;
+import io.flowplane.controlplane.ops.RestMetrics;
+import io.flowplane.controlplane.ops.RunGauges;
 import io.flowplane.controlplane.ledger.RetryPolicies;
 import io.flowplane.controlplane.ledger.RunLedger;
 import io.flowplane.controlplane.ledger.SignalHooks;
@@ -100,15 +106,59 @@ public class ControlPlaneApplication extends Application<ControlPlaneConfigurati
         timers.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         timers.setRemoveOnCancelPolicy(true);
         ExecutorService claimers = Executors.newFixedThreadPool(4, Threads.named("flowplane-claim"));
-        services = buildServices(config, env.metrics(), store, mapper, timers, claimers, cluster.signals());
+        var prometheus = new io.prometheus.metrics.model.registry.PrometheusRegistry();
+        OpsMetrics ops = OpsMetrics.in(prometheus);
+        services = buildServices(config, env.metrics(), store, mapper, timers, claimers, cluster.signals(), ops);
         bootstrapAdminKey(config);
         env.lifecycle().manage(new BackgroundServices(services, config.getRuns().reaperInterval.toJavaDuration(),
                 config.getScheduler().interval.toJavaDuration(), timers, claimers, cluster.leadership()));
-        grpcServer = new GrpcServer(config.getGrpc(), services, config.getRuns());
+        grpcServer = new GrpcServer(config.getGrpc(), services, config.getRuns(), new GrpcMetrics(ops));
         env.lifecycle().manage(grpcServer);
+        installMetrics(config, env, prometheus, ops, store, mapper);
+        installAudit(config, env, store, timers);
+        if (config.getRetention().enabled()) {
+            env.lifecycle().manage(new io.flowplane.controlplane.retention.RetentionTimer(
+                    new io.flowplane.controlplane.retention.RunRetention(store, clock, config.getRetention(), env.metrics()),
+                    timers));
+        }
         RestApi.register(env, services, config.getMaxRequestBytes());
         RestApi.jettyErrorsAsProblems(env);
         io.flowplane.controlplane.ui.WebUi.register(env);
+        io.flowplane.controlplane.docs.ApiDocs.register(env);
+    }
+
+    /** Prometheus on the admin port: the labelled metrics, the store's gauges, Dropwizard's bridged in. */
+    private void installMetrics(ControlPlaneConfiguration config, Environment env,
+                                io.prometheus.metrics.model.registry.PrometheusRegistry prometheus, OpsMetrics ops,
+                                Store store, ObjectMapper mapper) {
+        env.lifecycle().manage(new io.dropwizard.lifecycle.Managed() {
+            @Override
+            public void start() {
+                AppliedTransitions.listen(ops);
+            }
+
+            @Override
+            public void stop() {
+                AppliedTransitions.unlisten(ops);
+            }
+        });
+        new RunGauges(store, clock, config.getRuns().agentOfflineAfter.toJavaDuration(),
+                config.getMetrics().gaugeCacheTtl.toJavaDuration(), mapper).register(prometheus);
+        env.jersey().register(new RestMetrics(ops));
+        env.servlets().addFilter("request-id", new io.flowplane.controlplane.ops.RequestIdFilter())
+                .addMappingForUrlPatterns(java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST), true, "/api/*");
+        PrometheusEndpoint.register(env, prometheus, env.metrics());
+    }
+
+    /** Every REST write (and refused write) stored; admins read it; old events deleted hourly. */
+    private void installAudit(ControlPlaneConfiguration config, Environment env, Store store,
+                              ScheduledExecutorService timers) {
+        var log = new io.flowplane.controlplane.audit.AuditLog(store);
+        env.servlets().addFilter("audit", new io.flowplane.controlplane.audit.AuditFilter(log, clock))
+                .addMappingForUrlPatterns(java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST), true, "/api/*");
+        env.jersey().register(new io.flowplane.controlplane.audit.AuditResource(log));
+        env.lifecycle().manage(new io.flowplane.controlplane.audit.AuditRetention(log, clock,
+                config.getAudit().retention.toJavaDuration(), timers));
     }
 
     private Store openStore(ControlPlaneConfiguration config, Environment env) {
@@ -139,17 +189,17 @@ public class ControlPlaneApplication extends Application<ControlPlaneConfigurati
 
     private Services buildServices(ControlPlaneConfiguration config, MetricRegistry metrics, Store store,
                                    ObjectMapper mapper, ScheduledExecutorService timers, ExecutorService claimers,
-                                   Signals signals) {
+                                   Signals signals, OpsMetrics ops) {
         Json json = new Json(mapper);
         SignalHooks hooks = new SignalHooks(signals);
         ControlPlaneConfiguration.Runs runs = config.getRuns();
         RunLedger ledger = new RunLedger(store, clock, hooks, new RetryPolicies(mapper), runs.leaseDuration.toJavaDuration());
         RunWatchers watchers = new RunWatchers(timers);
-        ClaimService claims = new ClaimService(store, clock, ledger.claims(), metrics);
+        ClaimService claims = new ClaimService(store, clock, ledger.claims(), metrics, ops);
         Dispatcher dispatcher = new Dispatcher(claims, store, clock, timers, claimers);
         ControlPlaneConfiguration.Logs logs = config.getLogs();
         EventIngestor events = new EventIngestor(store, clock, ledger,
-                new LogLimits(logs.maxLineChars, logs.maxLinesPerRun), metrics);
+                new LogLimits(logs.maxLineChars, logs.maxLinesPerRun), metrics, ops);
         signals.subscribe(dispatcher);
         signals.subscribe(watchers);
         RunFactory factory = new RunFactory(clock, json, ledger, metrics);

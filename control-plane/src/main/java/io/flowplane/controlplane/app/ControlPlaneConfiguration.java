@@ -47,6 +47,22 @@ public class ControlPlaneConfiguration extends Configuration {
     @JsonProperty
     private Scheduler scheduler = new Scheduler();
 
+    @Valid
+    @NotNull
+    @JsonProperty
+    private io.flowplane.controlplane.ops.MetricsSettings metrics = new io.flowplane.controlplane.ops.MetricsSettings();
+
+    @Valid
+    @NotNull
+    @JsonProperty
+    private io.flowplane.controlplane.audit.AuditSettings audit = new io.flowplane.controlplane.audit.AuditSettings();
+
+    @Valid
+    @NotNull
+    @JsonProperty
+    private io.flowplane.controlplane.retention.RetentionSettings retention =
+            new io.flowplane.controlplane.retention.RetentionSettings();
+
     /** Request bodies larger than this are refused with 413. */
     @Min(1024)
     @JsonProperty
@@ -74,6 +90,32 @@ public class ControlPlaneConfiguration extends Configuration {
 
     public Scheduler getScheduler() {
         return scheduler;
+    }
+
+    public io.flowplane.controlplane.ops.MetricsSettings getMetrics() {
+        return metrics;
+    }
+
+    public io.flowplane.controlplane.audit.AuditSettings getAudit() {
+        return audit;
+    }
+
+    public io.flowplane.controlplane.retention.RetentionSettings getRetention() {
+        return retention;
+    }
+
+    private boolean logFormatApplied;
+
+    /** The {@code logging} block, switched to the JSON layout when FLOWPLANE_LOG_FORMAT=json. */
+    @Override
+    public synchronized io.dropwizard.logging.common.LoggingFactory getLoggingFactory() {
+        io.dropwizard.logging.common.LoggingFactory logging = super.getLoggingFactory();
+        if (!logFormatApplied) {
+            logFormatApplied = true;
+            io.flowplane.controlplane.ops.JsonLogs.applyIfRequested(logging,
+                    System.getenv(io.flowplane.controlplane.ops.JsonLogs.ENV));
+        }
+        return logging;
     }
 
     public long getMaxRequestBytes() {

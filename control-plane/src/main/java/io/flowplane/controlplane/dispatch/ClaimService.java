@@ -15,6 +15,7 @@ import io.flowplane.controlplane.store.Store;
 import io.flowplane.controlplane.store.UnitOfWork;
 import io.flowplane.controlplane.store.WorkPoolDao;
 import io.flowplane.controlplane.common.NotFoundException;
+import io.flowplane.controlplane.ops.OpsMetrics;
 import org.jdbi.v3.core.Handle;
 
 import java.time.Clock;
@@ -56,8 +57,14 @@ public final class ClaimService {
     private final Claims ledger;
     private final Timer latency;
     private final Meter claimed;
+    private final OpsMetrics ops;
 
     public ClaimService(Store store, Clock clock, Claims ledger, MetricRegistry metrics) {
+        this(store, clock, ledger, metrics, OpsMetrics.NONE);
+    }
+
+    public ClaimService(Store store, Clock clock, Claims ledger, MetricRegistry metrics, OpsMetrics ops) {
+        this.ops = ops;
         this.store = store;
         this.clock = clock;
         this.ledger = ledger;
@@ -99,10 +106,28 @@ public final class ClaimService {
      * @throws NotFoundException if the pool does not exist
      */
     public Batch claimAll(String pool, List<ClaimRequest> requests) {
+        long started = System.nanoTime();
         try (Timer.Context ignored = latency.time()) {
             Batch batch = store.inTransaction(unit -> claimAll(unit, pool, requests));
             claimed.mark(batch.runs().stream().mapToInt(List::size).sum());
+            observe(pool, batch, Duration.ofNanos(System.nanoTime() - started));
             return batch;
+        }
+    }
+
+    /** Claim time, and for first attempts how long they waited past their due time. */
+    private void observe(String pool, Batch batch, Duration took) {
+        ops.claimed(took);
+        Instant now = clock.instant();
+        for (List<Claimed> runs : batch.runs()) {
+            for (Claimed c : runs) {
+                FlowRun r = c.run();
+                if (r.attempt() <= 1) {
+                    Instant due = r.scheduledAt() == null || r.scheduledAt().isBefore(r.createdAt())
+                            ? r.createdAt() : r.scheduledAt();
+                    ops.dispatched(pool, Duration.between(due, now));
+                }
+            }
         }
     }
 

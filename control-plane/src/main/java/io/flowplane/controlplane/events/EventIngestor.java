@@ -39,7 +39,15 @@ public final class EventIngestor {
     private final java.util.Map<io.flowplane.controlplane.state.StateType, Meter> ended = new java.util.EnumMap<>(
             io.flowplane.controlplane.state.StateType.class);
 
+    private final io.flowplane.controlplane.ops.OpsMetrics ops;
+
     public EventIngestor(Store store, Clock clock, RunLedger ledger, LogLimits limits, MetricRegistry metrics) {
+        this(store, clock, ledger, limits, metrics, io.flowplane.controlplane.ops.OpsMetrics.NONE);
+    }
+
+    public EventIngestor(Store store, Clock clock, RunLedger ledger, LogLimits limits, MetricRegistry metrics,
+                         io.flowplane.controlplane.ops.OpsMetrics ops) {
+        this.ops = ops;
         this.store = store;
         this.clock = clock;
         this.ledger = ledger;
@@ -58,6 +66,7 @@ public final class EventIngestor {
      */
     public EventAck ingest(String sourceId, List<RunEvent> events, Predicate<FlowRun> mayReport) {
         ensureSource(sourceId);
+        int[] lines = new int[1];
         try (Timer.Context ignored = latency.time()) {
             EventApplier.Result result = store.inTransaction(unit -> {
                 long acked = EventSourceDao.lockOn(unit.handle(), sourceId).orElseThrow();
@@ -65,6 +74,7 @@ public final class EventIngestor {
                 if (fresh.isEmpty()) {
                     return EventApplier.Result.nothing(acked);
                 }
+                lines[0] = logLines(fresh);
                 Instant now = clock.instant();
                 EventApplier.Result applied = new EventApplier(unit, ledger, limits, now, mayReport).apply(fresh);
                 EventSourceDao.advanceOn(unit.handle(), sourceId, applied.lastSeq(), now);
@@ -72,9 +82,23 @@ public final class EventIngestor {
             });
             // The ledger's signals (runs touched, slots freed) went out with the commit.
             persisted.mark(result.applied());
+            ops.eventBatch(result.applied(), lines[0]);
             result.ended().forEach(t -> ended.get(t).mark());
             return new EventAck(result.lastSeq(), result.rejections());
         }
+    }
+
+    /** Log lines carried by new events (before the per-run cap drops any). */
+    private static int logLines(List<RunEvent> events) {
+        int n = 0;
+        for (RunEvent e : events) {
+            if (e.body() instanceof RunEvent.Logs ls) {
+                n += ls.lines().size();
+            } else if (e.body() instanceof RunEvent.Log) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** The events that extend the stored sequence without a gap, in order. */

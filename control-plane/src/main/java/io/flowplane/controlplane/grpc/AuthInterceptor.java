@@ -47,6 +47,56 @@ final class AuthInterceptor implements ServerInterceptor {
                 return new ServerCall.Listener<>() { };
             }
         }
-        return Contexts.interceptCall(Context.current().withValue(PRINCIPAL, principal.get()), call, headers, next);
+        ServerCall.Listener<Q> listener =
+                Contexts.interceptCall(Context.current().withValue(PRINCIPAL, principal.get()), call, headers, next);
+        return new AsCaller<>(listener, principal.get());
+    }
+
+    /**
+     * Runs each callback with the key as this thread's {@link io.flowplane.controlplane.auth.Caller}, so
+     * the state changes a report writes on it name the agent's key.
+     */
+    private static final class AsCaller<Q> extends io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener<Q> {
+        private final Principal principal;
+
+        AsCaller(ServerCall.Listener<Q> delegate, Principal principal) {
+            super(delegate);
+            this.principal = principal;
+        }
+
+        private void as(Runnable r) {
+            io.flowplane.controlplane.auth.Caller.open();
+            io.flowplane.controlplane.auth.Caller.identify(principal);
+            try {
+                r.run();
+            } finally {
+                io.flowplane.controlplane.auth.Caller.close();
+            }
+        }
+
+        @Override
+        public void onMessage(Q message) {
+            as(() -> super.onMessage(message));
+        }
+
+        @Override
+        public void onHalfClose() {
+            as(super::onHalfClose);
+        }
+
+        @Override
+        public void onCancel() {
+            as(super::onCancel);
+        }
+
+        @Override
+        public void onComplete() {
+            as(super::onComplete);
+        }
+
+        @Override
+        public void onReady() {
+            as(super::onReady);
+        }
     }
 }

@@ -22,9 +22,13 @@ public final class GrpcServer implements Managed {
     private final ControlPlaneConfiguration.Grpc config;
     private final Services services;
     private final ControlPlaneConfiguration.Runs runs;
+    private final io.grpc.ServerInterceptor[] outer;
     private Server server;
 
-    public GrpcServer(ControlPlaneConfiguration.Grpc config, Services services, ControlPlaneConfiguration.Runs runs) {
+    /** {@code outer} interceptors see every call before authentication (metrics: refused calls count too). */
+    public GrpcServer(ControlPlaneConfiguration.Grpc config, Services services, ControlPlaneConfiguration.Runs runs,
+                      io.grpc.ServerInterceptor... outer) {
+        this.outer = outer;
         this.config = config;
         this.services = services;
         this.runs = runs;
@@ -39,7 +43,12 @@ public final class GrpcServer implements Managed {
         var agentService = new AgentGrpcService(services, config.maxPollWait.toJavaDuration(),
                 runs.leaseDuration.toJavaDuration(), runs.heartbeatInterval.toJavaDuration(), commands);
         FrameLogGuard.install(); // before the first connection: its frame logger would print the API key
-        server = NettyServerBuilder.forAddress(new InetSocketAddress(config.bindHost, config.port), credentials())
+        NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(config.bindHost, config.port),
+                credentials());
+        for (io.grpc.ServerInterceptor i : outer) {
+            builder.intercept(i);
+        }
+        server = builder
                 .addService(ServerInterceptors.intercept(agentService, auth))
                 .addService(ServerInterceptors.intercept(new RunEventsGrpcService(services), auth))
                 // Agents sit behind NATs and proxies: let them ping every 10 s, ping idle ones ourselves.

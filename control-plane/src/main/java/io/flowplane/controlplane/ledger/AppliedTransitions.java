@@ -6,8 +6,9 @@ import io.flowplane.controlplane.state.StateType;
 /**
  * Where the ledger reports every state-type transition it writes (claims included), so a test
  * run can check which rows of the state machine's table the real code paths exercised and that
- * nothing outside the table was ever written. Nothing observes in production: the cost is one
- * volatile read per transition.
+ * nothing outside the table was ever written, and where the metrics count transitions by
+ * type. Listeners see a transition when it is written, before its unit of work commits: a
+ * rolled-back claim is counted (rare: the claim guards its state in the statement).
  */
 public final class AppliedTransitions {
 
@@ -17,6 +18,7 @@ public final class AppliedTransitions {
     }
 
     private static volatile Observer observer;
+    private static final java.util.Set<Observer> listeners = new java.util.concurrent.CopyOnWriteArraySet<>();
 
     private AppliedTransitions() {
     }
@@ -26,7 +28,19 @@ public final class AppliedTransitions {
         observer = o;
     }
 
+    /** Adds a listener beside the test observer (the metrics of a running application). */
+    public static void listen(Observer o) {
+        listeners.add(o);
+    }
+
+    public static void unlisten(Observer o) {
+        listeners.remove(o);
+    }
+
     static void applied(StateType from, StateType to, Actor actor) {
+        for (Observer l : listeners) {
+            l.applied(from, to, actor);
+        }
         Observer o = observer;
         if (o != null) {
             o.applied(from, to, actor);

@@ -56,7 +56,7 @@ public final class Claims {
             RunStateMachine.check(from, r.stateType(), Actor.CLAIM);
             AppliedTransitions.applied(from, r.stateType(), Actor.CLAIM);
             records.add(new RunStateRecord(null, r.id(), r.stateType(), r.stateName(), null, Actor.CLAIM,
-                    r.attempt(), now, null));
+                    r.attempt(), now, null, null));
             pending.runUpdated(r.id());
         }
         RunRows.insertStates(unit.handle(), records);

@@ -116,7 +116,7 @@ public final class RunLedger {
 
     private static RunStateRecord firstRecord(FlowRun r, Actor actor) {
         return new RunStateRecord(null, r.id(), r.stateType(), r.stateName(), r.stateMessage(), actor, r.attempt(),
-                r.stateAt(), null);
+                r.stateAt(), null, null);
     }
 
     // ------------------------------------------------------------------ user and server transitions
@@ -240,7 +240,7 @@ public final class RunLedger {
             for (int i = 0; i < changed.length; i++) {
                 if (changed[i] > 0) {
                     history.add(new RunStateRecord(null, overdue.get(i).id(), StateType.SCHEDULED,
-                            StateName.LATE.label(), null, Actor.SERVER, overdue.get(i).attempt(), now, null));
+                            StateName.LATE.label(), null, Actor.SERVER, overdue.get(i).attempt(), now, null, null));
                 }
             }
             RunRows.insertStates(unit.handle(), history);
@@ -264,7 +264,7 @@ public final class RunLedger {
         for (int i = 0; i < changed.length; i++) {
             if (changed[i] > 0) {
                 history.add(new RunStateRecord(null, held.get(i), StateType.SCHEDULED, StateName.SCHEDULED.label(),
-                        "released by backfill " + backfillId, Actor.SERVER, 1, now, null));
+                        "released by backfill " + backfillId, Actor.SERVER, 1, now, null, null));
             }
         }
         RunRows.insertStates(unit.handle(), history);

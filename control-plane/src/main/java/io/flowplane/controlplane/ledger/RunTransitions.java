@@ -82,6 +82,6 @@ public final class RunTransitions {
 
     private static RunStateRecord record(FlowRun run, Actor actor, String idempotencyKey, Instant now) {
         return new RunStateRecord(null, run.id(), run.stateType(), run.stateName(), run.stateMessage(), actor,
-                run.attempt(), now, idempotencyKey);
+                run.attempt(), now, idempotencyKey, null);
     }
 }

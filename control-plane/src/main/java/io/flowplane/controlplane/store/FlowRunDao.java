@@ -83,7 +83,7 @@ public interface FlowRunDao extends SqlObject {
         }
     }
 
-    @SqlQuery("SELECT id, run_id, state_type, state_name, message, actor, attempt, at, idempotency_key "
+    @SqlQuery("SELECT id, run_id, state_type, state_name, message, actor, attempt, at, idempotency_key, actor_key_id "
             + "FROM flow_run_states WHERE run_id = :runId ORDER BY id")
     List<RunStateRecord> history(@Bind("runId") UUID runId);
 

@@ -2,6 +2,7 @@ package io.flowplane.controlplane.store;
 
 import io.flowplane.controlplane.model.FlowRun;
 import io.flowplane.controlplane.model.RunStateRecord;
+import io.flowplane.controlplane.state.Actor;
 import org.jdbi.v3.core.Handle;
 
 import java.sql.Connection;
@@ -25,13 +26,15 @@ public final class RunRows {
     private static final int STATES_PER_STATEMENT = 100;
     private static final int RUNS_PER_STATEMENT = 50;
     private static final String STATE_COLUMNS =
-            "run_id, state_type, state_name, message, actor, attempt, at, idempotency_key";
+            "run_id, state_type, state_name, message, actor, attempt, at, idempotency_key, actor_key_id";
 
     private RunRows() {
     }
 
     public static void insertStates(Handle h, Collection<RunStateRecord> states) {
-        insertRows(h, "flow_run_states (" + STATE_COLUMNS + ")", 8, STATES_PER_STATEMENT, List.copyOf(states),
+        // The key of the request being served, for the changes its caller made (not the server's own).
+        java.util.UUID caller = io.flowplane.controlplane.auth.Caller.keyId();
+        insertRows(h, "flow_run_states (" + STATE_COLUMNS + ")", 9, STATES_PER_STATEMENT, List.copyOf(states),
                 (ps, i, s) -> {
                     ps.setObject(i, s.runId());
                     ps.setString(i + 1, s.stateType().name());
@@ -41,6 +44,8 @@ public final class RunRows {
                     ps.setInt(i + 5, s.attempt());
                     setInstant(ps, i + 6, s.at());
                     ps.setString(i + 7, s.idempotencyKey());
+                    ps.setObject(i + 8, s.actorKeyId() != null ? s.actorKeyId()
+                            : s.actor() == Actor.USER || s.actor() == Actor.AGENT ? caller : null);
                 });
     }
 

@@ -24,6 +24,9 @@ import java.time.Duration;
 public final class TestControlPlane implements AutoCloseable {
     public static final String ADMIN_KEY = "fp_test_admin_key_0123456789abcdefghijklmnop";
 
+    /** Every answer {@link #call} receives is checked against openapi.yaml ({@code -Dflowplane.contract=off}: not). */
+    static final boolean CHECK_CONTRACT = !"off".equals(System.getProperty("flowplane.contract"));
+
     private final DropwizardTestSupport<ControlPlaneConfiguration> support;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -103,7 +106,12 @@ public final class TestControlPlane implements AutoCloseable {
             b.header("Content-Type", "application/json");
         }
         b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        if (CHECK_CONTRACT && path.startsWith("/api/v1/")) {
+            ApiContract.SERVED.assertMatches(method, path, response.statusCode(),
+                    response.headers().firstValue("Content-Type").orElse(null), response.body());
+        }
+        return response;
     }
 
     public HttpResponse<String> admin(String method, String path, String body) throws Exception {

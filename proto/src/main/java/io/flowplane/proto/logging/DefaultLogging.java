@@ -2,7 +2,6 @@ package io.flowplane.proto.logging;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.ConfiguratorRank;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -20,7 +19,8 @@ import ch.qos.logback.core.spi.ContextAwareBase;
  *
  * <p>One line per event on stderr (stdout stays the CLI's output): time, level, thread, logger,
  * message; an exception's stack trace is folded into the same line with {@code " | "}, so a log
- * shipper never splits one event into many.
+ * shipper never splits one event into many. {@code FLOWPLANE_LOG_FORMAT=json} makes it one JSON
+ * object per line instead ({@link LogFormat}).
  */
 @ConfiguratorRank(ConfiguratorRank.CUSTOM_LOW_PRIORITY)
 public final class DefaultLogging extends ContextAwareBase implements Configurator {
@@ -33,15 +33,11 @@ public final class DefaultLogging extends ContextAwareBase implements Configurat
         if (userConfigurationPresent()) {
             return ExecutionStatus.INVOKE_NEXT_IF_ANY;
         }
-        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
-        encoder.setContext(context);
-        encoder.setPattern(PATTERN);
-        encoder.start();
         ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
         console.setContext(context);
         console.setName("console");
         console.setTarget("System.err");
-        console.setEncoder(encoder);
+        console.setEncoder(LogFormat.encoder(context, LogFormat.jsonRequested()));
         console.start();
         context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).addAppender(console);
         context.putObject(LogLevels.DEFAULT_MARK, Boolean.TRUE);

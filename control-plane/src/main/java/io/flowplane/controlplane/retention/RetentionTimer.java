@@ -1,0 +1,39 @@
+package io.flowplane.controlplane.retention;
+
+import io.dropwizard.lifecycle.Managed;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/** Runs {@link RunRetention} on the application's timer when a limit is configured. */
+public final class RetentionTimer implements Managed {
+    private static final Logger LOG = LoggerFactory.getLogger(RetentionTimer.class);
+
+    private final RunRetention retention;
+    private final ScheduledExecutorService timers;
+
+    public RetentionTimer(RunRetention retention, ScheduledExecutorService timers) {
+        this.retention = retention;
+        this.timers = timers;
+    }
+
+    @Override
+    public void start() {
+        long every = retention.interval().toMillis();
+        timers.scheduleWithFixedDelay(this::pass, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    private void pass() {
+        try {
+            RunRetention.Deleted d = retention.tick();
+            if (d.runs() > 0) {
+                LOG.info("retention deleted {} finished runs ({} states, {} task runs, {} log lines, {} artifacts)",
+                        d.runs(), d.states(), d.taskRuns(), d.logLines(), d.artifacts());
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("run retention pass failed", e);
+        }
+    }
+}
