@@ -47,6 +47,16 @@ public class ControlPlaneConfiguration extends Configuration {
     @JsonProperty
     private Scheduler scheduler = new Scheduler();
 
+    @Valid
+    @NotNull
+    @JsonProperty
+    private io.flowplane.controlplane.automations.AutomationsConfiguration automations =
+            new io.flowplane.controlplane.automations.AutomationsConfiguration();
+
+    public io.flowplane.controlplane.automations.AutomationsConfiguration getAutomations() {
+        return automations;
+    }
+
     /** Request bodies larger than this are refused with 413. */
     @Min(1024)
     @JsonProperty
