@@ -28,6 +28,8 @@ public final class RestApi {
         jersey.register(new BackfillResource(s.deployments(), s.backfills()));
         jersey.register(new OpenApiResource());
         jersey.register(new EventResource(s.automations().reader(), s.json()));
+        jersey.register(new AutomationResource(s.automations().automations(), s.json()));
+        jersey.register(new NotificationTargetResource(s.automations().notifications()));
         // What the web UI needs beyond the resources above: who the key is, aggregates, a change feed.
         RunChangeFeed changes = new RunChangeFeed();
         s.signals().subscribe(changes);
