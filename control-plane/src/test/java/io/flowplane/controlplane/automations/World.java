@@ -94,6 +94,15 @@ final class World implements AutoCloseable {
         return claimed.get(0).getRunId();
     }
 
+    /** The runs of a deployment, newest first. */
+    JsonNode runsOf(String deployment) throws Exception {
+        return call("GET", "/api/v1/flow-runs?deployment=" + q(deployment), null, 200).get("items");
+    }
+
+    JsonNode automation(String json) throws Exception {
+        return call("POST", "/api/v1/automations", json, 201);
+    }
+
     JsonNode events(String query) throws Exception {
         return call("GET", "/api/v1/events?" + query, null, 200);
     }
