@@ -32,6 +32,7 @@ import java.io.PrintWriter;
                 ServerCommand.class, AgentCommand.class, DevCommand.class,
                 LoginCommand.class, DeployCommand.class, DeploymentCommand.class, RunCommand.class,
                 RunsCommand.class, WorkPoolCommand.class, ApiKeyCommand.class, ScheduleCommand.class,
+                io.flowplane.cli.automations.AutomationCommand.class,
                 CompletionCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @Mixin

@@ -64,8 +64,9 @@ public final class DeploymentFile {
         Iterator<String> keys = root.fieldNames();
         while (keys.hasNext()) {
             String k = keys.next();
-            if (!k.equals("deployments") && !k.equals("defaults")) {
-                throw new CliException(source + ": unknown top-level key '" + k + "' (expected deployments, defaults)");
+            if (!k.equals("deployments") && !k.equals("defaults") && !k.equals("automations")) {
+                throw new CliException(source + ": unknown top-level key '" + k
+                        + "' (expected deployments, defaults, automations)");
             }
         }
         JsonNode defaults = root.path("defaults");
@@ -84,6 +85,48 @@ public final class DeploymentFile {
             out.add(expand(d, where));
         }
         checkUniqueNames(out, source);
+        return out;
+    }
+
+    /** The file's {@code automations:} list (REST bodies of POST /api/v1/automations), empty if there is none. */
+    public static List<ObjectNode> automations(Path file) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (IOException e) {
+            throw new CliException("cannot read " + file + ": " + e.getMessage());
+        }
+        return automations(text, file.toString());
+    }
+
+    public static List<ObjectNode> automations(String text, String source) {
+        JsonNode root;
+        try {
+            root = YAML.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new CliException(source + ": not valid YAML: " + e.getOriginalMessage());
+        }
+        JsonNode list = root == null ? null : root.get("automations");
+        if (list == null || list.isNull()) {
+            return List.of();
+        }
+        if (!list.isArray()) {
+            throw new CliException(source + ": 'automations' must be a list");
+        }
+        List<ObjectNode> out = new ArrayList<>();
+        Map<String, Integer> seen = new java.util.HashMap<>();
+        for (int i = 0; i < list.size(); i++) {
+            String where = source + ": automations[" + i + "]";
+            if (!list.get(i).isObject() || !list.get(i).path("name").isTextual()) {
+                throw new CliException(where + " must be a mapping with a 'name'");
+            }
+            Integer before = seen.put(list.get(i).get("name").asText(), i);
+            if (before != null) {
+                throw new CliException(source + ": automations[" + before + "] and automations[" + i
+                        + "] are both named '" + list.get(i).get("name").asText() + "'");
+            }
+            out.add((ObjectNode) list.get(i));
+        }
         return out;
     }
 
