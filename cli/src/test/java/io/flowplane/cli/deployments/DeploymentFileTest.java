@@ -61,6 +61,30 @@ class DeploymentFileTest {
     }
 
     @Test
+    void automationsAreReadNextToDeploymentsAndCheckedForShape() {
+        String file = """
+                deployments:
+                  - name: a
+                automations:
+                  - name: b-after-a
+                    trigger: {match: {types: [flow-run.completed], deployment: a}}
+                    actions: [{type: run-deployment, deployment: b}]
+                """;
+        assertThat(DeploymentFile.parse(file, "f.yaml")).hasSize(1);
+        List<ObjectNode> automations = DeploymentFile.automations(file, "f.yaml");
+        assertThat(automations).hasSize(1);
+        assertThat(automations.get(0).at("/trigger/match/types/0").asText()).isEqualTo("flow-run.completed");
+        assertThat(DeploymentFile.automations("deployments: []\n", "f.yaml")).isEmpty();
+        assertThatThrownBy(() -> DeploymentFile.automations("deployments: []\nautomations: {name: x}\n", "f.yaml"))
+                .hasMessageContaining("'automations' must be a list");
+        assertThatThrownBy(() -> DeploymentFile.automations(
+                "deployments: []\nautomations:\n  - name: x\n  - name: x\n", "f.yaml"))
+                .hasMessageContaining("automations[0] and automations[1] are both named 'x'");
+        assertThatThrownBy(() -> DeploymentFile.automations("deployments: []\nautomations:\n  - trigger: {}\n", "f.yaml"))
+                .hasMessageContaining("automations[0] must be a mapping with a 'name'");
+    }
+
+    @Test
     void theShippedExampleFileParses() {
         List<ObjectNode> d = DeploymentFile.read(Path.of("..", "examples", "flowplane.yaml"));
         assertThat(d).extracting(n -> n.get("name").asText()).contains("hello");
