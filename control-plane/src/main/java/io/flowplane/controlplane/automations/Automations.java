@@ -138,7 +138,7 @@ public final class Automations implements Managed {
         if (running && evaluationQueued.compareAndSet(false, true)) {
             submit(worker, () -> {
                 evaluationQueued.set(false);
-                evaluateAndAct();
+                evaluateAndAct(false);
             });
         }
     }
@@ -146,19 +146,39 @@ public final class Automations implements Managed {
     /** The periodic pass: absence triggers, and anything a restart or a retry delay left pending. */
     private void tick() {
         guarded("absence check", evaluator::checkAbsence);
-        evaluateAndAct();
+        evaluateAndAct(true);
     }
 
-    private void evaluateAndAct() {
-        guarded("automation evaluation", evaluator::evaluate);
+    /**
+     * Evaluates new events; executes actions when something fired or on the periodic pass. A
+     * commit that fired nothing costs one short transaction here, nothing more.
+     */
+    private void evaluateAndAct(boolean always) {
+        int fired = 0;
+        try {
+            fired = evaluator.evaluate();
+        } catch (RuntimeException e) {
+            LOG.warn("automation evaluation pass failed", e);
+        }
         if (evaluator.stalled()) {
-            schedule(worker, this::evaluateAndAct, 200);
+            schedule(worker, () -> evaluateAndAct(false), 200);
         }
-        if (config.executeActions) {
-            guarded("automation actions", actions::runDue);
+        if (config.executeActions && (fired > 0 || always)) {
+            runActions();
+        }
+    }
+
+    private void runActions() {
+        int finished = 0;
+        try {
+            finished = actions.runDue();
+        } catch (RuntimeException e) {
+            LOG.warn("automation actions pass failed", e);
+        }
+        if (finished > 0) {
             deliverSoon();
-            wakeAt(worker, actions::nextDue, this::evaluateAndAct);
         }
+        wakeAt(worker, actions::nextDue, this::runActions);
     }
 
     private void deliverSoon() {

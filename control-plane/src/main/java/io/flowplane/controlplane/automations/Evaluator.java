@@ -74,12 +74,21 @@ public final class Evaluator {
     private int[] pass(UnitOfWork unit) {
         AutomationDao dao = unit.handle().attach(AutomationDao.class);
         long position = dao.lockCursor(CURSOR);
-        List<EventEntry> events = EventQueries.after(unit.handle(), position, BATCH);
         List<Loaded> automations = loaded(dao, AutomationSpec.EVENT);
+        stalled = false;
+        if (automations.isEmpty()) {
+            // Nothing to match: skip to the end instead of reading every event (an automation
+            // created later starts from the events after its creation anyway).
+            long end = EventQueries.maxId(unit.handle());
+            if (end > position) {
+                dao.moveCursor(CURSOR, end);
+            }
+            return new int[]{0, 0};
+        }
+        List<EventEntry> events = EventQueries.after(unit.handle(), position, BATCH);
         long last = position;
         int read = 0;
         int fired = 0;
-        stalled = false;
         for (EventEntry e : events) {
             if (e.id() != last + 1 && !gapExpired(last + 1)) {
                 stalled = true;
@@ -88,9 +97,6 @@ public final class Evaluator {
             gapsSeen.clear();
             read++;
             last = e.id();
-            if (automations.isEmpty()) {
-                continue;
-            }
             EventMatch.Seen seen = seen(e);
             for (Loaded a : automations) {
                 if (EventMatch.matches(a.spec().trigger().match(), seen) && thresholdReached(unit, dao, a, seen)) {
