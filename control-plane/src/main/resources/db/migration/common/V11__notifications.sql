@@ -41,3 +41,12 @@ CREATE TABLE notification_attempts (
     duration_ms  BIGINT        NOT NULL
 );
 CREATE INDEX notification_attempts_delivery ON notification_attempts (delivery_id, id);
+
+-- Inbound webhooks: POST /api/v1/webhooks/{id} with the webhook's secret turns its JSON body into a
+-- webhook.received event. Only the secret's SHA-256 is stored; the secret is shown once.
+CREATE TABLE inbound_webhooks (
+    id           UUID PRIMARY KEY,
+    name         VARCHAR(200) NOT NULL UNIQUE,
+    secret_hash  VARCHAR(64)  NOT NULL,
+    created_at   BIGINT       NOT NULL
+);

@@ -30,6 +30,7 @@ public final class RestApi {
         jersey.register(new EventResource(s.automations().reader(), s.json()));
         jersey.register(new AutomationResource(s.automations().automations(), s.json()));
         jersey.register(new NotificationTargetResource(s.automations().notifications()));
+        jersey.register(new WebhookResource(s.automations().webhooks()));
         // What the web UI needs beyond the resources above: who the key is, aggregates, a change feed.
         RunChangeFeed changes = new RunChangeFeed();
         s.signals().subscribe(changes);

@@ -49,6 +49,7 @@ public final class Automations implements Managed {
     private final Notifier notifier;
     private final AutomationService automations;
     private final NotificationService notifications;
+    private final InboundWebhooks webhooks;
     private final ScheduledThreadPoolExecutor worker = executor("flowplane-automations");
     private final ScheduledThreadPoolExecutor sender = executor("flowplane-notifier");
     private final AtomicBoolean evaluationQueued = new AtomicBoolean();
@@ -71,6 +72,7 @@ public final class Automations implements Managed {
                 new ActionRunner.Targets(c.deployments(), c.pools(), c.runs(), notifier), retry, config.maxAttempts);
         this.automations = new AutomationService(c.store(), c.clock(), c.json(), c.deployments(), c.pools());
         this.notifications = new NotificationService(c.store(), c.clock());
+        this.webhooks = new InboundWebhooks(c.store(), c.clock(), c.json(), eventLog);
         c.ledger().recordEventsTo(eventLog);
         c.deployments().recordEventsTo(eventLog);
         c.pools().recordEventsTo(eventLog);
@@ -96,6 +98,10 @@ public final class Automations implements Managed {
 
     public NotificationService notifications() {
         return notifications;
+    }
+
+    public InboundWebhooks webhooks() {
+        return webhooks;
     }
 
     /** For tests: the evaluator (absence checks against the injected clock), the runner, the notifier. */

@@ -36,8 +36,20 @@ final class FiringContext {
             put(c, "event.state.name", text(seen, "name"));
             put(c, "event.message", seen.payload().path("message").isTextual()
                     ? seen.payload().path("message").asText() : null);
+            flatten(c, "event.payload", seen.payload());
         }
         return c;
+    }
+
+    /** Scalars of the payload as event.payload.a.b (an inbound webhook's body; a run event's state). */
+    private static void flatten(Map<String, String> c, String prefix, com.fasterxml.jackson.databind.JsonNode node) {
+        if (node.isObject()) {
+            node.fields().forEachRemaining(e -> flatten(c, prefix + "." + e.getKey(), e.getValue()));
+        } else if (node.isValueNode() && !node.isNull()) {
+            c.put(prefix, node.asText());
+        } else if (node.isArray()) {
+            c.put(prefix, node.toString());
+        }
     }
 
     private static String text(EventMatch.Seen seen, String field) {

@@ -21,6 +21,7 @@ public final class Templates {
             "event.resource.name", "event.run.id", "event.run.name", "event.deployment.id", "event.deployment.name",
             "event.flow.name", "event.pool.id", "event.state.type", "event.state.name", "event.message",
             "automation.id", "automation.name", "firing.id", "firing.reason")));
+    // Also event.payload.KEY (see isPayloadField).
 
     private Templates() {
     }
@@ -30,11 +31,17 @@ public final class Templates {
         List<String> unknown = new ArrayList<>();
         Matcher m = PLACEHOLDER.matcher(template);
         while (m.find()) {
-            if (!FIELDS.contains(m.group(1))) {
+            if (!FIELDS.contains(m.group(1)) && !isPayloadField(m.group(1))) {
                 unknown.add(m.group(1));
             }
         }
         return unknown;
+    }
+
+    /** {@code event.payload.KEY[.KEY…]}: a value of the event's payload (an inbound webhook's JSON body). */
+    static boolean isPayloadField(String field) {
+        return field.startsWith("event.payload.") && field.length() > "event.payload.".length()
+                && !field.endsWith(".") && !field.contains("..");
     }
 
     /** {@code template} with every placeholder replaced by its value in {@code context} (absent: empty). */

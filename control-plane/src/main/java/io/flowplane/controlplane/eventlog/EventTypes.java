@@ -22,13 +22,14 @@ public final class EventTypes {
     public static final String AGENT_ONLINE = "agent.online";
     public static final String AGENT_OFFLINE = "agent.offline";
     public static final String BACKFILL_FINISHED = "backfill.finished";
+    public static final String WEBHOOK_RECEIVED = "webhook.received";
 
     public static final Set<String> ALL;
 
     static {
         Set<String> all = new TreeSet<>(Set.of(RUN_LATE, DEPLOYMENT_CREATED, DEPLOYMENT_UPDATED, DEPLOYMENT_PAUSED,
                 DEPLOYMENT_RESUMED, DEPLOYMENT_DELETED, POOL_PAUSED, POOL_RESUMED, AGENT_ONLINE, AGENT_OFFLINE,
-                BACKFILL_FINISHED));
+                BACKFILL_FINISHED, WEBHOOK_RECEIVED));
         Arrays.stream(StateType.values()).forEach(t -> all.add(ofState(t)));
         ALL = Set.copyOf(all);
     }

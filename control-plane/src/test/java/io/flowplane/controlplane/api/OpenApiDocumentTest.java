@@ -43,7 +43,7 @@ class OpenApiDocumentTest {
             FlowRunResource.class, AgentResource.class, ApiKeyResource.class, OpenApiResource.class,
             SchedulePreviewResource.class, ScheduleResource.class, BackfillResource.class, WhoAmIResource.class,
             RunChangesResource.class, RunStatsResource.class, EventResource.class,
-            AutomationResource.class, NotificationTargetResource.class);
+            AutomationResource.class, NotificationTargetResource.class, WebhookResource.class);
     private static final Set<String> HTTP_METHODS = Set.of("get", "put", "post", "delete", "patch", "head",
             "options", "trace");
     private static final Pattern TEMPLATE = Pattern.compile("\\{([^}/]*)}");
