@@ -300,6 +300,10 @@ class CliEndToEndIT {
                   - name: hello-again
                     workPool: default
                     entrypoint: {command: "echo again"}
+                  - name: hello-third
+                    workPool: default
+                    entrypoint: {command: "echo third"}
+                    triggers: [{after: hello-again}]
                 automations:
                   - name: again-after-hello
                     trigger: {match: {types: [flow-run.completed], deployment: hello}}
@@ -307,7 +311,8 @@ class CliEndToEndIT {
                 """);
         Result deployed = cli("deploy", "-f", file.toString());
         assertThat(deployed.exit()).as(deployed.all()).isZero();
-        assertThat(deployed.out()).containsPattern("created\\s+automation again-after-hello");
+        assertThat(deployed.out()).containsPattern("created\\s+automation again-after-hello")
+                .containsPattern("created\\s+automation hello-third-after-hello-again");
         assertThat(cli("automation", "ls").out()).contains("again-after-hello");
         assertThat(cli("automation", "disable", "again-after-hello").out()).contains("disabled automation again-after-hello");
         JsonNode listed = JSON.readTree(cli("automation", "ls", "-o", "json").out());
@@ -321,6 +326,7 @@ class CliEndToEndIT {
         assertThat(bad.exit()).isEqualTo(ExitCodes.ERROR);
         assertThat(bad.err()).contains("422").contains("trigger.match.types[0]");
         assertThat(cli("automation", "delete", "again-after-hello").out()).contains("deleted automation again-after-hello");
+        assertThat(cli("automation", "delete", "hello-third-after-hello-again").exit()).isZero();
         assertThat(JSON.readTree(cli("automation", "ls", "-o", "json").out())).isEmpty();
     }
 
