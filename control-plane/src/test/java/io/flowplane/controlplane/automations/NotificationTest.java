@@ -117,6 +117,8 @@ class NotificationTest {
         JsonNode failedEvent = world.events("type=flow-run.failed&resource=" + runId).get("items").get(0);
         assertThat(body.get("eventId").asLong()).isEqualTo(failedEvent.get("id").asLong());
 
+        // The receiver has answered; the delivery is marked DONE right after its answer arrived.
+        await().atMost(Duration.ofSeconds(20)).until(() -> deliveryStatus(target).equals("DONE"));
         JsonNode log = world.call("GET", "/api/v1/notification-targets/" + target + "/deliveries", null, 200);
         assertThat(log).hasSize(1);
         assertThat(log.get(0).get("status").asText()).isEqualTo("DONE");
