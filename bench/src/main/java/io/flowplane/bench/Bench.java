@@ -29,7 +29,7 @@ public final class Bench {
             Duration.ofSeconds(4), 2_000, 1, Duration.ofSeconds(1));
 
     static final List<String> SECTIONS = List.of("startup", "sdk", "dbscheduler", "dispatch", "throughput", "logs",
-            "lateness", "rss");
+            "lateness", "rss", "automations");
     /** Run only when named: log ingestion at the protocol level (no agent), for profiling the control plane. */
     static final List<String> EXTRA = List.of("logsgrpc", "dbsweep", "ui");
 
@@ -131,6 +131,11 @@ public final class Bench {
                             Out.info("db-scheduler sweep: %.0f runs/s with %s", r, s);
                         }
                     }
+                }
+            }
+            case "automations" -> {
+                try (BenchControlPlane cp = BenchControlPlane.start(dir)) {
+                    AutomationBench.run(cp, Math.max(5, m.dispatchRuns() / 5));
                 }
             }
             case "logsgrpc" -> {

@@ -33,6 +33,7 @@ import java.io.PrintWriter;
                 io.flowplane.cli.init.InitCommand.class, LoginCommand.class, DeployCommand.class, DeploymentCommand.class, RunCommand.class,
                 RunsCommand.class, WorkPoolCommand.class, ApiKeyCommand.class, io.flowplane.cli.audit.AuditCommand.class,
                 ScheduleCommand.class,
+                io.flowplane.cli.automations.AutomationCommand.class,
                 CompletionCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @Mixin

@@ -307,6 +307,45 @@ class CliEndToEndIT {
     }
 
     @Test
+    @Order(9)
+    void automationsFromFlowplaneYamlAndTheAutomationCommands() throws Exception {
+        Path file = tmp.resolve("automations.yaml");
+        Files.writeString(file, """
+                deployments:
+                  - name: hello-again
+                    workPool: default
+                    entrypoint: {command: "echo again"}
+                  - name: hello-third
+                    workPool: default
+                    entrypoint: {command: "echo third"}
+                    triggers: [{after: hello-again}]
+                automations:
+                  - name: again-after-hello
+                    trigger: {match: {types: [flow-run.completed], deployment: hello}}
+                    actions: [{type: run-deployment, deployment: hello-again}]
+                """);
+        Result deployed = cli("deploy", "-f", file.toString());
+        assertThat(deployed.exit()).as(deployed.all()).isZero();
+        assertThat(deployed.out()).containsPattern("created\\s+automation again-after-hello")
+                .containsPattern("created\\s+automation hello-third-after-hello-again");
+        assertThat(cli("automation", "ls").out()).contains("again-after-hello");
+        assertThat(cli("automation", "disable", "again-after-hello").out()).contains("disabled automation again-after-hello");
+        JsonNode listed = JSON.readTree(cli("automation", "ls", "-o", "json").out());
+        assertThat(listed.get(0).path("enabled").asBoolean()).isFalse();
+        assertThat(cli("automation", "enable", "again-after-hello").out()).contains("enabled automation again-after-hello");
+        Result again = cli("deploy", "-f", file.toString());
+        assertThat(again.out()).containsPattern("updated\\s+automation again-after-hello");
+        Files.writeString(tmp.resolve("one.json"), "{\"name\":\"one\",\"trigger\":{\"match\":{\"types\":[\"flow-run.nope\"]}},"
+                + "\"actions\":[{\"type\":\"pause-deployment\",\"deployment\":\"hello\"}]}");
+        Result bad = cli("automation", "create", "-f", tmp.resolve("one.json").toString());
+        assertThat(bad.exit()).isEqualTo(ExitCodes.ERROR);
+        assertThat(bad.err()).contains("422").contains("trigger.match.types[0]");
+        assertThat(cli("automation", "delete", "again-after-hello").out()).contains("deleted automation again-after-hello");
+        assertThat(cli("automation", "delete", "hello-third-after-hello-again").exit()).isZero();
+        assertThat(JSON.readTree(cli("automation", "ls", "-o", "json").out())).isEmpty();
+    }
+
+    @Test
     @Order(10)
     void theExampleFlowCompletesOnItsOwn() throws Exception {
         JsonNode items = await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))

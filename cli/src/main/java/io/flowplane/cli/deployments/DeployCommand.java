@@ -54,8 +54,43 @@ public final class DeployCommand extends ApiCommand {
                 }
             }
         }
+        // Automations after deployments: their actions may name the deployments just registered.
+        List<ObjectNode> automations = DeploymentFile.automations(file);
+        ArrayNode automationResults = JsonNodeFactory.instance.arrayNode();
+        for (ObjectNode a : automations) {
+            String name = a.get("name").asText();
+            ObjectNode r = automationResults.addObject().put("name", name);
+            try {
+                String change = "created";
+                try {
+                    api.post("api/v1/automations", a);
+                } catch (ApiException e) {
+                    if (e.status() != 409) {
+                        throw e;
+                    }
+                    api.client().request("PUT", "api/v1/automations/" + Api.enc(name), a);
+                    change = "updated";
+                }
+                r.put("change", change);
+                if (!api.json()) {
+                    api.out().printf("%-10s automation %s%n", change, name);
+                }
+            } catch (RuntimeException e) {
+                failed++;
+                String why = explain(e, api.target().url());
+                r.put("change", "failed").put("error", why);
+                if (!api.json()) {
+                    api.out().printf("%-10s automation %s: %s%n", "failed", name, why);
+                }
+            }
+        }
         if (api.json()) {
-            api.printJson(results);
+            if (automations.isEmpty()) {
+                api.printJson(results);
+            } else {
+                api.printJson(JsonNodeFactory.instance.objectNode().<ObjectNode>set("deployments", results)
+                        .set("automations", automationResults));
+            }
         } else {
             api.out().printf("%d deployment%s from %s: %d created, %d updated, %d unchanged%s%n", specs.size(),
                     specs.size() == 1 ? "" : "s", file, counts[0], counts[1], counts[2],

@@ -72,8 +72,9 @@ public final class DeploymentFile {
         Iterator<String> keys = root.fieldNames();
         while (keys.hasNext()) {
             String k = keys.next();
-            if (!k.equals("deployments") && !k.equals("defaults")) {
-                throw new CliException(source + ": unknown top-level key '" + k + "' (expected deployments, defaults)");
+            if (!k.equals("deployments") && !k.equals("defaults") && !k.equals("automations")) {
+                throw new CliException(source + ": unknown top-level key '" + k
+                        + "' (expected deployments, defaults, automations)");
             }
         }
         JsonNode defaults = root.path("defaults");
@@ -95,6 +96,98 @@ public final class DeploymentFile {
         return out;
     }
 
+    /** The file's {@code automations:} list (REST bodies of POST /api/v1/automations), empty if there is none. */
+    public static List<ObjectNode> automations(Path file) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (IOException e) {
+            throw new CliException("cannot read " + file + ": " + e.getMessage());
+        }
+        return automations(text, file.toString());
+    }
+
+    public static List<ObjectNode> automations(String text, String source) {
+        JsonNode root;
+        try {
+            root = YAML.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new CliException(source + ": not valid YAML: " + e.getOriginalMessage());
+        }
+        JsonNode list = root == null ? null : root.get("automations");
+        List<ObjectNode> out = new ArrayList<>(triggerAutomations(root, source));
+        if (list == null || list.isNull()) {
+            return out;
+        }
+        if (!list.isArray()) {
+            throw new CliException(source + ": 'automations' must be a list");
+        }
+        Map<String, Integer> seen = new java.util.HashMap<>();
+        out.forEach(a -> seen.put(a.get("name").asText(), -1));
+        for (int i = 0; i < list.size(); i++) {
+            String where = source + ": automations[" + i + "]";
+            if (!list.get(i).isObject() || !list.get(i).path("name").isTextual()) {
+                throw new CliException(where + " must be a mapping with a 'name'");
+            }
+            Integer before = seen.put(list.get(i).get("name").asText(), i);
+            if (before != null && before < 0) {
+                throw new CliException(source + ": automations[" + i + "] has the name of a deployment trigger: '"
+                        + list.get(i).get("name").asText() + "'");
+            }
+            if (before != null) {
+                throw new CliException(source + ": automations[" + before + "] and automations[" + i
+                        + "] are both named '" + list.get(i).get("name").asText() + "'");
+            }
+            out.add((ObjectNode) list.get(i));
+        }
+        return out;
+    }
+
+    /**
+     * A deployment's {@code triggers:} shorthand, as automations: {@code - after: extract} (with
+     * optional {@code state}, default COMPLETED, and {@code parameter}, default upstreamRunId) runs
+     * this deployment when a run of {@code extract} ends in that state, passing the upstream run's id.
+     */
+    static List<ObjectNode> triggerAutomations(JsonNode root, String source) {
+        List<ObjectNode> out = new ArrayList<>();
+        JsonNode deployments = root == null ? null : root.get("deployments");
+        if (deployments == null || !deployments.isArray()) {
+            return out;
+        }
+        for (int i = 0; i < deployments.size(); i++) {
+            JsonNode d = deployments.get(i);
+            JsonNode triggers = d.path("triggers");
+            if (triggers.isMissingNode() || triggers.isNull()) {
+                continue;
+            }
+            String where = source + ": deployments[" + i + "].triggers";
+            if (!triggers.isArray()) {
+                throw new CliException(where + " must be a list of {after: DEPLOYMENT, state: COMPLETED}");
+            }
+            for (int t = 0; t < triggers.size(); t++) {
+                JsonNode trig = triggers.get(t);
+                if (!trig.path("after").isTextual()) {
+                    throw new CliException(where + "[" + t + "]: 'after' (the upstream deployment) is required");
+                }
+                String upstream = trig.get("after").asText();
+                String state = trig.path("state").asText("COMPLETED").toLowerCase(java.util.Locale.ROOT);
+                String parameter = trig.path("parameter").asText("upstreamRunId");
+                String name = d.path("name").asText() + "-after-" + upstream
+                        + (state.equals("completed") ? "" : "-" + state);
+                ObjectNode a = YAML.createObjectNode().put("name", name)
+                        .put("description", "deployment trigger of " + d.path("name").asText() + " in " + source);
+                ObjectNode match = a.putObject("trigger").put("type", "event").putObject("match");
+                match.putArray("types").add("flow-run." + state);
+                match.put("deployment", upstream);
+                ObjectNode action = a.putArray("actions").addObject().put("type", "run-deployment")
+                        .put("deployment", d.path("name").asText());
+                action.putObject("parameters").put(parameter, "{{ event.run.id }}");
+                out.add(a);
+            }
+        }
+        return out;
+    }
+
     private static ObjectNode expand(ObjectNode d, String where, Path baseDir) {
         if (d.path("source").path("artifact").isObject()) {
             LocalArtifact.resolve((ObjectNode) d.get("source").get("artifact"), baseDir, where + ".source.artifact");
@@ -102,6 +195,8 @@ public final class DeploymentFile {
         if (!d.path("name").isTextual()) {
             throw new CliException(where + ": 'name' is required");
         }
+        // Shorthand for automations (see triggerAutomations); not a field of the deployment itself.
+        d.remove("triggers");
         if (!d.has("flowName")) {
             d.put("flowName", d.get("name").asText());
         }

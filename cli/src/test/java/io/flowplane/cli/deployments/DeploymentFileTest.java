@@ -93,6 +93,57 @@ class DeploymentFileTest {
     }
 
     @Test
+    void automationsAreReadNextToDeploymentsAndCheckedForShape() {
+        String file = """
+                deployments:
+                  - name: a
+                automations:
+                  - name: b-after-a
+                    trigger: {match: {types: [flow-run.completed], deployment: a}}
+                    actions: [{type: run-deployment, deployment: b}]
+                """;
+        assertThat(DeploymentFile.parse(file, "f.yaml")).hasSize(1);
+        List<ObjectNode> automations = DeploymentFile.automations(file, "f.yaml");
+        assertThat(automations).hasSize(1);
+        assertThat(automations.get(0).at("/trigger/match/types/0").asText()).isEqualTo("flow-run.completed");
+        assertThat(DeploymentFile.automations("deployments: []\n", "f.yaml")).isEmpty();
+        assertThatThrownBy(() -> DeploymentFile.automations("deployments: []\nautomations: {name: x}\n", "f.yaml"))
+                .hasMessageContaining("'automations' must be a list");
+        assertThatThrownBy(() -> DeploymentFile.automations(
+                "deployments: []\nautomations:\n  - name: x\n  - name: x\n", "f.yaml"))
+                .hasMessageContaining("automations[0] and automations[1] are both named 'x'");
+        assertThatThrownBy(() -> DeploymentFile.automations("deployments: []\nautomations:\n  - trigger: {}\n", "f.yaml"))
+                .hasMessageContaining("automations[0] must be a mapping with a 'name'");
+    }
+
+    @Test
+    void deploymentTriggersAreAutomationsPassingTheUpstreamRunId() {
+        String file = """
+                deployments:
+                  - name: a
+                  - name: b
+                    triggers: [{after: a}]
+                  - name: c
+                    triggers:
+                      - {after: b, parameter: fromB}
+                      - {after: a, state: FAILED}
+                """;
+        List<ObjectNode> deployments = DeploymentFile.parse(file, "f.yaml");
+        assertThat(deployments).allSatisfy(d -> assertThat(d.has("triggers")).isFalse());
+        List<ObjectNode> automations = DeploymentFile.automations(file, "f.yaml");
+        assertThat(automations).extracting(a -> a.get("name").asText())
+                .containsExactly("b-after-a", "c-after-b", "c-after-a-failed");
+        ObjectNode cAfterB = automations.get(1);
+        assertThat(cAfterB.at("/trigger/match/types/0").asText()).isEqualTo("flow-run.completed");
+        assertThat(cAfterB.at("/trigger/match/deployment").asText()).isEqualTo("b");
+        assertThat(cAfterB.at("/actions/0/deployment").asText()).isEqualTo("c");
+        assertThat(cAfterB.at("/actions/0/parameters/fromB").asText()).isEqualTo("{{ event.run.id }}");
+        assertThat(automations.get(2).at("/trigger/match/types/0").asText()).isEqualTo("flow-run.failed");
+        assertThatThrownBy(() -> DeploymentFile.automations("deployments:\n  - name: x\n    triggers: [{state: FAILED}]\n",
+                "f.yaml")).hasMessageContaining("deployments[0].triggers[0]: 'after'");
+    }
+
+    @Test
     void theShippedExampleFileParses() {
         List<ObjectNode> d = DeploymentFile.read(Path.of("..", "examples", "flowplane.yaml"));
         assertThat(d).extracting(n -> n.get("name").asText()).contains("hello");

@@ -48,6 +48,18 @@ public final class AgentRegistry {
         this.offlineAfter = offlineAfter;
     }
 
+    private volatile io.flowplane.controlplane.eventlog.EventSink events =
+            io.flowplane.controlplane.eventlog.EventSink.NONE;
+
+    /** Where a registration is recorded as the agent coming online (the presence sweep records the rest). */
+    public void recordEventsTo(io.flowplane.controlplane.eventlog.EventSink sink) {
+        this.events = sink;
+    }
+
+    public Duration offlineAfter() {
+        return offlineAfter;
+    }
+
     public Agent register(Registration r) {
         String id = r.agentId() == null || r.agentId().isBlank() ? UUID.randomUUID().toString() : r.agentId();
         new Validator().check(id.length() <= 100, "agent_id", "must be at most 100 characters")
@@ -58,11 +70,14 @@ public final class AgentRegistry {
         String name = r.name() == null || r.name().isBlank() ? id : r.name();
         Agent agent = new Agent(id, name, json.write(r.pools()), r.slots(), r.slots(), r.version(), r.hostname(),
                 json.write(r.labels()), now, now);
-        store.jdbi().useTransaction(h -> {
-            AgentDao dao = h.attach(AgentDao.class);
+        store.useTransaction(unit -> {
+            AgentDao dao = unit.handle().attach(AgentDao.class);
             if (dao.update(agent) == 0) {
                 dao.insert(agent);
             }
+            events.record(unit, io.flowplane.controlplane.eventlog.EventDraft.of(
+                    io.flowplane.controlplane.eventlog.EventTypes.AGENT_ONLINE, "agent", id, name,
+                    Map.of("pools", r.pools(), "slots", r.slots())));
         });
         return agent;
     }

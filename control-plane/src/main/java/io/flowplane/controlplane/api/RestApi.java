@@ -27,6 +27,10 @@ public final class RestApi {
         jersey.register(new ScheduleResource(s.deployments(), s.store(), s.clock()));
         jersey.register(new BackfillResource(s.deployments(), s.backfills()));
         jersey.register(new OpenApiResource());
+        jersey.register(new EventResource(s.automations().reader(), s.json()));
+        jersey.register(new AutomationResource(s.automations().automations(), s.json()));
+        jersey.register(new NotificationTargetResource(s.automations().notifications()));
+        jersey.register(new WebhookResource(s.automations().webhooks()));
         // What the web UI needs beyond the resources above: who the key is, aggregates, a change feed.
         RunChangeFeed changes = new RunChangeFeed();
         s.signals().subscribe(changes);

@@ -14,6 +14,7 @@ import io.dropwizard.db.ManagedDataSource;
 import io.dropwizard.jdbi3.JdbiFactory;
 import io.flowplane.controlplane.agents.AgentRegistry;
 import io.flowplane.controlplane.api.RestApi;
+import io.flowplane.controlplane.automations.Automations;
 import io.flowplane.controlplane.auth.ApiKeys;
 import io.flowplane.controlplane.auth.Role;
 import io.flowplane.controlplane.common.Json;
@@ -121,6 +122,7 @@ public class ControlPlaneApplication extends Application<ControlPlaneConfigurati
                     new io.flowplane.controlplane.retention.RunRetention(store, clock, config.getRetention(), env.metrics()),
                     timers));
         }
+        env.lifecycle().manage(services.automations());
         RestApi.register(env, services, config.getMaxRequestBytes());
         RestApi.jettyErrorsAsProblems(env);
         io.flowplane.controlplane.ui.WebUi.register(env);
@@ -207,15 +209,18 @@ public class ControlPlaneApplication extends Application<ControlPlaneConfigurati
         Materializer materializer = new Materializer(json, factory, scheduling);
         FlowRunService flowRuns = new FlowRunService(store, ledger);
         BackfillService backfills = new BackfillService(store, clock, json, factory, flowRuns, ledger);
+        WorkPoolService pools = new WorkPoolService(store, clock, hooks);
+        DeploymentService deployments = new DeploymentService(store, clock, json, factory,
+                new ScheduleSync(json, materializer, ledger));
+        AgentRegistry agents = new AgentRegistry(store, clock, json, ledger.leases(), runs.agentOfflineAfter.toJavaDuration());
+        Automations automations = new Automations(new Automations.Collaborators(store, clock, json, ledger, deployments,
+                pools, flowRuns, agents), config.getAutomations());
         return new Services(clock, store, json, signals, new ApiKeys(store, clock, mapper),
-                new WorkPoolService(store, clock, hooks),
-                new DeploymentService(store, clock, json, factory, new ScheduleSync(json, materializer, ledger)),
-                flowRuns, ledger, watchers, claims, dispatcher, events,
-                new AgentRegistry(store, clock, json, ledger.leases(), runs.agentOfflineAfter.toJavaDuration()),
+                pools, deployments, flowRuns, ledger, watchers, claims, dispatcher, events, agents,
                 new Reaper(ledger, clock, runs.cancellingTimeout.toJavaDuration(), runs.leaseDuration.toJavaDuration(), metrics),
                 new LogRetention(store, clock, logs.retention.toJavaDuration()),
                 new Scheduler(store, clock, json, materializer, ledger, backfills, scheduling, metrics),
-                backfills);
+                backfills, automations);
     }
 
     /** On first start with an empty key store: the configured key, or a new one printed once. */

@@ -63,6 +63,16 @@ public class ControlPlaneConfiguration extends Configuration {
     private io.flowplane.controlplane.retention.RetentionSettings retention =
             new io.flowplane.controlplane.retention.RetentionSettings();
 
+    @Valid
+    @NotNull
+    @JsonProperty
+    private io.flowplane.controlplane.automations.AutomationsConfiguration automations =
+            new io.flowplane.controlplane.automations.AutomationsConfiguration();
+
+    public io.flowplane.controlplane.automations.AutomationsConfiguration getAutomations() {
+        return automations;
+    }
+
     /** Request bodies larger than this are refused with 413. */
     @Min(1024)
     @JsonProperty

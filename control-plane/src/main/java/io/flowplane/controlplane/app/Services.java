@@ -25,5 +25,6 @@ public record Services(Clock clock, Store store, Json json, Signals signals, Api
                        WorkPoolService pools, DeploymentService deployments, FlowRunService runs,
                        RunLedger ledger, RunWatchers watchers, ClaimService claims, Dispatcher dispatcher,
                        EventIngestor events, AgentRegistry agents, Reaper reaper, LogRetention logRetention,
-                       Scheduler scheduler, BackfillService backfills) {
+                       Scheduler scheduler, BackfillService backfills,
+                       io.flowplane.controlplane.automations.Automations automations) {
 }

@@ -213,7 +213,12 @@ public final class BackfillService {
                 }
             }
             if (active == 0 && held == 0) {
-                dao.end(id, Backfill.COMPLETED, now);
+                if (dao.end(id, Backfill.COMPLETED, now) > 0) {
+                    ledger.events().record(unit, io.flowplane.controlplane.eventlog.EventDraft.of(
+                            io.flowplane.controlplane.eventlog.EventTypes.BACKFILL_FINISHED, "backfill", id.toString(),
+                            null, java.util.Map.of("state", Backfill.COMPLETED, "total", b.total()))
+                            .withDeployment(b.deploymentId(), null, null, null));
+                }
                 return 0;
             }
             int room = (int) Math.min(held, b.maxActive() - active);

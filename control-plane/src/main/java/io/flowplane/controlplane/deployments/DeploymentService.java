@@ -41,6 +41,8 @@ public final class DeploymentService {
     private final Json json;
     private final RunFactory runs;
     private final ScheduleSync schedules;
+    private volatile io.flowplane.controlplane.eventlog.EventSink events =
+            io.flowplane.controlplane.eventlog.EventSink.NONE;
 
     /** Runs created here (schedules materialised, ad-hoc runs) wake their pool through the ledger after commit. */
     public DeploymentService(Store store, Clock clock, Json json, RunFactory runs, ScheduleSync schedules) {
@@ -49,6 +51,20 @@ public final class DeploymentService {
         this.json = json;
         this.runs = runs;
         this.schedules = schedules;
+    }
+
+    /** Where deployment changes are recorded as events, in their own transaction. */
+    public void recordEventsTo(io.flowplane.controlplane.eventlog.EventSink sink) {
+        this.events = sink;
+    }
+
+    private void event(UnitOfWork unit, String type, Deployment d, List<String> tags) {
+        java.util.Map<String, Object> payload = new java.util.LinkedHashMap<>();
+        payload.put("name", d.name());
+        payload.put("flowName", d.flowName());
+        payload.put("paused", d.paused());
+        events.record(unit, new io.flowplane.controlplane.eventlog.EventDraft(type, "deployment", d.id().toString(),
+                d.name(), null, d.id(), d.name(), d.flowName(), d.poolId(), tags == null ? List.of() : tags, payload));
     }
 
     public Upserted upsert(DeploymentSpec spec) {
@@ -79,6 +95,7 @@ public final class DeploymentService {
                     queue.id(), specJson, hash, normalized.concurrencyLimit(), Boolean.TRUE.equals(spec.paused()), now, now);
             dao.insert(d);
             schedules.apply(unit, d, normalized, now);
+            event(unit, io.flowplane.controlplane.eventlog.EventTypes.DEPLOYMENT_CREATED, d, normalized.tags());
             return new Upserted(d, Change.CREATED);
         }
         Deployment old = existing.get();
@@ -90,6 +107,13 @@ public final class DeploymentService {
                 normalized.concurrencyLimit(), paused, old.createdAt(), now);
         dao.update(d);
         schedules.apply(unit, d, normalized, now);
+        if (!old.specHash().equals(hash)) {
+            event(unit, io.flowplane.controlplane.eventlog.EventTypes.DEPLOYMENT_UPDATED, d, normalized.tags());
+        }
+        if (old.paused() != paused) {
+            event(unit, paused ? io.flowplane.controlplane.eventlog.EventTypes.DEPLOYMENT_PAUSED
+                    : io.flowplane.controlplane.eventlog.EventTypes.DEPLOYMENT_RESUMED, d, normalized.tags());
+        }
         return new Upserted(d, Change.UPDATED);
     }
 
@@ -122,7 +146,10 @@ public final class DeploymentService {
                     locked.queueId(), locked.spec(), locked.specHash(), locked.concurrencyLimit(), paused,
                     locked.createdAt(), now);
             unit.handle().attach(DeploymentDao.class).update(changed);
-            schedules.apply(unit, changed, spec(changed), now);
+            DeploymentSpec changedSpec = spec(changed);
+            schedules.apply(unit, changed, changedSpec, now);
+            event(unit, paused ? io.flowplane.controlplane.eventlog.EventTypes.DEPLOYMENT_PAUSED
+                    : io.flowplane.controlplane.eventlog.EventTypes.DEPLOYMENT_RESUMED, changed, changedSpec.tags());
             return changed;
         });
     }
@@ -136,6 +163,7 @@ public final class DeploymentService {
                     unscheduled.workPool(), unscheduled.workQueue(), null, null, null, List.of(), null, null, null,
                     null, null, null, null, null, null, null), clock.instant());
             unit.handle().attach(DeploymentDao.class).delete(d.id());
+            event(unit, io.flowplane.controlplane.eventlog.EventTypes.DEPLOYMENT_DELETED, d, unscheduled.tags());
         });
     }
 

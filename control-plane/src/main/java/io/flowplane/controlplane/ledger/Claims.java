@@ -27,12 +27,15 @@ public final class Claims {
     private final Clock clock;
     private final SignalHooks hooks;
     private final Leases leases;
+    private final java.util.function.Supplier<io.flowplane.controlplane.eventlog.EventSink> events;
 
-    Claims(Store store, Clock clock, SignalHooks hooks, Leases leases) {
+    Claims(Store store, Clock clock, SignalHooks hooks, Leases leases,
+           java.util.function.Supplier<io.flowplane.controlplane.eventlog.EventSink> events) {
         this.store = store;
         this.clock = clock;
         this.hooks = hooks;
         this.leases = leases;
+        this.events = events;
     }
 
     /**
@@ -60,6 +63,7 @@ public final class Claims {
             pending.runUpdated(r.id());
         }
         RunRows.insertStates(unit.handle(), records);
+        events.get().runStates(unit, moved, records);
         return moved;
     }
 }

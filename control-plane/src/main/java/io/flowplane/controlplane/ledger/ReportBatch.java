@@ -32,6 +32,7 @@ public final class ReportBatch {
     private final Leases leases;
     private final RetryPolicies retries;
     private final SignalHooks.Pending signals;
+    private final io.flowplane.controlplane.eventlog.EventSink events;
     private final Map<UUID, FlowRun> runs = new HashMap<>();
     private final Map<UUID, FlowRun> dirty = new LinkedHashMap<>();
     private final List<RunStateRecord> states = new ArrayList<>();
@@ -39,7 +40,9 @@ public final class ReportBatch {
     private final Set<String> keysSeen = new HashSet<>();
     private final Set<UUID> freedPools = new HashSet<>();
 
-    ReportBatch(UnitOfWork unit, Instant now, Leases leases, RetryPolicies retries, SignalHooks.Pending signals) {
+    ReportBatch(UnitOfWork unit, Instant now, Leases leases, RetryPolicies retries, SignalHooks.Pending signals,
+                io.flowplane.controlplane.eventlog.EventSink events) {
+        this.events = events;
         this.unit = unit;
         this.now = now;
         this.leases = leases;
@@ -109,6 +112,7 @@ public final class ReportBatch {
         }
         if (!states.isEmpty()) {
             RunRows.insertStates(unit.handle(), states);
+            events.runStates(unit, runs, states);
         }
         dirty.keySet().forEach(signals::runUpdated);
         freedPools.forEach(signals::poolChanged);

@@ -1,6 +1,7 @@
 package io.flowplane.controlplane.ledger;
 
 import io.flowplane.controlplane.common.NotFoundException;
+import io.flowplane.controlplane.eventlog.EventSink;
 import io.flowplane.controlplane.model.FlowRun;
 import io.flowplane.controlplane.model.RunStateRecord;
 import io.flowplane.controlplane.state.Actor;
@@ -18,6 +19,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
 
@@ -37,6 +39,7 @@ public final class RunLedger {
     private final RetryPolicies retries;
     private final Leases leases;
     private final Claims claims;
+    private volatile EventSink events = EventSink.NONE;
 
     public RunLedger(Store store, Clock clock, SignalHooks hooks, RetryPolicies retries, Duration leaseDuration) {
         this.store = store;
@@ -44,7 +47,17 @@ public final class RunLedger {
         this.hooks = hooks;
         this.retries = retries;
         this.leases = new Leases(store, leaseDuration);
-        this.claims = new Claims(store, clock, hooks, leases);
+        this.claims = new Claims(store, clock, hooks, leases, () -> events);
+    }
+
+    /** Where every history row the ledger writes is also recorded as an event, in the same transaction. */
+    public void recordEventsTo(EventSink sink) {
+        this.events = sink == null ? EventSink.NONE : sink;
+    }
+
+    /** The event sink resource changes next to the ledger's record into (a pool paused, a backfill finished). */
+    public EventSink events() {
+        return events;
     }
 
     /** What one transition did: the run before and after it, and the history rows it wrote (none: no change). */
@@ -77,7 +90,9 @@ public final class RunLedger {
     /** Stores a new run and its first history row; a due run wakes its pool's polls after commit. */
     public void create(UnitOfWork unit, FlowRun run, Actor actor) {
         RunRows.insertRuns(unit.handle(), List.of(run));
-        RunRows.insertStates(unit.handle(), List.of(firstRecord(run, actor)));
+        List<RunStateRecord> first = List.of(firstRecord(run, actor));
+        RunRows.insertStates(unit.handle(), first);
+        events.runStates(unit, Map.of(run.id(), run), first);
         if (run.nextAt() != null) {
             hooks.in(unit).poolChanged(run.poolId());
         }
@@ -89,7 +104,9 @@ public final class RunLedger {
             return;
         }
         RunRows.insertRuns(unit.handle(), runs);
-        RunRows.insertStates(unit.handle(), runs.stream().map(r -> firstRecord(r, Actor.SERVER)).toList());
+        List<RunStateRecord> first = runs.stream().map(r -> firstRecord(r, Actor.SERVER)).toList();
+        RunRows.insertStates(unit.handle(), first);
+        events.runStates(unit, byId(runs), first);
         SignalHooks.Pending pending = hooks.in(unit);
         // A held backfill run (no due time) wakes nobody until it is released.
         runs.stream().filter(r -> r.nextAt() != null).map(FlowRun::poolId).distinct().forEach(pending::poolChanged);
@@ -154,6 +171,7 @@ public final class RunLedger {
             RunTransitions.Outcome t = RunTransitions.apply(run, change, retries.of(run), clock.instant());
             runs.update(t.run());
             runs.insertStates(t.records());
+            events.runStates(unit, Map.of(runId, t.run()), t.records());
             observe(run, t.records());
             outcome = new Outcome(run, t.run(), t.records());
         }
@@ -202,6 +220,7 @@ public final class RunLedger {
         }
         RunRows.updateRuns(unit.handle(), after);
         RunRows.insertStates(unit.handle(), records);
+        events.runStates(unit, byId(after), records);
         SignalHooks.Pending pending = hooks.in(unit);
         after.forEach(r -> pending.runUpdated(r.id()));
         after.forEach(r -> pending.poolChanged(r.poolId()));
@@ -216,7 +235,7 @@ public final class RunLedger {
      * idempotency key for.
      */
     public ReportBatch reports(UnitOfWork unit, Instant now, Collection<UUID> runIds, Collection<UUID> withKeys) {
-        ReportBatch batch = new ReportBatch(unit, now, leases, retries, hooks.in(unit));
+        ReportBatch batch = new ReportBatch(unit, now, leases, retries, hooks.in(unit), events);
         batch.lock(runIds, withKeys);
         return batch;
     }
@@ -244,6 +263,7 @@ public final class RunLedger {
                 }
             }
             RunRows.insertStates(unit.handle(), history);
+            events.runStates(unit, Map.of(), history);
             SignalHooks.Pending pending = hooks.in(unit);
             history.forEach(r -> pending.runUpdated(r.runId()));
             return history.size();
@@ -268,10 +288,17 @@ public final class RunLedger {
             }
         }
         RunRows.insertStates(unit.handle(), history);
+        events.runStates(unit, Map.of(), history);
         if (!history.isEmpty()) {
             hooks.in(unit).poolChanged(runs.poolOf(held.get(0)).orElse(null));
         }
         return history.size();
+    }
+
+    static Map<UUID, FlowRun> byId(Collection<FlowRun> runs) {
+        Map<UUID, FlowRun> out = new java.util.HashMap<>(runs.size() * 2);
+        runs.forEach(r -> out.put(r.id(), r));
+        return out;
     }
 
     /** Reports each type change the history rows of one change wrote, in order, starting from {@code before}. */

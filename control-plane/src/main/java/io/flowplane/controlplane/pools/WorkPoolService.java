@@ -37,6 +37,14 @@ public final class WorkPoolService {
         this.hooks = hooks;
     }
 
+    private volatile io.flowplane.controlplane.eventlog.EventSink events =
+            io.flowplane.controlplane.eventlog.EventSink.NONE;
+
+    /** Where pausing and resuming a pool are recorded as events, in their own transaction. */
+    public void recordEventsTo(io.flowplane.controlplane.eventlog.EventSink sink) {
+        this.events = sink;
+    }
+
     public WorkPool create(PoolChange c) {
         String type = c.type() == null ? "process" : c.type();
         new Validator().name(c.name(), "name")
@@ -82,6 +90,13 @@ public final class WorkPoolService {
                     c.paused() == null ? p.paused() : c.paused(), p.createdAt(), clock.instant());
             dao.update(next);
             hooks.in(unit).poolChanged(next.id());
+            if (p.paused() != next.paused()) {
+                events.record(unit, io.flowplane.controlplane.eventlog.EventDraft.of(next.paused()
+                                ? io.flowplane.controlplane.eventlog.EventTypes.POOL_PAUSED
+                                : io.flowplane.controlplane.eventlog.EventTypes.POOL_RESUMED, "work-pool",
+                        next.id().toString(), next.name(), java.util.Map.of("name", next.name()))
+                        .withDeployment(null, null, null, next.id()));
+            }
             return next;
         });
     }

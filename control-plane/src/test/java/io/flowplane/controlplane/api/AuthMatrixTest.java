@@ -104,7 +104,8 @@ class AuthMatrixTest {
      * and an agent.
      */
     record Fixture(String pool, String queue, String deployment, String run, String cancelledRun, String keyId,
-                   String agentId, String backfillId) {
+                   String agentId, String backfillId, String automation, String target,
+                   String webhook) {
     }
 
     /** A caller: a label, the Authorization header it sends (null: none), and its role (null: not authenticated). */
@@ -171,7 +172,8 @@ class AuthMatrixTest {
                     continue;
                 }
                 String http = httpMethod(m);
-                if (http == null) {
+                if (http == null || m.isAnnotationPresent(OwnSecret.class)) {
+                    // Authenticated by a secret of its own (an inbound webhook): WebhookTest covers it.
                     continue;
                 }
                 jakarta.ws.rs.Path sub = m.getAnnotation(jakarta.ws.rs.Path.class);
@@ -342,6 +344,15 @@ class AuthMatrixTest {
         if (r == ApiKeyResource.class && name.equals("id")) {
             return f.keyId();
         }
+        if (r == AutomationResource.class && name.equals("ref")) {
+            return f.automation();
+        }
+        if (r == NotificationTargetResource.class && name.equals("ref")) {
+            return f.target();
+        }
+        if (r == WebhookResource.class && name.equals("ref")) {
+            return f.webhook();
+        }
         return null;
     }
 
@@ -361,8 +372,19 @@ class AuthMatrixTest {
             case "POST /api/v1/schedule-preview" -> "{\"schedule\":{\"cron\":\"0 2 * * *\"},\"count\":2}";
             case "POST /api/v1/flow-runs" -> "{\"flowName\":\"am-adhoc-" + n + "\"}";
             case "POST /api/v1/api-keys" -> "{\"name\":\"am-new-key-" + n + "\",\"role\":\"viewer\"}";
+            case "POST /api/v1/automations" -> automationBody("am-new-auto-" + n, f.deployment());
+            case "PUT /api/v1/automations/{ref}" -> automationBody(null, f.deployment());
+            case "POST /api/v1/webhooks" -> "{\"name\":\"am-new-hook-" + n + "\"}";
+            case "POST /api/v1/notification-targets" -> "{\"name\":\"am-new-target-" + n
+                    + "\",\"url\":\"http://127.0.0.1:9/hook\",\"secret\":\"0123456789abcdef\"}";
             default -> null;
         };
+    }
+
+    private static String automationBody(String name, String deployment) {
+        return "{" + (name == null ? "" : "\"name\":\"" + name + "\",")
+                + "\"enabled\":false,\"trigger\":{\"match\":{\"types\":[\"flow-run.failed\"]}},"
+                + "\"actions\":[{\"type\":\"pause-deployment\",\"deployment\":\"" + deployment + "\"}]}";
     }
 
     /** Fresh objects (created with the admin key) for one call. */
@@ -390,7 +412,15 @@ class AuthMatrixTest {
                 "test", "localhost", Map.of()));
         String backfill = JSON.readTree(created(cp.admin("POST", "/api/v1/deployments/" + deployment + "/backfills",
                 "{\"from\":\"2026-01-01T00:00:00Z\",\"to\":\"2026-01-03T00:00:00Z\"}")).body()).get("id").asText();
-        return new Fixture(pool, queue, deployment, run, cancelled, keyId, agentId, backfill);
+        String target = "am-target-" + n;
+        created(cp.admin("POST", "/api/v1/notification-targets", "{\"name\":\"" + target
+                + "\",\"url\":\"http://127.0.0.1:9/hook\",\"secret\":\"0123456789abcdef\"}"));
+        String automation = "am-auto-" + n;
+        created(cp.admin("POST", "/api/v1/automations", automationBody(automation, deployment)));
+        String webhook = "am-hook-" + n;
+        created(cp.admin("POST", "/api/v1/webhooks", "{\"name\":\"" + webhook + "\"}"));
+        return new Fixture(pool, queue, deployment, run, cancelled, keyId, agentId, backfill, automation, target,
+                webhook);
     }
 
     private static HttpResponse<String> created(HttpResponse<String> r) {

@@ -42,7 +42,8 @@ class OpenApiDocumentTest {
     private static final List<Class<?>> RESOURCES = List.of(WorkPoolResource.class, DeploymentResource.class,
             FlowRunResource.class, AgentResource.class, ApiKeyResource.class, OpenApiResource.class,
             SchedulePreviewResource.class, ScheduleResource.class, BackfillResource.class, WhoAmIResource.class,
-            RunChangesResource.class, RunStatsResource.class, io.flowplane.controlplane.audit.AuditResource.class);
+            RunChangesResource.class, RunStatsResource.class, io.flowplane.controlplane.audit.AuditResource.class,
+            EventResource.class, AutomationResource.class, NotificationTargetResource.class, WebhookResource.class);
     private static final Set<String> HTTP_METHODS = Set.of("get", "put", "post", "delete", "patch", "head",
             "options", "trace");
     private static final Pattern TEMPLATE = Pattern.compile("\\{([^}/]*)}");

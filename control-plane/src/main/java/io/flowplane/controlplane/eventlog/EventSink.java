@@ -1,0 +1,34 @@
+package io.flowplane.controlplane.eventlog;
+
+import io.flowplane.controlplane.model.FlowRun;
+import io.flowplane.controlplane.model.RunStateRecord;
+import io.flowplane.controlplane.store.UnitOfWork;
+
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Where changes record their events, inside the unit of work that makes the change, so an event
+ * exists exactly when its change committed. The ledger calls {@link #runStates} for every batch of
+ * state history rows it writes; services call {@link #record} for resource changes.
+ */
+public interface EventSink {
+    EventSink NONE = new EventSink() {
+        @Override
+        public void runStates(UnitOfWork unit, Map<UUID, FlowRun> runs, List<RunStateRecord> records) {
+        }
+
+        @Override
+        public void record(UnitOfWork unit, EventDraft event) {
+        }
+    };
+
+    /**
+     * The state rows one change wrote, with the runs as that change left them; a run missing from
+     * {@code runs} is read in the same transaction.
+     */
+    void runStates(UnitOfWork unit, Map<UUID, FlowRun> runs, List<RunStateRecord> records);
+
+    void record(UnitOfWork unit, EventDraft event);
+}

@@ -1,0 +1,123 @@
+package io.flowplane.controlplane.store;
+
+import io.flowplane.controlplane.model.EventEntry;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.mapper.reflect.ConstructorMapper;
+import org.jdbi.v3.core.statement.Query;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/** Reads and retention of the event log. */
+public final class EventQueries {
+    static final String COLUMNS = "id, occurred_at, type, resource_kind, resource_id, resource_name, run_id, "
+            + "deployment_id, deployment_name, flow_name, pool_id, tags, payload";
+
+    /**
+     * Which events to read, oldest first after {@code after} (the log's sequence). Empty sets and
+     * nulls filter nothing. {@code types} are exact; {@code typePrefixes} match "flow-run." style
+     * families. {@code resource} matches the resource itself or any related one, by id or name.
+     */
+    public record Filter(Set<String> types, Set<String> typePrefixes, String resource, String tag, Instant since,
+                         Instant until, long after, int limit) {
+    }
+
+    private EventQueries() {
+    }
+
+    public static List<EventEntry> page(Handle h, Filter f) {
+        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM events WHERE id > :after");
+        List<String> typeClauses = new ArrayList<>();
+        int i = 0;
+        for (String ignored : f.types()) {
+            typeClauses.add("type = :t" + i++);
+        }
+        int j = 0;
+        for (String ignored : f.typePrefixes()) {
+            typeClauses.add("type LIKE :p" + j++);
+        }
+        if (!typeClauses.isEmpty()) {
+            sql.append(" AND (").append(String.join(" OR ", typeClauses)).append(")");
+        }
+        if (f.resource() != null) {
+            sql.append(" AND (resource_id = :res OR resource_name = :res OR deployment_name = :res"
+                    + " OR flow_name = :res OR CAST(run_id AS VARCHAR(40)) = :res"
+                    + " OR CAST(deployment_id AS VARCHAR(40)) = :res OR CAST(pool_id AS VARCHAR(40)) = :res)");
+        }
+        if (f.tag() != null) {
+            sql.append(" AND tags LIKE :tag");
+        }
+        if (f.since() != null) {
+            sql.append(" AND occurred_at >= :since");
+        }
+        if (f.until() != null) {
+            sql.append(" AND occurred_at < :until");
+        }
+        sql.append(" ORDER BY id FETCH FIRST ").append(f.limit()).append(" ROWS ONLY");
+        Query q = h.createQuery(sql.toString()).bind("after", f.after());
+        i = 0;
+        for (String t : f.types()) {
+            q.bind("t" + i++, t);
+        }
+        j = 0;
+        for (String p : f.typePrefixes()) {
+            q.bind("p" + j++, p.replace("%", "") + "%");
+        }
+        if (f.resource() != null) {
+            q.bind("res", f.resource());
+        }
+        if (f.tag() != null) {
+            q.bind("tag", "%\"" + f.tag().replace("%", "").replace("\"", "") + "\"%");
+        }
+        if (f.since() != null) {
+            q.bind("since", f.since().toEpochMilli());
+        }
+        if (f.until() != null) {
+            q.bind("until", f.until().toEpochMilli());
+        }
+        return q.map(ConstructorMapper.of(EventEntry.class)).list();
+    }
+
+    /** The events after {@code after}, oldest first, at most {@code limit}: the evaluator's read. */
+    public static List<EventEntry> after(Handle h, long after, int limit) {
+        return h.createQuery("SELECT " + COLUMNS + " FROM events WHERE id > :after ORDER BY id FETCH FIRST "
+                        + limit + " ROWS ONLY").bind("after", after)
+                .map(ConstructorMapper.of(EventEntry.class)).list();
+    }
+
+    /** Events of the given types since {@code since} (for count-within-window and absence checks), newest last. */
+    public static List<EventEntry> ofTypesSince(Handle h, Set<String> types, Instant since, long upTo) {
+        if (types.isEmpty()) {
+            return List.of();
+        }
+        return h.createQuery("SELECT " + COLUMNS + " FROM events WHERE type IN (<types>) AND occurred_at >= :since"
+                        + " AND id <= :upTo ORDER BY id")
+                .bindList("types", List.copyOf(types)).bind("since", since.toEpochMilli()).bind("upTo", upTo)
+                .map(ConstructorMapper.of(EventEntry.class)).list();
+    }
+
+    public static Optional<EventEntry> find(Handle h, long id) {
+        return h.createQuery("SELECT " + COLUMNS + " FROM events WHERE id = :id").bind("id", id)
+                .map(ConstructorMapper.of(EventEntry.class)).findOne();
+    }
+
+    public static long maxId(Handle h) {
+        return h.createQuery("SELECT COALESCE(MAX(id), 0) FROM events").mapTo(Long.class).one();
+    }
+
+    /** Deletes up to {@code limit} of the oldest events that occurred before {@code cutoff}; returns how many. */
+    public static int deleteBefore(Handle h, Instant cutoff, int limit) {
+        return h.createUpdate("DELETE FROM events WHERE id IN (SELECT id FROM events WHERE occurred_at < :cutoff "
+                + "ORDER BY id FETCH FIRST " + limit + " ROWS ONLY)").bind("cutoff", cutoff.toEpochMilli()).execute();
+    }
+
+    /** Each agent's latest presence event type (agent.online / agent.offline), by agent id. */
+    public static List<String[]> agentPresence(Handle h) {
+        return h.createQuery("SELECT e.resource_id, e.type FROM events e WHERE e.resource_kind = 'agent' AND e.id = "
+                        + "(SELECT MAX(x.id) FROM events x WHERE x.resource_kind = 'agent' AND x.resource_id = e.resource_id)")
+                .map((rs, ctx) -> new String[]{rs.getString(1), rs.getString(2)}).list();
+    }
+}
