@@ -41,10 +41,23 @@ public final class Leases {
         if (runIds.isEmpty()) {
             return new boolean[0];
         }
-        int[] counts = unit.handle().attach(FlowRunDao.class).extendLeases(runIds, epochs, agentId, expiryFrom(now));
+        // In run-id order, the order report batches lock runs in: a heartbeat updating the same
+        // runs in the agent's order deadlocked with a concurrent batch (H2 saw it under load).
+        Integer[] order = new Integer[runIds.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, java.util.Comparator.comparing(runIds::get));
+        List<UUID> ids = new java.util.ArrayList<>(order.length);
+        List<Long> sortedEpochs = new java.util.ArrayList<>(order.length);
+        for (int i : order) {
+            ids.add(runIds.get(i));
+            sortedEpochs.add(epochs.get(i));
+        }
+        int[] counts = unit.handle().attach(FlowRunDao.class).extendLeases(ids, sortedEpochs, agentId, expiryFrom(now));
         boolean[] held = new boolean[counts.length];
-        for (int i = 0; i < counts.length; i++) {
-            held[i] = counts[i] > 0;
+        for (int k = 0; k < counts.length; k++) {
+            held[order[k]] = counts[k] > 0;
         }
         return held;
     }
