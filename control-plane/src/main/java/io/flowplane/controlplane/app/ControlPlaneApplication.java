@@ -120,7 +120,7 @@ public class ControlPlaneApplication extends Application<ControlPlaneConfigurati
         if (config.getRetention().enabled()) {
             env.lifecycle().manage(new io.flowplane.controlplane.retention.RetentionTimer(
                     new io.flowplane.controlplane.retention.RunRetention(store, clock, config.getRetention(), env.metrics()),
-                    timers));
+                    timers, cluster.leadership()));
         }
         env.lifecycle().manage(services.automations());
         RestApi.register(env, services, config.getMaxRequestBytes());
