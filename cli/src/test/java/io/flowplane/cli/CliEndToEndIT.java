@@ -304,6 +304,22 @@ class CliEndToEndIT {
         Result bad = cli("schedule", "preview", "61 * * * *");
         assertThat(bad.exit()).isEqualTo(ExitCodes.ERROR);
         assertThat(bad.err()).startsWith("flowplane: rejected (422): schedule.cron");
+
+        // One schedule of a deployment pauses and resumes; an unknown one is named in the error.
+        Files.writeString(tmp.resolve("hourly.yaml"), """
+                deployments:
+                  - name: hourly-report
+                    workPool: batch
+                    entrypoint: {command: "echo report"}
+                    schedules: [{name: top, cron: "@hourly"}]
+                """);
+        assertThat(cli("deploy", "-f", tmp.resolve("hourly.yaml").toString()).exit()).isZero();
+        assertThat(cli("schedule", "pause", "hourly-report", "top").out())
+                .contains("paused schedule top of hourly-report (not making runs)");
+        assertThat(cli("schedule", "resume", "hourly-report", "top").out()).contains("resumed schedule top");
+        Result unknown = cli("schedule", "pause", "hourly-report", "nope");
+        assertThat(unknown.exit()).isEqualTo(ExitCodes.ERROR);
+        assertThat(unknown.err()).contains("schedule 'nope' not found");
     }
 
     @Test

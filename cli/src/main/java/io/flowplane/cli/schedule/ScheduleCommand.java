@@ -5,6 +5,7 @@ import picocli.CommandLine.Command;
 
 /** {@code flowplane schedule …}. */
 @Command(name = "schedule", aliases = "schedules", mixinStandardHelpOptions = true, versionProvider = Version.class,
-        description = "Check schedule expressions before deploying them.", subcommands = SchedulePreviewCommand.class)
+        description = "Check schedule expressions before deploying them; pause or resume one schedule of a deployment.",
+        subcommands = {SchedulePreviewCommand.class, ScheduleActivation.Pause.class, ScheduleActivation.Resume.class})
 public final class ScheduleCommand {
 }

@@ -8,6 +8,7 @@ import io.flowplane.controlplane.schedules.ScheduleSpec;
 import io.flowplane.controlplane.store.ScheduleDao;
 import io.flowplane.controlplane.store.Store;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -33,6 +34,29 @@ public final class ScheduleResource {
 
     public record ScheduleView(UUID id, String name, ScheduleSpec spec, String description, boolean running,
                                Instant materializedUntil, List<Instant> next) {
+    }
+
+    /** Stops one schedule making runs (its future runs are dropped); the deployment stays runnable by hand. */
+    @POST
+    @Path("/{name}/pause")
+    @Requires(Permission.WRITE)
+    public ScheduleView pause(@PathParam("ref") String ref, @PathParam("name") String name) {
+        deployments.setScheduleActive(ref, name, false);
+        return one(ref, name);
+    }
+
+    /** Lets a paused schedule make runs again (catch-up applies as for a resumed deployment). */
+    @POST
+    @Path("/{name}/resume")
+    @Requires(Permission.WRITE)
+    public ScheduleView resume(@PathParam("ref") String ref, @PathParam("name") String name) {
+        deployments.setScheduleActive(ref, name, true);
+        return one(ref, name);
+    }
+
+    private ScheduleView one(String ref, String name) {
+        return list(ref).stream().filter(v -> v.name().equals(name)).findFirst()
+                .orElseThrow(() -> new io.flowplane.controlplane.common.NotFoundException("schedule", name));
     }
 
     @GET

@@ -1,5 +1,6 @@
 package io.flowplane.controlplane.deployments;
 
+import io.flowplane.controlplane.schedules.ScheduleSpec;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flowplane.controlplane.common.Json;
 import io.flowplane.controlplane.common.NotFoundException;
@@ -152,6 +153,36 @@ public final class DeploymentService {
                     : io.flowplane.controlplane.eventlog.EventTypes.DEPLOYMENT_RESUMED, changed, changedSpec.tags());
             return changed;
         });
+    }
+
+    /**
+     * Pauses or resumes one schedule of a deployment: its definition with that schedule's
+     * {@code active} flipped, upserted like any other change (so the scheduler drops or
+     * materialises its future runs exactly as if the user had edited the definition).
+     *
+     * @throws NotFoundException if the deployment has no schedule of that name
+     */
+    public Upserted setScheduleActive(String ref, String scheduleName, boolean active) {
+        DeploymentSpec spec = spec(get(ref));
+        List<ScheduleSpec> schedules = spec.schedules() == null ? List.of() : spec.schedules();
+        List<ScheduleSpec> changed = new java.util.ArrayList<>();
+        boolean found = false;
+        for (int i = 0; i < schedules.size(); i++) {
+            ScheduleSpec s = schedules.get(i).normalized(i);
+            if (s.name().equals(scheduleName)) {
+                found = true;
+                s = new ScheduleSpec(s.name(), s.cron(), s.intervalSeconds(), s.anchor(), s.rrule(), s.dtstart(),
+                        s.timezone(), active, s.parameters());
+            }
+            changed.add(s);
+        }
+        if (!found) {
+            throw new NotFoundException("schedule", scheduleName);
+        }
+        return upsert(new DeploymentSpec(spec.name(), spec.flowName(), spec.description(), spec.workPool(),
+                spec.workQueue(), spec.entrypoint(), spec.parameters(), spec.parameterSchema(), changed, spec.retries(),
+                spec.retryDelaysSeconds(), spec.timeoutSeconds(), spec.tags(), spec.concurrencyLimit(), spec.catchup(),
+                spec.catchupMaxRuns(), spec.maxLatenessSeconds(), null, spec.source()));
     }
 
     /** Deletes the definition and its future scheduled runs; past runs stay (with its name) for history. */

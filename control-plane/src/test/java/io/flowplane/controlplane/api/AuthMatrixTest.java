@@ -332,6 +332,9 @@ class AuthMatrixTest {
                 && name.equals("ref")) {
             return f.deployment();
         }
+        if (r == ScheduleResource.class && name.equals("name")) {
+            return "nightly"; // the fixture deployment's schedule
+        }
         if (r == BackfillResource.class && name.equals("id")) {
             return f.backfillId();
         }

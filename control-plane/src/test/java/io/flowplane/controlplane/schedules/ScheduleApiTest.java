@@ -137,6 +137,45 @@ class ScheduleApiTest {
     }
 
     @Test
+    void oneSchedulePausesAndResumesWhileTheOtherKeepsRunning() throws Exception {
+        JsonNode d = ok(cp.admin("POST", "/api/v1/deployments", "{\"name\":\"two-schedules\",\"flowName\":\"f\","
+                + "\"workPool\":\"sched\",\"entrypoint\":{\"command\":[\"true\"]},"
+                + "\"schedules\":[{\"name\":\"top\",\"cron\":\"@hourly\"},{\"cron\":\"30 * * * *\"}]}"), 201);
+        String id = d.get("id").asText();
+
+        JsonNode paused = ok(cp.admin("POST", "/api/v1/deployments/two-schedules/schedules/top/pause", null), 200);
+        assertThat(paused.get("name").asText()).isEqualTo("top");
+        assertThat(paused.get("running").asBoolean()).isFalse();
+        JsonNode schedules = ok(cp.admin("GET", "/api/v1/deployments/two-schedules/schedules", null), 200);
+        java.util.Map<String, String> idByName = new java.util.HashMap<>();
+        schedules.forEach(sch -> idByName.put(sch.get("name").asText(), sch.get("id").asText()));
+        assertThat(idByName).containsOnlyKeys("top", "schedule-2");
+        String topId = idByName.get("top");
+        assertThat(futureRunsOf(id, topId)).as("the paused schedule's future runs are gone").isZero();
+        assertThat(futureRunsOf(id, idByName.get("schedule-2"))).as("the other schedule is untouched").isPositive();
+        JsonNode spec = ok(cp.admin("GET", "/api/v1/deployments/two-schedules", null), 200);
+        assertThat(spec.toString()).contains("\"active\":false");
+
+        JsonNode resumed = ok(cp.admin("POST", "/api/v1/deployments/two-schedules/schedules/top/resume", null), 200);
+        assertThat(resumed.get("running").asBoolean()).isTrue();
+        assertThat(futureRunsOf(id, topId)).isPositive();
+        assertThat(ok(cp.admin("POST", "/api/v1/deployments/two-schedules/schedules/nope/pause", null), 404)
+                .toString()).contains("nope");
+    }
+
+    /** The deployment's SCHEDULED runs that came from that schedule. */
+    private static long futureRunsOf(String deploymentId, String scheduleId) throws Exception {
+        JsonNode runs = ok(cp.admin("GET", "/api/v1/flow-runs?state=SCHEDULED&deployment=" + deploymentId, null), 200);
+        long n = 0;
+        for (JsonNode r : runs.get("items")) {
+            if (scheduleId.equals(r.path("scheduleId").asText())) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    @Test
     void backfillLifecycle() throws Exception {
         ok(cp.admin("POST", "/api/v1/deployments", "{\"name\":\"daily\",\"flowName\":\"f\",\"workPool\":\"sched\","
                 + "\"entrypoint\":{\"command\":[\"true\"]},\"schedules\":[{\"cron\":\"0 6 * * *\",\"active\":false}]}"), 201);
