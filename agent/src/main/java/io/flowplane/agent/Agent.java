@@ -103,7 +103,8 @@ public final class Agent implements AutoCloseable {
                         config.leaseMargin, config.fenceGrace),
                 reporter, new Environment(config, options.env()), () -> relay[0].endpoint(), slots::release,
                 options.listener(), options.clock(), name));
-        runs.executor(executor);
+        runs.executor(executor == RunSupervisor.Executor.PROCESS && config.kubernetes != null
+                ? kubernetesExecutor(config) : executor);
         relay[0] = LocalRelay.start(runs::byToken, new RelayIntake(reporter), relayPort(stateDir));
         Files.writeString(stateDir.resolve("relay-port"), Integer.toString(relay[0].port()));
         Shipper shipper = new Shipper(spool, new EventSender(connection), new ShipperListener(runs),
@@ -112,6 +113,15 @@ public final class Agent implements AutoCloseable {
         Agent agent = new Agent(config, new Parts(spool, connection, slots, runs, relay[0], shipper, options.metrics()), agentId);
         agent.run(name);
         return agent;
+    }
+
+    /** The pool's runs as Kubernetes Jobs (config.kubernetes set). */
+    private static RunSupervisor.Executor kubernetesExecutor(AgentConfig config) throws IOException {
+        AgentConfig.Kubernetes k = config.kubernetes;
+        return new io.flowplane.agent.kubernetes.KubernetesExecutor(
+                io.flowplane.agent.kubernetes.KubernetesExecutor.client(k.kubeconfig),
+                new io.flowplane.agent.kubernetes.KubernetesExecutor.Settings(k.namespace, k.pendingLimit, k.pollInterval,
+                        k.stopTimeout, config.maxLineBytes));
     }
 
     private void run(String name) {

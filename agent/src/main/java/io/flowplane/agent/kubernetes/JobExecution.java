@@ -1,0 +1,246 @@
+package io.flowplane.agent.kubernetes;
+
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.flowplane.agent.exec.ActiveRun;
+import io.flowplane.agent.exec.ExecutorSupport;
+import io.flowplane.proto.v1.LogStream;
+import io.flowplane.proto.v1.StateType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * One run attempt as a Kubernetes Job, from creation (or adoption after a restart) to its final
+ * state: follows the Job and its pod, ships the pod's log, maps how it ended to a run state,
+ * fails it when it stays stuck (image, scheduling) longer than the limit, and deletes the Job
+ * when the run is cancelled, its lease is lost or the agent shuts down (reporting CANCELLED only
+ * once the pods are gone).
+ */
+final class JobExecution implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(JobExecution.class);
+
+    private final ActiveRun run;
+    private final ExecutorSupport support;
+    private final KubernetesClient client;
+    private final KubernetesExecutor.Settings settings;
+    private final JobFactory jobs;
+    private final boolean adopted;
+    private final Path runDir;
+    private volatile String namespace;
+    private final String name;
+    private volatile boolean deleted;
+
+    JobExecution(ActiveRun run, ExecutorSupport support, KubernetesClient client, KubernetesExecutor.Settings settings,
+                 JobFactory jobs, String adoptedNamespace) {
+        this.run = run;
+        this.support = support;
+        this.client = client;
+        this.settings = settings;
+        this.jobs = jobs;
+        this.adopted = adoptedNamespace != null;
+        this.namespace = adoptedNamespace;
+        this.name = JobFactory.name(run.claim());
+        this.runDir = support.runDir(run.claim());
+    }
+
+    @Override
+    public void run() {
+        try {
+            support.redactKnownSecrets(run);
+            if (!adopted && !create()) {
+                return;
+            }
+            supervise();
+        } catch (RuntimeException e) {
+            LOG.error("run {}: the agent failed while following its Job {}/{}", run.id(), namespace, name, e);
+            if (namespace != null) {
+                deleteQuietly();
+            }
+            support.finish(run, StateType.CRASHED, null, "agent error: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            support.finish(run, StateType.CRASHED, null, "agent interrupted");
+        } finally {
+            support.ended(run, runDir);
+        }
+    }
+
+    /** Creates the Job, or finds the one a repeated claim already made; false if the run ended here. */
+    private boolean create() {
+        Job job;
+        try {
+            job = jobs.build(run.claim(), support.agentName());
+        } catch (JobFactory.InvalidJob e) {
+            support.finish(run, StateType.FAILED, null, e.getMessage());
+            return false;
+        }
+        namespace = job.getMetadata().getNamespace() == null ? settings.namespace() : job.getMetadata().getNamespace();
+        if (ExecutorSupport.stopRequested(run)) {
+            support.finish(run, null, null, null);
+            return false;
+        }
+        run.stopWith(this::stop);
+        try {
+            client.batch().v1().jobs().inNamespace(namespace).resource(job).create();
+            LOG.info("run {}: created Job {}/{}", run.id(), namespace, name);
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 409) {
+                throw e;
+            }
+            Job existing = client.batch().v1().jobs().inNamespace(namespace).withName(name).get();
+            if (existing == null || !run.id().equals(label(existing, JobFactory.RUN_ID))) {
+                support.finish(run, StateType.FAILED, null, "a Job named " + namespace + "/" + name
+                        + " exists that this agent did not create for the run");
+                return false;
+            }
+            // A repeated claim of the same attempt: the Job is already there; follow it, never make a second.
+            LOG.info("run {}: Job {}/{} already exists; following it", run.id(), namespace, name);
+        }
+        return true;
+    }
+
+    private void supervise() throws InterruptedException {
+        run.stopWith(this::stop);
+        PodLogs logs = new PodLogs(client, namespace, JobFactory.CONTAINER, runDir, support.spooledOutput(run.claim()),
+                settings.maxLineBytes());
+        boolean running = false;
+        Instant stuckSince = null;
+        while (true) {
+            if (ExecutorSupport.stopRequested(run)) {
+                stopped();
+                return;
+            }
+            Job job = client.batch().v1().jobs().inNamespace(namespace).withName(name).get();
+            if (job == null) {
+                if (ExecutorSupport.stopRequested(run)) {
+                    continue;
+                }
+                support.finish(run, StateType.CRASHED, null, "its Job " + namespace + "/" + name
+                        + " was deleted outside Flowplane");
+                return;
+            }
+            Pod pod = pod();
+            PodOutcome outcome = PodOutcome.of(job, pod, JobFactory.container(job.getSpec().getTemplate().getSpec()
+                    .getContainers()).getName());
+            if (!running && pod != null && (outcome.phase() == PodOutcome.Phase.RUNNING || outcome.ended())) {
+                running = true;
+                support.started(run, "started by agent " + support.agentName() + " as Job " + namespace + "/" + name
+                        + " (pod " + pod.getMetadata().getName() + ")");
+            }
+            if (running) {
+                pull(logs, pod, outcome.ended());
+            }
+            if (outcome.ended()) {
+                finish(outcome.state(), outcome.name(), outcome.message());
+                return;
+            }
+            if (outcome.phase() == PodOutcome.Phase.STUCK) {
+                Instant now = support.clock().instant();
+                stuckSince = stuckSince == null ? now : stuckSince;
+                if (Duration.between(stuckSince, now).compareTo(settings.pendingLimit()) > 0) {
+                    LOG.warn("run {}: {} for more than {}; deleting its Job", run.id(), outcome.message(), settings.pendingLimit());
+                    delete();
+                    finish(outcome.state(), outcome.name(), outcome.message() + " for more than "
+                            + settings.pendingLimit().toSeconds() + " s");
+                    return;
+                }
+            } else {
+                stuckSince = null;
+            }
+            Thread.sleep(settings.pollInterval().toMillis());
+        }
+    }
+
+    /** A stop was asked for: the Job is deleted (by the stopper, or here if it came before the Job existed); report once its pods are gone. */
+    private void stopped() throws InterruptedException {
+        if (!deleted) {
+            delete();
+        }
+        long deadline = System.nanoTime() + support.killGrace().plus(settings.stopTimeout()).toNanos();
+        while (!gone()) {
+            if (System.nanoTime() - deadline > 0) {
+                LOG.warn("run {}: its Job {}/{} or its pods were still there {} after deleting it", run.id(), namespace,
+                        name, support.killGrace().plus(settings.stopTimeout()));
+                break;
+            }
+            Thread.sleep(settings.pollInterval().toMillis());
+        }
+        if (ExecutorSupport.fenced(run)) {
+            support.finish(run, null, null, null);
+        } else if (ExecutorSupport.cancelRequested(run)) {
+            support.finish(run, StateType.CANCELLED, null, "cancelled: its Job " + namespace + "/" + name + " was deleted");
+        } else {
+            support.finish(run, null, null, null);
+        }
+    }
+
+    private boolean gone() {
+        return client.batch().v1().jobs().inNamespace(namespace).withName(name).get() == null && pods().isEmpty();
+    }
+
+    /** The supervisor's way to stop the run (cancel, lost lease, shutdown): delete the Job, wait for its pods. */
+    private void stop(Duration grace) {
+        delete();
+    }
+
+    private void delete() {
+        try {
+            client.batch().v1().jobs().inNamespace(namespace).withName(name)
+                    .withPropagationPolicy(DeletionPropagation.FOREGROUND).delete();
+            deleted = true;
+            LOG.info("run {}: deleted Job {}/{} (foreground)", run.id(), namespace, name);
+        } catch (KubernetesClientException e) {
+            LOG.warn("run {}: could not delete Job {}/{}: {}", run.id(), namespace, name, e.getMessage());
+        }
+    }
+
+    private void deleteQuietly() {
+        try {
+            delete();
+        } catch (RuntimeException e) {
+            LOG.debug("run {}: delete failed", run.id(), e);
+        }
+    }
+
+    private void finish(StateType state, String stateName, String message) {
+        support.finish(run, state, stateName, message);
+        // Reported: a restarted agent must not adopt it again. The Job stays until its TTL, for inspection.
+        try {
+            client.batch().v1().jobs().inNamespace(namespace).withName(name).edit(j -> {
+                j.getMetadata().getLabels().remove(JobFactory.AGENT);
+                return j;
+            });
+        } catch (KubernetesClientException e) {
+            LOG.debug("run {}: could not unlabel its Job: {}", run.id(), e.getMessage());
+        }
+    }
+
+    private void pull(PodLogs logs, Pod pod, boolean ended) {
+        logs.pull(pod.getMetadata().getName(), ended, (lines, end, spooled) ->
+                support.log(run, LogStream.STDOUT, lines, support.clock().instant(), end, spooled));
+    }
+
+    /** The attempt's newest pod (there is one: backoffLimit 0), or null. */
+    private Pod pod() {
+        return pods().stream().max(Comparator.comparing(p -> p.getMetadata().getCreationTimestamp() == null ? ""
+                : p.getMetadata().getCreationTimestamp())).orElse(null);
+    }
+
+    private List<Pod> pods() {
+        return client.pods().inNamespace(namespace).withLabel(JobFactory.RUN_ID, run.id())
+                .withLabel(JobFactory.ATTEMPT, Integer.toString(run.claim().getAttempt())).list().getItems();
+    }
+
+    private static String label(Job job, String key) {
+        return job.getMetadata().getLabels() == null ? null : job.getMetadata().getLabels().get(key);
+    }
+}
