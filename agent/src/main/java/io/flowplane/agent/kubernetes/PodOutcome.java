@@ -19,6 +19,7 @@ import java.util.Set;
  * caller's.
  */
 record PodOutcome(Phase phase, StateType state, String name, String message) {
+    // name: a state name the control plane knows (only "TimedOut" here); the reason goes in the message.
     enum Phase { PENDING, STUCK, RUNNING, ENDED }
 
     private static final Set<String> IMAGE_REASONS = Set.of("ImagePullBackOff", "ErrImagePull", "InvalidImageName",
@@ -53,10 +54,10 @@ record PodOutcome(Phase phase, StateType state, String name, String message) {
             return null;
         }
         if ("Evicted".equals(status.getReason())) {
-            return ended(StateType.CRASHED, "Evicted", "the pod was evicted: " + status.getMessage());
+            return ended(StateType.CRASHED, null, "the pod was evicted: " + status.getMessage());
         }
         if ("NodeLost".equals(status.getReason()) || "Unknown".equals(status.getPhase())) {
-            return ended(StateType.CRASHED, "NodeLost", "the pod's node was lost" + suffix(status.getMessage()));
+            return ended(StateType.CRASHED, null, "the pod's node was lost" + suffix(status.getMessage()));
         }
         ContainerStatus cs = status(status.getContainerStatuses(), container);
         if (cs != null && cs.getState() != null) {
@@ -64,7 +65,7 @@ record PodOutcome(Phase phase, StateType state, String name, String message) {
             if (t != null) {
                 int code = t.getExitCode() == null ? -1 : t.getExitCode();
                 if ("OOMKilled".equals(t.getReason())) {
-                    return ended(StateType.CRASHED, "OOMKilled", "OOMKilled: the container ran out of memory (exit code "
+                    return ended(StateType.CRASHED, null, "OOMKilled: the container ran out of memory (exit code "
                             + code + ")");
                 }
                 if (code == 0) {
@@ -78,16 +79,16 @@ record PodOutcome(Phase phase, StateType state, String name, String message) {
             }
             ContainerStateWaiting w = cs.getState().getWaiting();
             if (w != null && IMAGE_REASONS.contains(w.getReason())) {
-                return new PodOutcome(Phase.STUCK, StateType.FAILED, w.getReason(), "the image " + cs.getImage()
+                return new PodOutcome(Phase.STUCK, StateType.FAILED, null, "the image " + cs.getImage()
                         + " could not be pulled (" + w.getReason() + suffix(w.getMessage()) + ")");
             }
             if (w != null && CONFIG_REASONS.contains(w.getReason())) {
-                return new PodOutcome(Phase.STUCK, StateType.FAILED, w.getReason(), "the container could not be created ("
+                return new PodOutcome(Phase.STUCK, StateType.FAILED, null, "the container could not be created ("
                         + w.getReason() + suffix(w.getMessage()) + ")");
             }
         }
         if ("Failed".equals(status.getPhase())) {
-            return ended(StateType.CRASHED, status.getReason(), "the pod failed" + suffix(status.getReason())
+            return ended(StateType.CRASHED, null, "the pod failed" + suffix(status.getReason())
                     + suffix(status.getMessage()));
         }
         if ("Succeeded".equals(status.getPhase())) {
@@ -95,7 +96,7 @@ record PodOutcome(Phase phase, StateType state, String name, String message) {
         }
         PodCondition scheduled = podCondition(status.getConditions(), "PodScheduled");
         if (scheduled != null && "False".equals(scheduled.getStatus()) && "Unschedulable".equals(scheduled.getReason())) {
-            return new PodOutcome(Phase.STUCK, StateType.FAILED, "Unschedulable", "the pod could not be scheduled"
+            return new PodOutcome(Phase.STUCK, StateType.FAILED, null, "the pod could not be scheduled"
                     + suffix(scheduled.getMessage()));
         }
         return "Running".equals(status.getPhase()) ? new PodOutcome(Phase.RUNNING, null, null, null) : null;
