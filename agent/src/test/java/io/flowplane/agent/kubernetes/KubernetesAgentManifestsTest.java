@@ -63,8 +63,17 @@ class KubernetesAgentManifestsTest {
         JsonNode pod = byKind.get("StatefulSet").at("/spec/template/spec");
         assertThat(pod.get("serviceAccountName").asText()).isEqualTo(byKind.get("ServiceAccount").at("/metadata/name").asText());
         // The agent's configuration selects the Kubernetes executor.
-        JsonNode agentYml = YAML.readTree(byKind.get("ConfigMap").at("/data/agent.yml").asText());
-        assertThat(agentYml.at("/kubernetes/namespace").asText()).isEqualTo("flowplane-flows");
+        Path file = Files.createTempFile("agent", ".yml");
+        try {
+            Files.writeString(file, byKind.get("ConfigMap").at("/data/agent.yml").asText());
+            io.flowplane.agent.config.AgentConfig config = io.flowplane.agent.config.AgentConfig.load(file);
+            assertThat(config.kubernetes).isNotNull();
+            assertThat(config.kubernetes.namespace).isEqualTo("flowplane-flows");
+            assertThat(config.kubernetes.kubeconfig).as("in-cluster: the pod's service account").isNull();
+            assertThat(config.kubernetes.pendingLimit).isEqualTo(java.time.Duration.ofMinutes(5));
+        } finally {
+            Files.delete(file);
+        }
     }
 
     /** {@code kubectl kustomize}, which needs no cluster. */
