@@ -50,6 +50,16 @@ public final class ExecutorSupport {
         return run.cancelRequested || run.fenced || run.shuttingDown;
     }
 
+    /**
+     * For how much longer the run's lease is certainly valid on the control plane (see
+     * {@link LeaseKeeper}); null while unknown (an adopted run before its first renewal). An
+     * executor whose work outlives the agent bounds it by this, as the watchdog does for processes.
+     */
+    public static Duration leaseValidFor(ActiveRun run) {
+        long until = run.leaseValidUntil;
+        return until == 0 ? null : Duration.ofNanos(Math.max(0, until - System.nanoTime()));
+    }
+
     /** Redacts from everything the run reports the secret values this agent can resolve for it. */
     public void redactKnownSecrets(ActiveRun run) {
         run.redactor = new Redactor(supervisor.environment().secretValues(run.claim));

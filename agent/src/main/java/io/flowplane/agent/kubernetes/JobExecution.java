@@ -130,7 +130,10 @@ final class JobExecution implements Runnable {
             }
             Pod pod = pod();
             PodOutcome outcome = PodOutcome.of(job, pod, JobFactory.container(job.getSpec().getTemplate().getSpec()
-                    .getContainers()).getName());
+                    .getContainers()).getName(), JobFactory.timeoutSeconds(run.claim()));
+            if (!outcome.ended()) {
+                keepDeadline(job);
+            }
             if (!running && pod != null && (outcome.phase() == PodOutcome.Phase.RUNNING || outcome.ended())) {
                 running = true;
                 support.started(run, "started by agent " + support.agentName() + " as Job " + namespace + "/" + name
@@ -157,6 +160,41 @@ final class JobExecution implements Runnable {
                 stuckSince = null;
             }
             Thread.sleep(settings.pollInterval().toMillis());
+        }
+    }
+
+    /**
+     * Keeps the Job's activeDeadlineSeconds at the end of the run's lease (at most the deployment's
+     * timeout): if the agent dies, Kubernetes stops the pod by the time the control plane can give
+     * the run to another agent, as the watchdog does for a process. Moved forward when it lags the
+     * lease by half of it; elapsed time is counted from the Job's creation (clocks in sync assumed).
+     */
+    private void keepDeadline(Job job) {
+        Duration valid = ExecutorSupport.leaseValidFor(run);
+        String created = job.getMetadata().getCreationTimestamp();
+        if (valid == null || created == null) {
+            return;
+        }
+        long elapsed = Math.max(0, Duration.between(Instant.parse(created), support.clock().instant()).toSeconds());
+        long want = elapsed + Math.max(1, valid.toSeconds());
+        long timeout = JobFactory.timeoutSeconds(run.claim());
+        if (timeout > 0 && want >= timeout) {
+            want = timeout;
+        }
+        Long current = job.getSpec().getActiveDeadlineSeconds();
+        long lag = Math.max(2, valid.toSeconds() / 2);
+        if (current != null && current <= want + 2 && want - current < lag && !(want == timeout && current < timeout)) {
+            return;
+        }
+        long deadline = want;
+        try {
+            client.batch().v1().jobs().inNamespace(namespace).withName(name).edit(j -> {
+                j.getSpec().setActiveDeadlineSeconds(deadline);
+                return j;
+            });
+        } catch (KubernetesClientException e) {
+            // The previous deadline stays: the Job is stopped sooner, never later.
+            LOG.warn("run {}: could not move its Job's deadline: {}", run.id(), e.getMessage());
         }
     }
 

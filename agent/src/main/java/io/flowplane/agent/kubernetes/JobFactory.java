@@ -93,8 +93,9 @@ final class JobFactory {
         meta.setAnnotations(annotations);
         // One pod per attempt: retries are the deployment's, counted by the control plane.
         job.getSpec().setBackoffLimit(0);
-        if (claim.hasTimeout() && (claim.getTimeout().getSeconds() > 0 || claim.getTimeout().getNanos() > 0)) {
-            job.getSpec().setActiveDeadlineSeconds(claim.getTimeout().getSeconds() + (claim.getTimeout().getNanos() > 0 ? 1 : 0));
+        if (timeoutSeconds(claim) > 0) {
+            // Until the agent bounds it by the run's lease (JobExecution.keepDeadline).
+            job.getSpec().setActiveDeadlineSeconds(timeoutSeconds(claim));
         }
         PodTemplateSpec pod = job.getSpec().getTemplate();
         ObjectMeta podMeta = pod.getMetadata() == null ? new ObjectMeta() : pod.getMetadata();
@@ -113,6 +114,14 @@ final class JobFactory {
         }
         c.setEnv(env(claim, c.getEnv()));
         return job;
+    }
+
+    /** The deployment's timeout in whole seconds, rounded up (0: none). */
+    static long timeoutSeconds(ClaimedRun claim) {
+        if (!claim.hasTimeout()) {
+            return 0;
+        }
+        return claim.getTimeout().getSeconds() + (claim.getTimeout().getNanos() > 0 ? 1 : 0);
     }
 
     /** The claim an agent stored on the Job it created (null: not one of ours, or unreadable). */

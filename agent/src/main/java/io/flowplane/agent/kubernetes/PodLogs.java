@@ -53,8 +53,11 @@ final class PodLogs {
     void pull(String pod, boolean ended, Sink sink) {
         String text;
         try {
-            text = client.pods().inNamespace(namespace).withName(pod).inContainer(container).getLog();
-        } catch (KubernetesClientException e) {
+            // The plain log endpoint: fabric8's getLog() first waits for the pod to be ready (a watch
+            // on this thread); the caller reads only a running or ended container, and reads again later.
+            text = client.raw(new java.net.URL(client.getMasterUrl(), "api/v1/namespaces/" + namespace + "/pods/" + pod
+                    + "/log?pretty=false&container=" + container).toString());
+        } catch (KubernetesClientException | java.net.MalformedURLException e) {
             // Not readable yet (container waiting) or gone: the next read tries again.
             LOG.debug("pod {}/{}: log not readable: {}", namespace, pod, e.getMessage());
             return;

@@ -27,11 +27,20 @@ record PodOutcome(Phase phase, StateType state, String name, String message) {
     private static final Set<String> CONFIG_REASONS = Set.of("CreateContainerConfigError", "CreateContainerError");
     private static final Set<String> PLAIN_REASONS = Set.of("Error", "Completed");
 
-    static PodOutcome of(Job job, Pod pod, String container) {
+    /**
+     * {@code timeoutSeconds}: the deployment's timeout (0: none). The Job's deadline is that or,
+     * sooner, the end of the run's lease, which the agent keeps moving while it renews the lease:
+     * a deadline passed before the timeout means the agent was gone (CRASHED, retries apply).
+     */
+    static PodOutcome of(Job job, Pod pod, String container, long timeoutSeconds) {
         JobCondition failed = condition(job, "Failed");
         if (failed != null && "DeadlineExceeded".equals(failed.getReason())) {
             long s = job.getSpec().getActiveDeadlineSeconds() == null ? 0 : job.getSpec().getActiveDeadlineSeconds();
-            return ended(StateType.FAILED, "TimedOut", "timed out after " + s + " s (the Job's activeDeadlineSeconds)");
+            if (timeoutSeconds > 0 && s >= timeoutSeconds) {
+                return ended(StateType.FAILED, "TimedOut", "timed out after " + s + " s (the Job's activeDeadlineSeconds)");
+            }
+            return ended(StateType.CRASHED, null, "the Job's deadline (" + s + " s, kept at the end of the run's lease) "
+                    + "passed: its lease was not renewed in time");
         }
         if (pod != null) {
             PodOutcome p = ofPod(pod, container);

@@ -119,7 +119,9 @@ class KubernetesExecutorTest {
         assertThat(job.getMetadata().getLabels()).containsEntry("flowplane.io/run-id", run)
                 .containsEntry("flowplane.io/attempt", "1").containsEntry("flowplane.io/lease-epoch", "1")
                 .containsEntry("team", "data");
-        assertThat(job.getSpec().getActiveDeadlineSeconds()).isEqualTo(120L);
+        // The deadline: the timeout (120 s), then kept at the end of the 30 s lease while the agent renews it.
+        assertThat(job.getSpec().getActiveDeadlineSeconds()).isBetween(1L, 120L);
+        await().atMost(WAIT).until(() -> job(run, 1).getSpec().getActiveDeadlineSeconds() <= 35);
         assertThat(job.getSpec().getTtlSecondsAfterFinished()).isEqualTo(600);
         assertThat(job.getSpec().getBackoffLimit()).isZero();
         var pod = job.getSpec().getTemplate().getSpec();
@@ -154,6 +156,23 @@ class KubernetesExecutorTest {
         assertThat(cluster.flowRun(run).toString()).doesNotContain(SECRET);
         // Reported: no longer this agent's to adopt; the Job stays for its TTL.
         assertThat(job(run, 1).getMetadata().getLabels()).doesNotContainKey("flowplane.io/agent");
+    }
+
+    @Test
+    void theTimeoutIsTheJobsDeadlineAndPassingItFails() throws Exception {
+        String run = runOf("timeout", 0, ",\"timeoutSeconds\":5");
+        Pod p = createPod(awaitJob(run, 1));
+        running(p);
+        await().atMost(WAIT).until(() -> cluster.stateType(run).equals("RUNNING"));
+        assertThat(job(run, 1).getSpec().getActiveDeadlineSeconds()).isEqualTo(5L);
+        // What the Job controller does at the deadline.
+        kube.batch().v1().jobs().inNamespace(NS).withName("fp-" + run + "-1").editStatus(j -> {
+            j.setStatus(new io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder().addNewCondition().withType("Failed")
+                    .withStatus("True").withReason("DeadlineExceeded").endCondition().build());
+            return j;
+        });
+        await().atMost(WAIT).until(() -> cluster.stateType(run).equals("FAILED"));
+        assertThat(cluster.flowRun(run).at("/state/name").asText()).isEqualTo("TimedOut");
     }
 
     @Test
