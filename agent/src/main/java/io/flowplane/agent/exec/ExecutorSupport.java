@@ -117,7 +117,12 @@ public final class ExecutorSupport {
         supervisor.ended(run, runDir);
     }
 
-    /** Where the run's directory is (the executor keeps its resume state there). */
+    /** The agent's state directory: what an executor keeps across restarts goes under it (run directories are deleted when a run ends here). */
+    public Path stateDir() {
+        return supervisor.settings().runsDir().getParent();
+    }
+
+    /** Where the run's directory is (removed once the agent is done with the run, also on shutdown). */
     public Path runDir(ClaimedRun claim) {
         return supervisor.settings().runsDir().resolve(RunFiles.dirName(claim));
     }

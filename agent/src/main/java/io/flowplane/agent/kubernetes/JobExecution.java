@@ -110,12 +110,21 @@ final class JobExecution implements Runnable {
 
     private void supervise() throws InterruptedException {
         run.stopWith(this::stop);
-        PodLogs logs = new PodLogs(client, namespace, JobFactory.CONTAINER, runDir, support.spooledOutput(run.claim()),
+        PodLogs logs = new PodLogs(client, namespace, JobFactory.CONTAINER,
+                support.stateDir().resolve("kubernetes").resolve(name + ".log-lines"), support.spooledOutput(run.claim()),
                 settings.maxLineBytes());
+        supervise(logs);
+    }
+
+    private void supervise(PodLogs logs) throws InterruptedException {
         boolean running = false;
         Instant stuckSince = null;
         while (true) {
+            if (leftForTheNextAgent()) {
+                return;
+            }
             if (ExecutorSupport.stopRequested(run)) {
+                logs.forget();
                 stopped();
                 return;
             }
@@ -124,6 +133,7 @@ final class JobExecution implements Runnable {
                 if (ExecutorSupport.stopRequested(run)) {
                     continue;
                 }
+                logs.forget();
                 support.finish(run, StateType.CRASHED, null, "its Job " + namespace + "/" + name
                         + " was deleted outside Flowplane");
                 return;
@@ -143,6 +153,7 @@ final class JobExecution implements Runnable {
                 pull(logs, pod, outcome.ended());
             }
             if (outcome.ended()) {
+                logs.forget();
                 finish(outcome.state(), outcome.name(), outcome.message());
                 return;
             }
@@ -152,6 +163,7 @@ final class JobExecution implements Runnable {
                 if (Duration.between(stuckSince, now).compareTo(settings.pendingLimit()) > 0) {
                     LOG.warn("run {}: {} for more than {}; deleting its Job", run.id(), outcome.message(), settings.pendingLimit());
                     delete();
+                    logs.forget();
                     finish(outcome.state(), outcome.name(), outcome.message() + " for more than "
                             + settings.pendingLimit().toSeconds() + " s");
                     return;
@@ -225,9 +237,25 @@ final class JobExecution implements Runnable {
         return client.batch().v1().jobs().inNamespace(namespace).withName(name).get() == null && pods().isEmpty();
     }
 
-    /** The supervisor's way to stop the run (cancel, lost lease, shutdown): delete the Job, wait for its pods. */
+    /**
+     * The agent is shutting down (and neither a cancel nor a lost lease is pending): the Job keeps
+     * running and keeps this agent's label; the agent that starts next with the same name adopts it
+     * within the lease, and one that never comes lets the lease-bound deadline stop it. Nothing is
+     * reported: the run is neither handed back nor ended.
+     */
+    private boolean leftForTheNextAgent() {
+        if (!ExecutorSupport.shuttingDown(run) || ExecutorSupport.cancelRequested(run) || ExecutorSupport.fenced(run)) {
+            return false;
+        }
+        LOG.info("run {}: agent stopping; its Job {}/{} keeps running for the next agent to adopt", run.id(), namespace, name);
+        return true;
+    }
+
+    /** The supervisor's way to stop the run (cancel, lost lease): delete the Job, wait for its pods. Shutdown leaves it. */
     private void stop(Duration grace) {
-        delete();
+        if (!ExecutorSupport.shuttingDown(run) || ExecutorSupport.cancelRequested(run) || ExecutorSupport.fenced(run)) {
+            delete();
+        }
     }
 
     private void delete() {

@@ -16,7 +16,7 @@ import java.util.List;
 
 /**
  * A pod's output, shipped in order without duplicates across agent restarts: the number of lines
- * already in the spool is recorded (in the run's directory, once the spool holds them) and each
+ * already in the spool is recorded (in the agent's state directory, once the spool holds them) and each
  * read ships the lines after it. A line still being written (no newline yet) waits for the next
  * read unless the container has ended.
  */
@@ -36,11 +36,12 @@ final class PodLogs {
     private final int maxLineBytes;
     private volatile long shipped;
 
-    PodLogs(KubernetesClient client, String namespace, String container, Path runDir, long spooledInTail, int maxLineBytes) {
+    /** {@code offsetFile}: where the shipped line count is kept; it must survive the agent's restarts. */
+    PodLogs(KubernetesClient client, String namespace, String container, Path offsetFile, long spooledInTail, int maxLineBytes) {
         this.client = client;
         this.namespace = namespace;
         this.container = container;
-        this.offsetFile = runDir.resolve("pod-log-lines");
+        this.offsetFile = offsetFile;
         this.maxLineBytes = maxLineBytes;
         this.shipped = Math.max(read(offsetFile), spooledInTail);
     }
@@ -82,6 +83,15 @@ final class PodLogs {
             long end = from + i + chunk.size();
             sink.lines(chunk, end, () -> record(end));
             shipped = end;
+        }
+    }
+
+    /** The run is over here: its count is no longer needed. */
+    void forget() {
+        try {
+            Files.deleteIfExists(offsetFile);
+        } catch (IOException e) {
+            LOG.debug("could not delete {}", offsetFile, e);
         }
     }
 

@@ -308,6 +308,43 @@ class KubernetesExecutorTest {
         }
     }
 
+    @Test
+    void anAgentShutDownLeavesItsJobRunningForTheNextOneToAdopt() throws Exception {
+        String pool = "k8s-upgrade";
+        cluster.post("/api/v1/work-pools", "{\"name\":\"" + pool + "\",\"type\":\"kubernetes\",\"baseJobTemplate\":"
+                + "{\"variables\":{\"namespace\":\"" + NS + "\"}}}", 201);
+        cluster.post("/api/v1/deployments", "{\"name\":\"upgrade\",\"flowName\":\"upgrade\",\"workPool\":\"" + pool
+                + "\",\"entrypoint\":{\"command\":[\"run\"]}}", 201);
+        AgentConfig c = config("upgrade-agent");
+        c.pool = pool;
+        c.shutdownGrace = Duration.ofMillis(200);
+        Agent first = startAgent(c);
+        Agent second = null;
+        try {
+            String run = cluster.run("upgrade");
+            Pod p = createPod(awaitJob(run, 1));
+            LOGS.put(name(p), "before\n");
+            running(p);
+            await().atMost(WAIT).until(() -> cluster.logMessages(run).size() == 1);
+            first.close();
+            assertThat(job(run, 1)).as("the Job outlives the agent's shutdown").isNotNull();
+            assertThat(cluster.stateType(run)).isEqualTo("RUNNING");
+            LOGS.put(name(p), "before\nafter\n");
+            second = startAgent(c);
+            terminated(p, 0, "Completed");
+            await().atMost(WAIT).until(() -> cluster.stateType(run).equals("COMPLETED"));
+            assertThat(cluster.logMessages(run)).containsExactly("before", "after");
+            assertThat(jobs(run)).hasSize(1);
+            // Neither handed back nor crashed: one attempt, carried on by the next agent.
+            assertThat(cluster.history(run)).containsExactly("SCHEDULED", "PENDING", "RUNNING", "COMPLETED");
+        } finally {
+            first.close();
+            if (second != null) {
+                second.close();
+            }
+        }
+    }
+
     // ------------------------------------------------------------ the cluster's part
 
     private static String runOf(String name, int retries, String extra) throws Exception {
