@@ -110,8 +110,7 @@ final class JobExecution implements Runnable {
 
     private void supervise() throws InterruptedException {
         run.stopWith(this::stop);
-        PodLogs logs = new PodLogs(client, namespace, JobFactory.CONTAINER,
-                support.stateDir().resolve("kubernetes").resolve(name + ".log-lines"), support.spooledOutput(run.claim()),
+        PodLogs logs = new PodLogs(client, namespace, support.stateDir().resolve("kubernetes").resolve(name + ".log-lines"), support.spooledOutput(run.claim()),
                 settings.maxLineBytes());
         supervise(logs);
     }
@@ -139,8 +138,8 @@ final class JobExecution implements Runnable {
                 return;
             }
             Pod pod = pod();
-            PodOutcome outcome = PodOutcome.of(job, pod, JobFactory.container(job.getSpec().getTemplate().getSpec()
-                    .getContainers()).getName(), JobFactory.timeoutSeconds(run.claim()));
+            String container = JobFactory.container(job.getSpec().getTemplate().getSpec().getContainers()).getName();
+            PodOutcome outcome = PodOutcome.of(job, pod, container, JobFactory.timeoutSeconds(run.claim()));
             if (!outcome.ended()) {
                 keepDeadline(job);
             }
@@ -150,7 +149,7 @@ final class JobExecution implements Runnable {
                         + " (pod " + pod.getMetadata().getName() + ")");
             }
             if (running) {
-                pull(logs, pod, outcome.ended());
+                pull(logs, pod, container, outcome.ended());
             }
             if (outcome.ended()) {
                 logs.forget();
@@ -290,8 +289,8 @@ final class JobExecution implements Runnable {
         }
     }
 
-    private void pull(PodLogs logs, Pod pod, boolean ended) {
-        logs.pull(pod.getMetadata().getName(), ended, (lines, end, spooled) ->
+    private void pull(PodLogs logs, Pod pod, String container, boolean ended) {
+        logs.pull(pod.getMetadata().getName(), container, ended, (lines, end, spooled) ->
                 support.log(run, LogStream.STDOUT, lines, support.clock().instant(), end, spooled));
     }
 

@@ -31,16 +31,14 @@ final class PodLogs {
 
     private final KubernetesClient client;
     private final String namespace;
-    private final String container;
     private final Path offsetFile;
     private final int maxLineBytes;
     private volatile long shipped;
 
     /** {@code offsetFile}: where the shipped line count is kept; it must survive the agent's restarts. */
-    PodLogs(KubernetesClient client, String namespace, String container, Path offsetFile, long spooledInTail, int maxLineBytes) {
+    PodLogs(KubernetesClient client, String namespace, Path offsetFile, long spooledInTail, int maxLineBytes) {
         this.client = client;
         this.namespace = namespace;
-        this.container = container;
         this.offsetFile = offsetFile;
         this.maxLineBytes = maxLineBytes;
         this.shipped = Math.max(read(offsetFile), spooledInTail);
@@ -50,8 +48,8 @@ final class PodLogs {
         return shipped;
     }
 
-    /** Reads the pod's log and ships the lines not yet shipped; {@code ended}: the last line is complete too. */
-    void pull(String pod, boolean ended, Sink sink) {
+    /** Reads the log of the pod's {@code container} and ships the lines not yet shipped; {@code ended}: the last line is complete too. */
+    void pull(String pod, String container, boolean ended, Sink sink) {
         String text;
         try {
             // The plain log endpoint: fabric8's getLog() first waits for the pod to be ready (a watch
