@@ -97,8 +97,13 @@ final class AgentGrpcService extends AgentServiceGrpc.AgentServiceImplBase {
 
     /** A kubernetes pool's Job template (its runs carry the resolved Job); null for other pools. */
     private String jobTemplate(String pool) {
-        var p = services.pools().get(pool);
-        return io.flowplane.controlplane.model.WorkPool.KUBERNETES.equals(p.type()) ? p.baseJobTemplate() : null;
+        try {
+            var p = services.pools().get(pool);
+            return io.flowplane.controlplane.model.WorkPool.KUBERNETES.equals(p.type()) ? p.baseJobTemplate() : null;
+        } catch (io.flowplane.controlplane.common.NotFoundException e) {
+            // Deleted since the claim: its runs still go out; an agent of the kubernetes executor fails them clearly.
+            return null;
+        }
     }
 
     @Override
