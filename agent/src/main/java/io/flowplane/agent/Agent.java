@@ -114,7 +114,8 @@ public final class Agent implements AutoCloseable {
                         config.leaseMargin, config.fenceGrace),
                 reporter, new Environment(config, options.env()), () -> relay[0].endpoint(), slots::release,
                 options.listener(), options.clock(), name));
-        runs.executor(executor);
+        runs.executor(executor == RunSupervisor.Executor.PROCESS && config.kubernetes != null
+                ? kubernetesExecutor(config) : executor);
         relay[0] = LocalRelay.start(runs::byToken, new RelayIntake(reporter), relayPort(stateDir));
         Files.writeString(stateDir.resolve("relay-port"), Integer.toString(relay[0].port()));
         MetricRegistry metrics = options.metrics();
@@ -152,6 +153,15 @@ public final class Agent implements AutoCloseable {
     /** The local status port, or -1 when it is off. */
     public int statusPort() {
         return status == null ? -1 : status.port();
+    }
+
+    /** The pool's runs as Kubernetes Jobs (config.kubernetes set). */
+    private static RunSupervisor.Executor kubernetesExecutor(AgentConfig config) throws IOException {
+        AgentConfig.Kubernetes k = config.kubernetes;
+        return new io.flowplane.agent.kubernetes.KubernetesExecutor(
+                io.flowplane.agent.kubernetes.KubernetesExecutor.client(k.kubeconfig),
+                new io.flowplane.agent.kubernetes.KubernetesExecutor.Settings(k.namespace, k.pendingLimit, k.pollInterval,
+                        k.stopTimeout, config.maxLineBytes));
     }
 
     private void run(String name) {

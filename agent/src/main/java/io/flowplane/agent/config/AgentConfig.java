@@ -115,6 +115,22 @@ public final class AgentConfig {
     @JsonProperty public long batchMaxBytes = 4L * 1024 * 1024;
     /** A pause before sending a small batch, so a burst of lines travels as one batch. */
     @JsonProperty public Duration batchLinger = Duration.ofMillis(5);
+    /** Set: run the pool's flows as Kubernetes Jobs (a {@code kubernetes} pool) instead of local processes. */
+    @JsonProperty public Kubernetes kubernetes;
+
+    /** The Kubernetes executor's settings (agent/README.md, deploy/README.md). */
+    public static final class Kubernetes {
+        /** A kubeconfig file; absent: the pod's service account (in-cluster), $KUBECONFIG or ~/.kube/config. */
+        @JsonProperty public String kubeconfig;
+        /** Where Jobs go unless the template names a namespace, and where a restarted agent finds its Jobs; absent: the client's. */
+        @JsonProperty public String namespace;
+        /** How long a pod may stay stuck (image not pullable, unschedulable) before the run fails. */
+        @JsonProperty public Duration pendingLimit = Duration.ofMinutes(5);
+        /** How often Job, pod and log are read. */
+        @JsonProperty public Duration pollInterval = Duration.ofSeconds(1);
+        /** How long, after the kill grace, a deleted Job's pods are awaited before the run is reported anyway. */
+        @JsonProperty public Duration stopTimeout = Duration.ofSeconds(60);
+    }
 
     /**
      * Built on first use: an agent started without a file never loads Jackson databind (about 400
@@ -130,7 +146,10 @@ public final class AgentConfig {
         return config == null ? new AgentConfig() : config;
     }
 
-    /** Applies FLOWPLANE_GRPC_URL, FLOWPLANE_API_KEY, FLOWPLANE_POOL, FLOWPLANE_LOG_LEVEL, FLOWPLANE_AGENT_* variables. */
+    /**
+     * Applies FLOWPLANE_GRPC_URL, FLOWPLANE_API_KEY, FLOWPLANE_POOL, FLOWPLANE_LOG_LEVEL, FLOWPLANE_AGENT_* variables
+     * ({@code FLOWPLANE_AGENT_EXECUTOR=kubernetes}, with FLOWPLANE_KUBERNETES_NAMESPACE and FLOWPLANE_KUBECONFIG).
+     */
     public AgentConfig withEnvironment(Map<String, String> env) {
         url = env.getOrDefault("FLOWPLANE_GRPC_URL", url);
         apiKey = env.getOrDefault("FLOWPLANE_API_KEY", apiKey);
@@ -150,6 +169,13 @@ public final class AgentConfig {
         }
         if (env.containsKey("FLOWPLANE_AGENT_STATUS_PORT")) {
             statusPort = Integer.parseInt(env.get("FLOWPLANE_AGENT_STATUS_PORT").trim());
+        }
+        if ("kubernetes".equals(env.get("FLOWPLANE_AGENT_EXECUTOR")) && kubernetes == null) {
+            kubernetes = new Kubernetes();
+        }
+        if (kubernetes != null) {
+            kubernetes.namespace = env.getOrDefault("FLOWPLANE_KUBERNETES_NAMESPACE", kubernetes.namespace);
+            kubernetes.kubeconfig = env.getOrDefault("FLOWPLANE_KUBECONFIG", kubernetes.kubeconfig);
         }
         return this;
     }

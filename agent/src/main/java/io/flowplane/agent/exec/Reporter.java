@@ -81,6 +81,11 @@ public final class Reporter {
      * the run's output file; it is recorded with the event, so a restarted agent reads on from there.
      */
     void log(ActiveRun run, LogStream stream, List<String> lines, Instant at, long endOffset) {
+        log(run, stream, lines, at, endOffset, () -> run.spooled(stream, endOffset));
+    }
+
+    /** The same, running {@code spooled} once the event is in the spool (an executor records its own offsets). */
+    void log(ActiveRun run, LogStream stream, List<String> lines, Instant at, long endOffset, Runnable spooled) {
         if (run.fenced || run.closed) {
             return;
         }
@@ -96,7 +101,7 @@ public final class Reporter {
             group.addAllMessages(masked);
         }
         try {
-            spool.append(event(run, at).setLogLines(group).build(), true, () -> run.spooled(stream, endOffset));
+            spool.append(event(run, at).setLogLines(group).build(), true, spooled);
         } catch (Spool.FullException e) {
             throw new IllegalStateException(e);
         }

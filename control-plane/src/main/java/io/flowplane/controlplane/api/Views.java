@@ -26,10 +26,22 @@ final class Views {
     }
 
     record PoolView(UUID id, String name, String type, String description, Integer concurrencyLimit, boolean paused,
-                    Instant createdAt, Instant updatedAt) {
+                    Instant createdAt, Instant updatedAt,
+                    @JsonInclude(JsonInclude.Include.NON_NULL) com.fasterxml.jackson.databind.JsonNode baseJobTemplate) {
+        private static final com.fasterxml.jackson.databind.ObjectMapper TEMPLATE =
+                new com.fasterxml.jackson.databind.ObjectMapper();
+
         static PoolView of(WorkPool p) {
             return new PoolView(p.id(), p.name(), p.type(), p.description(), p.concurrencyLimit(), p.paused(),
-                    p.createdAt(), p.updatedAt());
+                    p.createdAt(), p.updatedAt(), template(p.baseJobTemplate()));
+        }
+
+        private static com.fasterxml.jackson.databind.JsonNode template(String json) {
+            try {
+                return json == null ? null : TEMPLATE.readTree(json);
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException("stored Job template is not JSON", e);
+            }
         }
     }
 

@@ -112,7 +112,7 @@ public final class ActionRunner {
             }
             case "pause-work-pool", "resume-work-pool" -> {
                 targets.pools().update(action.path("workPool").asText(),
-                        new WorkPoolService.PoolChange(null, null, null, null, type.startsWith("pause")));
+                        new WorkPoolService.PoolChange(null, null, null, null, type.startsWith("pause"), null));
                 yield type.startsWith("pause") ? "paused" : "resumed";
             }
             case "cancel-run" -> {

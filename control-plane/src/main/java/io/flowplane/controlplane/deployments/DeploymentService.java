@@ -88,6 +88,10 @@ public final class DeploymentService {
                 "no work pool named '" + normalized.workPool() + "': create it first (POST /api/v1/work-pools)"));
         WorkQueue queue = pools.findQueue(pool.id(), normalized.workQueue()).orElseThrow(() -> new ValidationException(
                 "workQueue", "work pool '" + pool.name() + "' has no queue named '" + normalized.workQueue() + "'"));
+        if (normalized.jobVariables() != null && !WorkPool.KUBERNETES.equals(pool.type())) {
+            throw new ValidationException("jobVariables", "work pool '" + pool.name() + "' is of type " + pool.type()
+                    + ": Job variables apply only to kubernetes pools");
+        }
         DeploymentDao dao = unit.handle().attach(DeploymentDao.class);
         Instant now = clock.instant();
         Optional<Deployment> existing = dao.lockByName(normalized.name());
@@ -179,10 +183,7 @@ public final class DeploymentService {
         if (!found) {
             throw new NotFoundException("schedule", scheduleName);
         }
-        return upsert(new DeploymentSpec(spec.name(), spec.flowName(), spec.description(), spec.workPool(),
-                spec.workQueue(), spec.entrypoint(), spec.parameters(), spec.parameterSchema(), changed, spec.retries(),
-                spec.retryDelaysSeconds(), spec.timeoutSeconds(), spec.tags(), spec.concurrencyLimit(), spec.catchup(),
-                spec.catchupMaxRuns(), spec.maxLatenessSeconds(), null, spec.source()));
+        return upsert(spec.withSchedules(changed).withPaused(null));
     }
 
     /** Deletes the definition and its future scheduled runs; past runs stay (with its name) for history. */
@@ -192,7 +193,7 @@ public final class DeploymentService {
             DeploymentSpec unscheduled = spec(d);
             schedules.apply(unit, d, new DeploymentSpec(unscheduled.name(), unscheduled.flowName(), null,
                     unscheduled.workPool(), unscheduled.workQueue(), null, null, null, List.of(), null, null, null,
-                    null, null, null, null, null, null, null), clock.instant());
+                    null, null, null, null, null, null, null, null), clock.instant());
             unit.handle().attach(DeploymentDao.class).delete(d.id());
             event(unit, io.flowplane.controlplane.eventlog.EventTypes.DEPLOYMENT_DELETED, d, unscheduled.tags());
         });

@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
 /**
  * A deployment as users register it (REST body, SDK, flowplane.yaml). Upserting the same spec
  * twice changes nothing. {@code paused} is state, not definition: absent means "leave as is".
+ * {@code jobVariables}: overrides of a kubernetes pool's Job template variables (image, resources, ...).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record DeploymentSpec(String name, String flowName, String description, String workPool, String workQueue,
@@ -20,7 +21,21 @@ public record DeploymentSpec(String name, String flowName, String description, S
                              List<ScheduleSpec> schedules, Integer retries, List<Double> retryDelaysSeconds,
                              Double timeoutSeconds, List<String> tags, Integer concurrencyLimit,
                              String catchup, Integer catchupMaxRuns, Double maxLatenessSeconds, Boolean paused,
-                             SourceSpec source) {
+                             SourceSpec source, ObjectNode jobVariables) {
+
+    /** The same definition with other schedules. */
+    public DeploymentSpec withSchedules(List<ScheduleSpec> other) {
+        return new DeploymentSpec(name, flowName, description, workPool, workQueue, entrypoint, parameters,
+                parameterSchema, other, retries, retryDelaysSeconds, timeoutSeconds, tags, concurrencyLimit, catchup,
+                catchupMaxRuns, maxLatenessSeconds, paused, source, jobVariables);
+    }
+
+    /** The same definition with {@code paused} set (null: leave the deployment's state as it is). */
+    public DeploymentSpec withPaused(Boolean value) {
+        return new DeploymentSpec(name, flowName, description, workPool, workQueue, entrypoint, parameters,
+                parameterSchema, schedules, retries, retryDelaysSeconds, timeoutSeconds, tags, concurrencyLimit, catchup,
+                catchupMaxRuns, maxLatenessSeconds, value, source, jobVariables);
+    }
 
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
@@ -52,7 +67,7 @@ public record DeploymentSpec(String name, String flowName, String description, S
                 timeoutSeconds, tags == null ? List.of() : tags, concurrencyLimit,
                 Catchup.parse(catchup).name().toLowerCase(java.util.Locale.ROOT),
                 catchupMaxRuns == null ? DEFAULT_CATCHUP_MAX_RUNS : catchupMaxRuns, maxLatenessSeconds, null,
-                source == null ? null : source.normalized());
+                source == null ? null : source.normalized(), jobVariables);
     }
 
     public Catchup catchupPolicy() {
@@ -100,6 +115,10 @@ public record DeploymentSpec(String name, String flowName, String description, S
         validateCatchup(v);
         validateSchedules(v);
         ParameterSchema.validateSchema(v, parameterSchema, parameters);
+        if (jobVariables != null) {
+            // Overrides of a kubernetes pool's template variables; the pool's type is checked on upsert.
+            io.flowplane.controlplane.pools.kubernetes.JobTemplate.validateVariables(jobVariables, "jobVariables", v);
+        }
         v.throwIfInvalid();
     }
 

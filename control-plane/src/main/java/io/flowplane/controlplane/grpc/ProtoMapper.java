@@ -29,6 +29,7 @@ final class ProtoMapper {
     private final Json json;
     private final java.util.Map<String, Launch> launches = new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.Map<String, List<String>> tagLists = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Map<String, String> jobs = new java.util.concurrent.ConcurrentHashMap<>();
 
     ProtoMapper(Json json) {
         this.json = json;
@@ -59,6 +60,11 @@ final class ProtoMapper {
     }
 
     ClaimedRun claimed(ClaimService.Claimed c, String poolName) {
+        return claimed(c, poolName, null);
+    }
+
+    /** {@code jobTemplate}: the pool's base Job template when it is a kubernetes pool, else null. */
+    ClaimedRun claimed(ClaimService.Claimed c, String poolName, String jobTemplate) {
         FlowRun r = c.run();
         ClaimedRun.Builder b = ClaimedRun.newBuilder()
                 .setRunId(r.id().toString())
@@ -86,12 +92,27 @@ final class ProtoMapper {
             if (launch.source() != null) {
                 b.setSource(launch.source());
             }
+            if (jobTemplate != null) {
+                b.setKubernetesJobJson(job(jobTemplate, c.deployment().specHash(), launch.jobVariables()));
+            }
         }
         return b.build();
     }
 
     /** What a claimed run carries from its deployment's spec. */
-    private record Launch(String queue, Entrypoint entrypoint, CodeSource source) {
+    private record Launch(String queue, Entrypoint entrypoint, CodeSource source,
+                          com.fasterxml.jackson.databind.node.ObjectNode jobVariables) {
+    }
+
+    /** The resolved Job, once per (template, deployment spec) pair, like the launches. */
+    private String job(String template, String specHash, com.fasterxml.jackson.databind.node.ObjectNode overrides) {
+        String key = Json.sha256(template) + ":" + specHash;
+        String cached = jobs.get(key);
+        if (cached == null) {
+            cached = io.flowplane.controlplane.pools.kubernetes.JobTemplate.resolve(json.tree(template), overrides).toString();
+            remember(jobs, key, cached);
+        }
+        return cached;
     }
 
     /**
@@ -102,7 +123,7 @@ final class ProtoMapper {
         Launch cached = launches.get(specHash);
         if (cached == null) {
             DeploymentSpec spec = json.read(specJson, DeploymentSpec.class);
-            cached = new Launch(spec.workQueue(), entrypoint(spec.entrypoint()), source(spec.source()));
+            cached = new Launch(spec.workQueue(), entrypoint(spec.entrypoint()), source(spec.source()), spec.jobVariables());
             remember(launches, specHash, cached);
         }
         return cached;

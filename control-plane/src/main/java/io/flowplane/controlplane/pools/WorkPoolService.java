@@ -1,10 +1,12 @@
 package io.flowplane.controlplane.pools;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.flowplane.controlplane.common.ConflictException;
 import io.flowplane.controlplane.common.NotFoundException;
 import io.flowplane.controlplane.common.Validator;
 import io.flowplane.controlplane.model.WorkPool;
 import io.flowplane.controlplane.model.WorkQueue;
+import io.flowplane.controlplane.pools.kubernetes.JobTemplate;
 import io.flowplane.controlplane.ledger.SignalHooks;
 import io.flowplane.controlplane.store.Store;
 import io.flowplane.controlplane.store.WorkPoolDao;
@@ -17,10 +19,14 @@ import java.util.UUID;
 
 /** Work pools and their queues. A pool always has a "default" queue. */
 public final class WorkPoolService {
-    private static final Set<String> TYPES = Set.of("process");
+    private static final Set<String> TYPES = Set.of("process", WorkPool.KUBERNETES);
 
-    /** Fields to create a pool or queue, or to change one (null: leave as is). */
-    public record PoolChange(String name, String type, String description, Integer concurrencyLimit, Boolean paused) {
+    /**
+     * Fields to create a pool or queue, or to change one (null: leave as is). {@code baseJobTemplate}:
+     * a kubernetes pool's Job template ({@link JobTemplate}); absent at creation: the default.
+     */
+    public record PoolChange(String name, String type, String description, Integer concurrencyLimit, Boolean paused,
+                             JsonNode baseJobTemplate) {
     }
 
     public record QueueChange(String name, Integer priority, Integer concurrencyLimit, Boolean paused) {
@@ -47,14 +53,15 @@ public final class WorkPoolService {
 
     public WorkPool create(PoolChange c) {
         String type = c.type() == null ? "process" : c.type();
-        new Validator().name(c.name(), "name")
+        Validator v = new Validator().name(c.name(), "name")
                 .check(TYPES.contains(type), "type", "must be one of " + TYPES)
                 .positiveOrNull(c.concurrencyLimit(), "concurrencyLimit")
-                .check(c.description() == null || c.description().length() <= 2000, "description", "must be at most 2000 characters")
-                .throwIfInvalid();
+                .check(c.description() == null || c.description().length() <= 2000, "description", "must be at most 2000 characters");
+        String template = template(type, c.baseJobTemplate(), v);
+        v.throwIfInvalid();
         Instant now = clock.instant();
         WorkPool pool = new WorkPool(UUID.randomUUID(), c.name(), type, c.description(), c.concurrencyLimit(),
-                Boolean.TRUE.equals(c.paused()), now, now);
+                Boolean.TRUE.equals(c.paused()), now, now, template);
         return store.jdbi().inTransaction(h -> {
             WorkPoolDao dao = h.attach(WorkPoolDao.class);
             if (dao.findByName(c.name()).isPresent()) {
@@ -84,10 +91,16 @@ public final class WorkPoolService {
         return store.inTransaction(unit -> {
             WorkPoolDao dao = unit.handle().attach(WorkPoolDao.class);
             WorkPool p = dao.lockByName(name).orElseThrow(() -> new NotFoundException("work pool", name));
+            String template = p.baseJobTemplate();
+            if (c.baseJobTemplate() != null) {
+                Validator v = new Validator();
+                template = template(p.type(), c.baseJobTemplate(), v);
+                v.throwIfInvalid();
+            }
             WorkPool next = new WorkPool(p.id(), p.name(), p.type(),
                     c.description() == null ? p.description() : c.description(),
                     c.concurrencyLimit() == null ? p.concurrencyLimit() : c.concurrencyLimit(),
-                    c.paused() == null ? p.paused() : c.paused(), p.createdAt(), clock.instant());
+                    c.paused() == null ? p.paused() : c.paused(), p.createdAt(), clock.instant(), template);
             dao.update(next);
             hooks.in(unit).poolChanged(next.id());
             if (p.paused() != next.paused()) {
@@ -99,6 +112,16 @@ public final class WorkPoolService {
             }
             return next;
         });
+    }
+
+    /** A kubernetes pool's template, checked and normalized (JSON); null for other types, which take none. */
+    private static String template(String type, JsonNode given, Validator v) {
+        if (!WorkPool.KUBERNETES.equals(type)) {
+            v.check(given == null || given.isNull(), "baseJobTemplate", "is only for pools of type kubernetes");
+            return null;
+        }
+        JobTemplate.validate(given, "baseJobTemplate", v);
+        return v.ok() ? JobTemplate.normalized(given).toString() : null;
     }
 
     /** Removes a pool that no deployment uses. */

@@ -77,7 +77,7 @@ public final class ScheduleSync {
     private String fingerprint(DeploymentSpec d, ScheduleSpec s) {
         DeploymentSpec runShape = new DeploymentSpec(d.name(), d.flowName(), null, d.workPool(), d.workQueue(), null,
                 d.parameters(), null, List.of(s), d.retries(), d.retryDelaysSeconds(), d.timeoutSeconds(), d.tags(),
-                null, null, null, d.maxLatenessSeconds(), null, null);
+                null, null, null, d.maxLatenessSeconds(), null, null, null);
         return Json.sha256(json.canonical(runShape));
     }
 }

@@ -14,15 +14,15 @@ import java.util.UUID;
 
 /** Work pools and their queues. */
 public interface WorkPoolDao {
-    String POOL = "id, name, type, description, concurrency_limit, paused, created_at, updated_at";
+    String POOL = "id, name, type, description, concurrency_limit, paused, created_at, updated_at, base_job_template";
     String QUEUE = "id, pool_id, name, priority, concurrency_limit, paused, created_at, updated_at";
 
     @SqlUpdate("INSERT INTO work_pools (" + POOL + ") VALUES (:id, :name, :type, :description, :concurrencyLimit, "
-            + ":paused, :createdAt, :updatedAt)")
+            + ":paused, :createdAt, :updatedAt, :baseJobTemplate)")
     void insert(@BindMethods WorkPool pool);
 
     @SqlUpdate("UPDATE work_pools SET description = :description, concurrency_limit = :concurrencyLimit, "
-            + "paused = :paused, updated_at = :updatedAt WHERE id = :id")
+            + "paused = :paused, updated_at = :updatedAt, base_job_template = :baseJobTemplate WHERE id = :id")
     void update(@BindMethods WorkPool pool);
 
     @SqlQuery("SELECT " + POOL + " FROM work_pools WHERE name = :name")

@@ -65,7 +65,7 @@ final class SchedulingWorld {
     }
 
     void pool(String name) {
-        pools.create(new WorkPoolService.PoolChange(name, "process", null, null, null));
+        pools.create(new WorkPoolService.PoolChange(name, "process", null, null, null, null));
     }
 
     /** A deployment with these schedules and catch-up settings; every other field a default. */
@@ -74,7 +74,7 @@ final class SchedulingWorld {
         ObjectNode params = json.mapper().createObjectNode().put("region", "eu");
         return deployments.upsert(new DeploymentSpec(name, "etl", null, pool, null,
                 new EntrypointSpec(List.of("true"), null, null), params, null, schedules, null, null, null, null, null,
-                catchup, null, maxLatenessSeconds, null, null));
+                catchup, null, maxLatenessSeconds, null, null, null));
     }
 
     static ScheduleSpec cron(String name, String expression) {

@@ -44,7 +44,7 @@ public final class Fixtures {
     public PoolWithQueue pool(Integer concurrencyLimit) {
         Instant now = clock.instant();
         WorkPool pool = new WorkPool(UUID.randomUUID(), unique("pool"), "process", null, concurrencyLimit, false,
-                now, now);
+                now, now, null);
         store.jdbi().useExtension(WorkPoolDao.class, d -> d.insert(pool));
         WorkQueue queue = queue(pool, WorkQueue.DEFAULT, 1, null);
         return new PoolWithQueue(pool, queue);
@@ -61,7 +61,7 @@ public final class Fixtures {
 
     public WorkPool pausePool(WorkPool pool) {
         WorkPool paused = new WorkPool(pool.id(), pool.name(), pool.type(), pool.description(),
-                pool.concurrencyLimit(), true, pool.createdAt(), clock.instant());
+                pool.concurrencyLimit(), true, pool.createdAt(), clock.instant(), pool.baseJobTemplate());
         store.jdbi().useExtension(WorkPoolDao.class, d -> d.update(paused));
         return paused;
     }

@@ -24,7 +24,7 @@ public record DeploymentSpec(String name, String flowName, String description, S
                              List<ScheduleSpec> schedules, String catchup, Integer catchupMaxRuns,
                              Double maxLatenessSeconds, Integer retries, List<Double> retryDelaysSeconds,
                              Double timeoutSeconds, List<String> tags, Integer concurrencyLimit, Boolean paused,
-                             SourceSpec source) {
+                             SourceSpec source, ObjectNode jobVariables) {
 
     public static Builder forFlow(Flow<?, ?> flow) {
         Builder b = new Builder();
@@ -61,6 +61,7 @@ public record DeploymentSpec(String name, String flowName, String description, S
         private Integer concurrencyLimit;
         private Boolean paused;
         private SourceSpec source;
+        private ObjectNode jobVariables;
 
         private Builder() {
         }
@@ -91,6 +92,11 @@ public record DeploymentSpec(String name, String flowName, String description, S
         public Builder paused(boolean v) { paused = v; return this; }
         /** Where the agent fetches the code the command runs; the command starts in that code's directory. */
         public Builder source(SourceSpec v) { source = v; return this; }
+        /**
+         * For a kubernetes pool: overrides of its Job template's variables, e.g.
+         * {@code Map.of("image", "acme/etl:2", "resources", Map.of("limits", Map.of("memory", "2Gi")))}.
+         */
+        public Builder jobVariables(Object v) { jobVariables = Json.MAPPER.valueToTree(v); return this; }
 
         public DeploymentSpec build() {
             if (workPool == null) {
@@ -104,7 +110,7 @@ public record DeploymentSpec(String name, String flowName, String description, S
             return new DeploymentSpec(name, flowName, description, workPool, workQueue, entrypoint, parameters,
                     parameterSchema, schedules.isEmpty() ? null : List.copyOf(schedules), catchup, catchupMaxRuns,
                     maxLatenessSeconds, retries, retryDelaysSeconds, timeoutSeconds, tags, concurrencyLimit, paused,
-                    source);
+                    source, jobVariables);
         }
     }
 }

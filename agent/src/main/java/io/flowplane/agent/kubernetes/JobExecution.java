@@ -1,0 +1,311 @@
+package io.flowplane.agent.kubernetes;
+
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.flowplane.agent.exec.ActiveRun;
+import io.flowplane.agent.exec.ExecutorSupport;
+import io.flowplane.proto.v1.LogStream;
+import io.flowplane.proto.v1.StateType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * One run attempt as a Kubernetes Job, from creation (or adoption after a restart) to its final
+ * state: follows the Job and its pod, ships the pod's log, maps how it ended to a run state,
+ * fails it when it stays stuck (image, scheduling) longer than the limit, and deletes the Job
+ * when the run is cancelled, its lease is lost or the agent shuts down (reporting CANCELLED only
+ * once the pods are gone).
+ */
+final class JobExecution implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(JobExecution.class);
+
+    private final ActiveRun run;
+    private final ExecutorSupport support;
+    private final KubernetesClient client;
+    private final KubernetesExecutor.Settings settings;
+    private final JobFactory jobs;
+    private final boolean adopted;
+    private final Path runDir;
+    private volatile String namespace;
+    private final String name;
+    private volatile boolean deleted;
+
+    JobExecution(ActiveRun run, ExecutorSupport support, KubernetesClient client, KubernetesExecutor.Settings settings,
+                 JobFactory jobs, String adoptedNamespace) {
+        this.run = run;
+        this.support = support;
+        this.client = client;
+        this.settings = settings;
+        this.jobs = jobs;
+        this.adopted = adoptedNamespace != null;
+        this.namespace = adoptedNamespace;
+        this.name = JobFactory.name(run.claim());
+        this.runDir = support.runDir(run.claim());
+    }
+
+    @Override
+    public void run() {
+        try {
+            support.redactKnownSecrets(run);
+            if (!adopted && !create()) {
+                return;
+            }
+            supervise();
+        } catch (RuntimeException e) {
+            LOG.error("run {}: the agent failed while following its Job {}/{}", run.id(), namespace, name, e);
+            if (namespace != null) {
+                deleteQuietly();
+            }
+            support.finish(run, StateType.CRASHED, null, "agent error: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            support.finish(run, StateType.CRASHED, null, "agent interrupted");
+        } finally {
+            support.ended(run, runDir);
+        }
+    }
+
+    /** Creates the Job, or finds the one a repeated claim already made; false if the run ended here. */
+    private boolean create() {
+        Job job;
+        try {
+            job = jobs.build(run.claim(), support.agentName());
+        } catch (JobFactory.InvalidJob e) {
+            support.finish(run, StateType.FAILED, null, e.getMessage());
+            return false;
+        }
+        namespace = job.getMetadata().getNamespace() == null ? settings.namespace() : job.getMetadata().getNamespace();
+        if (ExecutorSupport.stopRequested(run)) {
+            support.finish(run, null, null, null);
+            return false;
+        }
+        run.stopWith(this::stop);
+        try {
+            client.batch().v1().jobs().inNamespace(namespace).resource(job).create();
+            LOG.info("run {}: created Job {}/{}", run.id(), namespace, name);
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 409) {
+                throw e;
+            }
+            Job existing = client.batch().v1().jobs().inNamespace(namespace).withName(name).get();
+            if (existing == null || !run.id().equals(label(existing, JobFactory.RUN_ID))) {
+                support.finish(run, StateType.FAILED, null, "a Job named " + namespace + "/" + name
+                        + " exists that this agent did not create for the run");
+                return false;
+            }
+            // A repeated claim of the same attempt: the Job is already there; follow it, never make a second.
+            LOG.info("run {}: Job {}/{} already exists; following it", run.id(), namespace, name);
+        }
+        return true;
+    }
+
+    private void supervise() throws InterruptedException {
+        run.stopWith(this::stop);
+        PodLogs logs = new PodLogs(client, namespace, support.stateDir().resolve("kubernetes").resolve(name + ".log-lines"), support.spooledOutput(run.claim()),
+                settings.maxLineBytes());
+        supervise(logs);
+    }
+
+    private void supervise(PodLogs logs) throws InterruptedException {
+        boolean running = false;
+        Instant stuckSince = null;
+        while (true) {
+            if (leftForTheNextAgent()) {
+                return;
+            }
+            if (ExecutorSupport.stopRequested(run)) {
+                logs.forget();
+                stopped();
+                return;
+            }
+            Job job = client.batch().v1().jobs().inNamespace(namespace).withName(name).get();
+            if (job == null) {
+                if (ExecutorSupport.stopRequested(run)) {
+                    continue;
+                }
+                logs.forget();
+                support.finish(run, StateType.CRASHED, null, "its Job " + namespace + "/" + name
+                        + " was deleted outside Flowplane");
+                return;
+            }
+            Pod pod = pod();
+            String container = JobFactory.container(job.getSpec().getTemplate().getSpec().getContainers()).getName();
+            PodOutcome outcome = PodOutcome.of(job, pod, container, JobFactory.timeoutSeconds(run.claim()));
+            if (!outcome.ended()) {
+                keepDeadline(job);
+            }
+            if (!running && pod != null && (outcome.phase() == PodOutcome.Phase.RUNNING || outcome.ended())) {
+                running = true;
+                support.started(run, "started by agent " + support.agentName() + " as Job " + namespace + "/" + name
+                        + " (pod " + pod.getMetadata().getName() + ")");
+            }
+            if (running) {
+                pull(logs, pod, container, outcome.ended());
+            }
+            if (outcome.ended()) {
+                logs.forget();
+                finish(outcome.state(), outcome.name(), outcome.message());
+                return;
+            }
+            if (outcome.phase() == PodOutcome.Phase.STUCK) {
+                Instant now = support.clock().instant();
+                stuckSince = stuckSince == null ? now : stuckSince;
+                if (Duration.between(stuckSince, now).compareTo(settings.pendingLimit()) > 0) {
+                    LOG.warn("run {}: {} for more than {}; deleting its Job", run.id(), outcome.message(), settings.pendingLimit());
+                    delete();
+                    logs.forget();
+                    finish(outcome.state(), outcome.name(), outcome.message() + " for more than "
+                            + settings.pendingLimit().toSeconds() + " s");
+                    return;
+                }
+            } else {
+                stuckSince = null;
+            }
+            Thread.sleep(settings.pollInterval().toMillis());
+        }
+    }
+
+    /**
+     * Keeps the Job's activeDeadlineSeconds at the end of the run's lease (at most the deployment's
+     * timeout): if the agent dies, Kubernetes stops the pod by the time the control plane can give
+     * the run to another agent, as the watchdog does for a process. Moved forward when it lags the
+     * lease by half of it; elapsed time is counted from the Job's creation (clocks in sync assumed).
+     */
+    private void keepDeadline(Job job) {
+        Duration valid = ExecutorSupport.leaseValidFor(run);
+        String created = job.getMetadata().getCreationTimestamp();
+        if (valid == null || created == null) {
+            return;
+        }
+        long elapsed = Math.max(0, Duration.between(Instant.parse(created), support.clock().instant()).toSeconds());
+        long want = elapsed + Math.max(1, valid.toSeconds());
+        long timeout = JobFactory.timeoutSeconds(run.claim());
+        if (timeout > 0 && want >= timeout) {
+            want = timeout;
+        }
+        Long current = job.getSpec().getActiveDeadlineSeconds();
+        long lag = Math.max(2, valid.toSeconds() / 2);
+        if (current != null && current <= want + 2 && want - current < lag && !(want == timeout && current < timeout)) {
+            return;
+        }
+        long deadline = want;
+        try {
+            client.batch().v1().jobs().inNamespace(namespace).withName(name).edit(j -> {
+                j.getSpec().setActiveDeadlineSeconds(deadline);
+                return j;
+            });
+        } catch (KubernetesClientException e) {
+            // The previous deadline stays: the Job is stopped sooner, never later.
+            LOG.warn("run {}: could not move its Job's deadline: {}", run.id(), e.getMessage());
+        }
+    }
+
+    /** A stop was asked for: the Job is deleted (by the stopper, or here if it came before the Job existed); report once its pods are gone. */
+    private void stopped() throws InterruptedException {
+        if (!deleted) {
+            delete();
+        }
+        long deadline = System.nanoTime() + support.killGrace().plus(settings.stopTimeout()).toNanos();
+        while (!gone()) {
+            if (System.nanoTime() - deadline > 0) {
+                LOG.warn("run {}: its Job {}/{} or its pods were still there {} after deleting it", run.id(), namespace,
+                        name, support.killGrace().plus(settings.stopTimeout()));
+                break;
+            }
+            Thread.sleep(settings.pollInterval().toMillis());
+        }
+        if (ExecutorSupport.fenced(run)) {
+            support.finish(run, null, null, null);
+        } else if (ExecutorSupport.cancelRequested(run)) {
+            support.finish(run, StateType.CANCELLED, null, "cancelled: its Job " + namespace + "/" + name + " was deleted");
+        } else {
+            support.finish(run, null, null, null);
+        }
+    }
+
+    private boolean gone() {
+        return client.batch().v1().jobs().inNamespace(namespace).withName(name).get() == null && pods().isEmpty();
+    }
+
+    /**
+     * The agent is shutting down (and neither a cancel nor a lost lease is pending): the Job keeps
+     * running and keeps this agent's label; the agent that starts next with the same name adopts it
+     * within the lease, and one that never comes lets the lease-bound deadline stop it. Nothing is
+     * reported: the run is neither handed back nor ended.
+     */
+    private boolean leftForTheNextAgent() {
+        if (!ExecutorSupport.shuttingDown(run) || ExecutorSupport.cancelRequested(run) || ExecutorSupport.fenced(run)) {
+            return false;
+        }
+        LOG.info("run {}: agent stopping; its Job {}/{} keeps running for the next agent to adopt", run.id(), namespace, name);
+        return true;
+    }
+
+    /** The supervisor's way to stop the run (cancel, lost lease): delete the Job, wait for its pods. Shutdown leaves it. */
+    private void stop(Duration grace) {
+        if (!ExecutorSupport.shuttingDown(run) || ExecutorSupport.cancelRequested(run) || ExecutorSupport.fenced(run)) {
+            delete();
+        }
+    }
+
+    private void delete() {
+        try {
+            client.batch().v1().jobs().inNamespace(namespace).withName(name)
+                    .withPropagationPolicy(DeletionPropagation.FOREGROUND).delete();
+            deleted = true;
+            LOG.info("run {}: deleted Job {}/{} (foreground)", run.id(), namespace, name);
+        } catch (KubernetesClientException e) {
+            LOG.warn("run {}: could not delete Job {}/{}: {}", run.id(), namespace, name, e.getMessage());
+        }
+    }
+
+    private void deleteQuietly() {
+        try {
+            delete();
+        } catch (RuntimeException e) {
+            LOG.debug("run {}: delete failed", run.id(), e);
+        }
+    }
+
+    private void finish(StateType state, String stateName, String message) {
+        support.finish(run, state, stateName, message);
+        // Reported: a restarted agent must not adopt it again. The Job stays until its TTL, for inspection.
+        try {
+            client.batch().v1().jobs().inNamespace(namespace).withName(name).edit(j -> {
+                j.getMetadata().getLabels().remove(JobFactory.AGENT);
+                return j;
+            });
+        } catch (KubernetesClientException e) {
+            LOG.debug("run {}: could not unlabel its Job: {}", run.id(), e.getMessage());
+        }
+    }
+
+    private void pull(PodLogs logs, Pod pod, String container, boolean ended) {
+        logs.pull(pod.getMetadata().getName(), container, ended, (lines, end, spooled) ->
+                support.log(run, LogStream.STDOUT, lines, support.clock().instant(), end, spooled));
+    }
+
+    /** The attempt's newest pod (there is one: backoffLimit 0), or null. */
+    private Pod pod() {
+        return pods().stream().max(Comparator.comparing(p -> p.getMetadata().getCreationTimestamp() == null ? ""
+                : p.getMetadata().getCreationTimestamp())).orElse(null);
+    }
+
+    private List<Pod> pods() {
+        return client.pods().inNamespace(namespace).withLabel(JobFactory.RUN_ID, run.id())
+                .withLabel(JobFactory.ATTEMPT, Integer.toString(run.claim().getAttempt())).list().getItems();
+    }
+
+    private static String label(Job job, String key) {
+        return job.getMetadata().getLabels() == null ? null : job.getMetadata().getLabels().get(key);
+    }
+}

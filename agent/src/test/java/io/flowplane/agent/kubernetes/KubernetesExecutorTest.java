@@ -1,0 +1,421 @@
+package io.flowplane.agent.kubernetes;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodStatusBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.ServerRequest;
+import io.fabric8.mockwebserver.ServerResponse;
+import io.flowplane.agent.Agent;
+import io.flowplane.agent.config.AgentConfig;
+import io.flowplane.agent.testing.AgentProcess;
+import io.flowplane.agent.testing.Cluster;
+import io.flowplane.controlplane.ledger.StateChange;
+import io.flowplane.controlplane.state.Actor;
+import io.flowplane.controlplane.state.StateType;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The Kubernetes executor against fabric8's API server mock in CRUD mode, with the real control
+ * plane and a real agent. The mock runs no controllers: the test plays the Job controller and the
+ * kubelet, creating each Job's pod and driving its status (and its log) as a cluster would.
+ */
+class KubernetesExecutorTest {
+    private static final String NS = "flows";
+    private static final String SECRET = "s3cr3t-pa55word-value";
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @TempDir
+    static Path dir;
+    static Cluster cluster;
+    static KubernetesMockServer server;
+    static KubernetesClient kube;
+    static Agent agent;
+    /** Pod name → the log text the "kubelet" serves for it. */
+    static final Map<String, String> LOGS = new ConcurrentHashMap<>();
+
+    @BeforeAll
+    static void start() throws Exception {
+        Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
+        server = new KubernetesMockServer(new Context(), new MockWebServer(), responses,
+                new KubernetesMixedDispatcher(responses), false);
+        server.init(InetAddress.getLoopbackAddress(), 0);
+        kube = server.createClient(new JdkHttpClientFactory());
+        cluster = Cluster.start(dir, c -> { });
+        cluster.post("/api/v1/work-pools", """
+                {"name":"k8s","type":"kubernetes","baseJobTemplate":{"variables":{"image":"acme/base:1","namespace":"flows",
+                 "serviceAccountName":"flow-runner","nodeSelector":{"pool":"batch"},"labels":{"team":"data"},
+                 "resources":{"requests":{"cpu":"250m"},"limits":{"memory":"512Mi"}},"ttlSecondsAfterFinished":600}}}""", 201);
+        agent = startAgent(config("k8s-agent"));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (agent != null) {
+            agent.close();
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
+        if (kube != null) {
+            kube.close();
+        }
+        if (server != null) {
+            server.destroy();
+        }
+    }
+
+    static AgentConfig config(String name) {
+        AgentConfig c = cluster.agentConfig("k8s", cluster.grpcPort());
+        c.name = name;
+        c.stateDir = dir.resolve(name).toString();
+        return c;
+    }
+
+    static Agent startAgent(AgentConfig c) throws Exception {
+        KubernetesExecutor executor = new KubernetesExecutor(kube, new KubernetesExecutor.Settings(NS,
+                Duration.ofSeconds(1), Duration.ofMillis(50), Duration.ofSeconds(10), 64 * 1024));
+        return Agent.start(c, Agent.Options.defaults().withEnv(Map.of("FLOWPLANE_SECRET_DB_PASSWORD", SECRET)), executor);
+    }
+
+    @Test
+    void aRunBecomesAJobWithTheTemplateAndOverridesItsLogArrivesInOrderAndSuccessCompletes() throws Exception {
+        cluster.post("/api/v1/deployments", """
+                {"name":"etl","flowName":"etl","workPool":"k8s","timeoutSeconds":120,
+                 "entrypoint":{"command":["python","etl.py"],"env":{"DB_PASSWORD":"${secret:DB_PASSWORD}",
+                   "DB_URL":"postgres://etl:${secret:DB_PASSWORD}@db/etl","MODE":"full"}},
+                 "jobVariables":{"image":"acme/etl:2","resources":{"limits":{"memory":"2Gi"}}}}""", 201);
+        String run = cluster.run("etl");
+        Job job = awaitJob(run, 1);
+        assertThat(job.getMetadata().getName()).isEqualTo("fp-" + run + "-1");
+        assertThat(job.getMetadata().getNamespace()).isEqualTo(NS);
+        assertThat(job.getMetadata().getLabels()).containsEntry("flowplane.io/run-id", run)
+                .containsEntry("flowplane.io/attempt", "1").containsEntry("flowplane.io/lease-epoch", "1")
+                .containsEntry("team", "data");
+        // The deadline: the timeout (120 s), then kept at the end of the 30 s lease while the agent renews it.
+        assertThat(job.getSpec().getActiveDeadlineSeconds()).isBetween(1L, 120L);
+        await().atMost(WAIT).until(() -> job(run, 1).getSpec().getActiveDeadlineSeconds() <= 35);
+        assertThat(job.getSpec().getTtlSecondsAfterFinished()).isEqualTo(600);
+        assertThat(job.getSpec().getBackoffLimit()).isZero();
+        var pod = job.getSpec().getTemplate().getSpec();
+        assertThat(pod.getServiceAccountName()).isEqualTo("flow-runner");
+        assertThat(pod.getNodeSelector()).containsEntry("pool", "batch");
+        assertThat(pod.getRestartPolicy()).isEqualTo("Never");
+        var c = pod.getContainers().get(0);
+        assertThat(c.getImage()).isEqualTo("acme/etl:2");
+        assertThat(c.getCommand()).containsExactly("python", "etl.py");
+        assertThat(c.getResources().getLimits().get("memory").toString()).isEqualTo("2Gi");
+        assertThat(c.getResources().getRequests().get("cpu").toString()).isEqualTo("250m");
+        EnvVar password = env(c.getEnv(), "DB_PASSWORD");
+        assertThat(password.getValue()).isNull();
+        assertThat(password.getValueFrom().getSecretKeyRef().getName()).isEqualTo("db-password");
+        assertThat(password.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("value");
+        assertThat(env(c.getEnv(), "DB_URL").getValue()).isEqualTo("postgres://etl:$(FLOWPLANE_SECRET_DB_PASSWORD)@db/etl");
+        assertThat(env(c.getEnv(), "FLOWPLANE_SECRET_DB_PASSWORD").getValueFrom().getSecretKeyRef().getName())
+                .isEqualTo("db-password");
+        assertThat(env(c.getEnv(), "FLOWPLANE_RUN_ID").getValue()).isEqualTo(run);
+        assertThat(kube.getKubernetesSerialization().asJson(job)).doesNotContain(SECRET);
+
+        Pod p = createPod(job);
+        LOGS.put(name(p), "line 1\nline 2\n");
+        running(p);
+        await().atMost(WAIT).until(() -> cluster.logMessages(run).size() == 2);
+        assertThat(cluster.stateType(run)).isEqualTo("RUNNING");
+        LOGS.put(name(p), "line 1\nline 2\nline 3\nthe password is " + SECRET + "\nno newline at the end");
+        terminated(p, 0, "Completed");
+        await().atMost(WAIT).until(() -> cluster.stateType(run).equals("COMPLETED"));
+        assertThat(cluster.logMessages(run)).containsExactly("line 1", "line 2", "line 3",
+                "the password is [redacted]", "no newline at the end");
+        assertThat(cluster.flowRun(run).toString()).doesNotContain(SECRET);
+        // Reported: no longer this agent's to adopt; the Job stays for its TTL.
+        assertThat(job(run, 1).getMetadata().getLabels()).doesNotContainKey("flowplane.io/agent");
+    }
+
+    @Test
+    void theTimeoutIsTheJobsDeadlineAndPassingItFails() throws Exception {
+        String run = runOf("timeout", 0, ",\"timeoutSeconds\":5");
+        Pod p = createPod(awaitJob(run, 1));
+        running(p);
+        await().atMost(WAIT).until(() -> cluster.stateType(run).equals("RUNNING"));
+        assertThat(job(run, 1).getSpec().getActiveDeadlineSeconds()).isEqualTo(5L);
+        // What the Job controller does at the deadline.
+        kube.batch().v1().jobs().inNamespace(NS).withName("fp-" + run + "-1").editStatus(j -> {
+            j.setStatus(new io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder().addNewCondition().withType("Failed")
+                    .withStatus("True").withReason("DeadlineExceeded").endCondition().build());
+            return j;
+        });
+        await().atMost(WAIT).until(() -> cluster.stateType(run).equals("FAILED"));
+        assertThat(cluster.flowRun(run).at("/state/name").asText()).isEqualTo("TimedOut");
+    }
+
+    @Test
+    void exitCodeThreeFails() throws Exception {
+        String run = runOf("exit3", 0, "");
+        Pod p = createPod(awaitJob(run, 1));
+        running(p);
+        terminated(p, 3, "Error");
+        await().atMost(WAIT).until(() -> cluster.stateType(run).equals("FAILED"));
+        assertThat(cluster.flowRun(run).at("/state/message").asText()).isEqualTo("exit code 3");
+    }
+
+    @Test
+    void oomKilledCrashesAndTheRetryGetsANewJob() throws Exception {
+        String run = runOf("oom", 1, "");
+        Pod first = createPod(awaitJob(run, 1));
+        running(first);
+        terminated(first, 137, "OOMKilled");
+        Job second = awaitJob(run, 2);
+        assertThat(second.getMetadata().getName()).isEqualTo("fp-" + run + "-2");
+        assertThat(cluster.history(run)).contains("CRASHED");
+        JsonNode crashed = null;
+        for (JsonNode s : cluster.get("/api/v1/flow-runs/" + run + "/states")) {
+            if (s.get("type").asText().equals("CRASHED")) {
+                crashed = s;
+            }
+        }
+        assertThat(crashed.toString()).contains("OOMKilled");
+        Pod p = createPod(second);
+        running(p);
+        terminated(p, 0, "Completed");
+        await().atMost(WAIT).until(() -> cluster.stateType(run).equals("COMPLETED"));
+        assertThat(cluster.flowRun(run).get("attempt").asInt()).isEqualTo(2);
+        assertThat(jobs(run)).hasSize(2);
+    }
+
+    @Test
+    void anImageThatCannotBePulledFailsTheRunAfterTheLimitNamingTheImage() throws Exception {
+        String run = runOf("nopull", 0, ",\"jobVariables\":{\"image\":\"acme/missing:9\"}");
+        Job job = awaitJob(run, 1);
+        Pod p = createPod(job);
+        status(p, new PodStatusBuilder().withPhase("Pending").withContainerStatuses(new ContainerStatusBuilder()
+                .withName("flow").withImage("acme/missing:9").withNewState().withNewWaiting().withReason("ImagePullBackOff")
+                .withMessage("Back-off pulling image").endWaiting().endState().build()).build());
+        await().atMost(WAIT).until(() -> cluster.stateType(run).equals("FAILED"));
+        assertThat(cluster.flowRun(run).at("/state/message").asText()).contains("acme/missing:9").contains("ImagePullBackOff");
+        await().atMost(WAIT).until(() -> job(run, 1) == null);
+    }
+
+    @Test
+    void cancelDeletesTheJobInTheForegroundAndReportsCancelledOncePodsAreGone() throws Exception {
+        String run = runOf("cancel", 0, "");
+        Pod p = createPod(awaitJob(run, 1));
+        running(p);
+        await().atMost(WAIT).until(() -> cluster.stateType(run).equals("RUNNING"));
+        cluster.post("/api/v1/flow-runs/" + run + "/cancel", "", 200);
+        await().atMost(WAIT).until(() -> job(run, 1) == null);
+        assertThat(foregroundDeleteSeen("fp-" + run + "-1")).isTrue();
+        // The pod is still there (garbage collection is the cluster's): not yet CANCELLED.
+        Thread.sleep(300);
+        assertThat(cluster.stateType(run)).isNotEqualTo("CANCELLED");
+        kube.pods().inNamespace(NS).withName(name(p)).delete();
+        await().atMost(WAIT).until(() -> cluster.stateType(run).equals("CANCELLED"));
+    }
+
+    @Test
+    void aLostLeaseDeletesTheJob() throws Exception {
+        String run = runOf("lost", 0, "");
+        Pod p = createPod(awaitJob(run, 1));
+        running(p);
+        await().atMost(WAIT).until(() -> cluster.stateType(run).equals("RUNNING"));
+        // The control plane gives the run up (as its reaper does when a lease expires).
+        cluster.controlPlane().services().ledger().transition(UUID.fromString(run),
+                r -> StateChange.of(StateType.CRASHED, Actor.SERVER));
+        await().atMost(WAIT).until(() -> job(run, 1) == null);
+        kube.pods().inNamespace(NS).withName(name(p)).delete();
+        Thread.sleep(300);
+        assertThat(cluster.stateType(run)).isEqualTo("CRASHED");
+    }
+
+    @Test
+    void anAgentKilledMidRunIsRestartedAdoptsItsJobAndItsLogContinuesWithoutGapsOrDuplicates() throws Exception {
+        String pool = "k8s-restart";
+        cluster.post("/api/v1/work-pools", "{\"name\":\"" + pool + "\",\"type\":\"kubernetes\",\"baseJobTemplate\":"
+                + "{\"variables\":{\"namespace\":\"" + NS + "\"}}}", 201);
+        cluster.post("/api/v1/deployments", "{\"name\":\"restart\",\"flowName\":\"restart\",\"workPool\":\"" + pool
+                + "\",\"entrypoint\":{\"command\":[\"run\"]}}", 201);
+        Path kubeconfig = dir.resolve("kubeconfig");
+        Files.writeString(kubeconfig, """
+                apiVersion: v1
+                kind: Config
+                clusters: [{name: mock, cluster: {server: "http://127.0.0.1:%d"}}]
+                users: [{name: mock, user: {token: "t"}}]
+                contexts: [{name: mock, context: {cluster: mock, user: mock, namespace: %s}}]
+                current-context: mock
+                """.formatted(server.getPort(), NS));
+        Path stateDir = dir.resolve("restart-agent");
+        Path yaml = AgentProcess.yaml(dir, "127.0.0.1:" + cluster.grpcPort(), pool, stateDir, """
+                name: restart-agent
+                kubernetes:
+                  kubeconfig: "%s"
+                  pollInterval: 50ms
+                """.formatted(kubeconfig));
+        Process first = AgentProcess.start(yaml, dir.resolve("restart-agent.log"));
+        Agent second = null;
+        try {
+            String run = cluster.run("restart");
+            Job job = awaitJob(run, 1);
+            Pod p = createPod(job);
+            LOGS.put(name(p), "a\nb\n");
+            running(p);
+            await().atMost(WAIT).until(() -> cluster.logMessages(run).size() == 2);
+            AgentProcess.killNine(first);
+            LOGS.put(name(p), "a\nb\nc\n");
+            AgentConfig c = config("restart-agent");
+            c.pool = pool;
+            c.stateDir = stateDir.toString();
+            second = startAgent(c);
+            await().atMost(WAIT).until(() -> cluster.logMessages(run).size() == 3);
+            LOGS.put(name(p), "a\nb\nc\nd\n");
+            terminated(p, 0, "Completed");
+            await().atMost(WAIT).until(() -> cluster.stateType(run).equals("COMPLETED"));
+            assertThat(cluster.logMessages(run)).containsExactly("a", "b", "c", "d");
+            assertThat(jobs(run)).hasSize(1);
+            assertThat(cluster.flowRun(run).get("attempt").asInt()).isEqualTo(1);
+        } finally {
+            if (first.isAlive()) {
+                first.destroyForcibly();
+            }
+            if (second != null) {
+                second.close();
+            }
+        }
+    }
+
+    @Test
+    void anAgentShutDownLeavesItsJobRunningForTheNextOneToAdopt() throws Exception {
+        String pool = "k8s-upgrade";
+        cluster.post("/api/v1/work-pools", "{\"name\":\"" + pool + "\",\"type\":\"kubernetes\",\"baseJobTemplate\":"
+                + "{\"variables\":{\"namespace\":\"" + NS + "\"}}}", 201);
+        cluster.post("/api/v1/deployments", "{\"name\":\"upgrade\",\"flowName\":\"upgrade\",\"workPool\":\"" + pool
+                + "\",\"entrypoint\":{\"command\":[\"run\"]}}", 201);
+        AgentConfig c = config("upgrade-agent");
+        c.pool = pool;
+        c.shutdownGrace = Duration.ofMillis(200);
+        Agent first = startAgent(c);
+        Agent second = null;
+        try {
+            String run = cluster.run("upgrade");
+            Pod p = createPod(awaitJob(run, 1));
+            LOGS.put(name(p), "before\n");
+            running(p);
+            await().atMost(WAIT).until(() -> cluster.logMessages(run).size() == 1);
+            first.close();
+            assertThat(job(run, 1)).as("the Job outlives the agent's shutdown").isNotNull();
+            assertThat(cluster.stateType(run)).isEqualTo("RUNNING");
+            LOGS.put(name(p), "before\nafter\n");
+            second = startAgent(c);
+            terminated(p, 0, "Completed");
+            await().atMost(WAIT).until(() -> cluster.stateType(run).equals("COMPLETED"));
+            assertThat(cluster.logMessages(run)).containsExactly("before", "after");
+            assertThat(jobs(run)).hasSize(1);
+            // Neither handed back nor crashed: one attempt, carried on by the next agent.
+            assertThat(cluster.history(run)).containsExactly("SCHEDULED", "PENDING", "RUNNING", "COMPLETED");
+        } finally {
+            first.close();
+            if (second != null) {
+                second.close();
+            }
+        }
+    }
+
+    // ------------------------------------------------------------ the cluster's part
+
+    private static String runOf(String name, int retries, String extra) throws Exception {
+        cluster.post("/api/v1/deployments", "{\"name\":\"" + name + "\",\"flowName\":\"" + name + "\",\"workPool\":\"k8s\","
+                + "\"retries\":" + retries + ",\"retryDelaysSeconds\":[0],\"entrypoint\":{\"command\":[\"run\"]}" + extra + "}", 201);
+        return cluster.run(name);
+    }
+
+    private static Job awaitJob(String run, int attempt) {
+        return await().atMost(WAIT).until(() -> job(run, attempt), j -> j != null);
+    }
+
+    private static Job job(String run, int attempt) {
+        return kube.batch().v1().jobs().inNamespace(NS).withName("fp-" + run + "-" + attempt).get();
+    }
+
+    private static List<Job> jobs(String run) {
+        return kube.batch().v1().jobs().inNamespace(NS).withLabel("flowplane.io/run-id", run).list().getItems();
+    }
+
+    /** What the Job controller does: a pod from the Job's template, labelled like it; its log served by the "kubelet". */
+    private static Pod createPod(Job job) {
+        String name = job.getMetadata().getName() + "-" + Long.toHexString(System.nanoTime()).substring(0, 5);
+        Pod pod = new PodBuilder().withNewMetadata().withName(name).withNamespace(NS)
+                .withLabels(job.getSpec().getTemplate().getMetadata().getLabels()).endMetadata()
+                .withSpec(job.getSpec().getTemplate().getSpec())
+                .withNewStatus().withPhase("Pending").endStatus().build();
+        LOGS.put(name, "");
+        server.expect().get().withPath("/api/v1/namespaces/" + NS + "/pods/" + name + "/log?pretty=false&container=flow")
+                .andReply(200, r -> LOGS.get(name)).always();
+        return kube.pods().inNamespace(NS).resource(pod).create();
+    }
+
+    private static void running(Pod p) {
+        status(p, new PodStatusBuilder().withPhase("Running").withContainerStatuses(new ContainerStatusBuilder()
+                .withName("flow").withNewState().withNewRunning().endRunning().endState().build()).build());
+    }
+
+    private static void terminated(Pod p, int code, String reason) {
+        status(p, new PodStatusBuilder().withPhase(code == 0 ? "Succeeded" : "Failed").withContainerStatuses(
+                new ContainerStatusBuilder().withName("flow").withNewState().withNewTerminated().withExitCode(code)
+                        .withReason(reason).endTerminated().endState().build()).build());
+    }
+
+    private static void status(Pod p, io.fabric8.kubernetes.api.model.PodStatus status) {
+        kube.pods().inNamespace(NS).withName(name(p)).editStatus(pod -> {
+            pod.setStatus(status);
+            return pod;
+        });
+    }
+
+    private static String name(Pod p) {
+        return p.getMetadata().getName();
+    }
+
+    private static EnvVar env(List<EnvVar> env, String name) {
+        return env.stream().filter(e -> e.getName().equals(name)).findFirst().orElseThrow(() -> new AssertionError(
+                "no env var " + name + " in " + env));
+    }
+
+    /** Whether a DELETE of the Job asked for foreground propagation. */
+    private static boolean foregroundDeleteSeen(String job) throws InterruptedException {
+        while (true) {
+            var r = server.takeRequest(1, TimeUnit.SECONDS);
+            if (r == null) {
+                return false;
+            }
+            if (r.getMethod().equals("DELETE") && r.getPath().contains("/jobs/" + job)
+                    && r.getBody().readUtf8().contains("Foreground")) {
+                return true;
+            }
+        }
+    }
+}
