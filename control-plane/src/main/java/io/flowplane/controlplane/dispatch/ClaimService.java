@@ -45,7 +45,11 @@ public final class ClaimService {
     }
 
     /** A claimed run with its deployment (null for an ad-hoc run without one). */
-    public record Claimed(FlowRun run, Deployment deployment) {
+    /**
+     * A claimed run, its deployment, and the pool's Job template when the pool is of type
+     * kubernetes (null otherwise), read with the pool's lock: the reply needs no lookup of its own.
+     */
+    public record Claimed(FlowRun run, Deployment deployment, String jobTemplate) {
     }
 
     /** The runs claimed (possibly none) and the pool they were claimed from. */
@@ -143,7 +147,8 @@ public final class ClaimService {
             Slots slots = Slots.load(h, pool, queues);
             choose(h, requests, queues, slots, now, chosen);
         }
-        return new Batch(pool.id(), claimChosen(unit, requests, chosen));
+        String template = io.flowplane.controlplane.model.WorkPool.KUBERNETES.equals(pool.type()) ? pool.baseJobTemplate() : null;
+        return new Batch(pool.id(), claimChosen(unit, requests, chosen, template));
     }
 
     /**
@@ -205,7 +210,8 @@ public final class ClaimService {
     }
 
     /** The ledger's claim (one statement per agent), then one deployment lookup. */
-    private List<List<Claimed>> claimChosen(UnitOfWork unit, List<ClaimRequest> requests, List<List<UUID>> chosen) {
+    private List<List<Claimed>> claimChosen(UnitOfWork unit, List<ClaimRequest> requests, List<List<UUID>> chosen,
+                                            String jobTemplate) {
         Map<String, List<UUID>> byAgent = new LinkedHashMap<>();
         for (int i = 0; i < requests.size(); i++) {
             byAgent.computeIfAbsent(requests.get(i).agentId(), a -> new ArrayList<>()).addAll(chosen.get(i));
@@ -217,7 +223,8 @@ public final class ClaimService {
         List<List<Claimed>> out = new ArrayList<>();
         for (List<UUID> ids : chosen) {
             out.add(ids.stream().map(moved::get).filter(java.util.Objects::nonNull)
-                    .map(r -> new Claimed(r, r.deploymentId() == null ? null : deployments.get(r.deploymentId())))
+                    .map(r -> new Claimed(r, r.deploymentId() == null ? null : deployments.get(r.deploymentId()),
+                            jobTemplate))
                     .toList());
         }
         return out;

@@ -85,24 +85,12 @@ final class AgentGrpcService extends AgentServiceGrpc.AgentServiceImplBase {
 
     private void reply(ServerCallStreamObserver<PollWorkResponse> call, String pool, List<ClaimService.Claimed> runs) {
         PollWorkResponse.Builder b = PollWorkResponse.newBuilder();
-        String template = runs.isEmpty() ? null : jobTemplate(pool);
-        runs.forEach(r -> b.addRuns(mapper.claimed(r, pool, template)));
+        runs.forEach(r -> b.addRuns(mapper.claimed(r, pool, r.jobTemplate())));
         try {
             call.onNext(b.build());
             call.onCompleted();
         } catch (RuntimeException e) {
             // The agent went away; its claims expire with their leases and are retried.
-        }
-    }
-
-    /** A kubernetes pool's Job template (its runs carry the resolved Job); null for other pools. */
-    private String jobTemplate(String pool) {
-        try {
-            var p = services.pools().get(pool);
-            return io.flowplane.controlplane.model.WorkPool.KUBERNETES.equals(p.type()) ? p.baseJobTemplate() : null;
-        } catch (io.flowplane.controlplane.common.NotFoundException e) {
-            // Deleted since the claim: its runs still go out; an agent of the kubernetes executor fails them clearly.
-            return null;
         }
     }
 
