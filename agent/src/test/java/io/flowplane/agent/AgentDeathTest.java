@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.dropwizard.util.Duration;
 import io.flowplane.agent.testing.AgentProcess;
 import io.flowplane.agent.testing.Cluster;
+import io.flowplane.agent.testing.Elapsed;
 import io.flowplane.agent.testing.ExecutionLedger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -105,7 +106,7 @@ class AgentDeathTest {
             // Printed while no agent runs: it waits in the run's output file.
             Files.createFile(killed);
             await().atMost(WAIT).until(() -> ledger.only(run).ticks() == 1);
-            Thread.sleep(Math.max(0, 5000 - ExecutionLedger.millis(died, Instant.now())));
+            Elapsed.since(died, java.time.Duration.ofSeconds(5));
 
             agent = AgentProcess.start(yaml, dir.resolve("agent-2.log"));
             Instant restarted = Instant.now();

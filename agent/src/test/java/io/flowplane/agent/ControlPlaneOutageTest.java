@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.flowplane.agent.testing.AgentProcess;
 import io.flowplane.agent.testing.Cluster;
 import io.flowplane.agent.testing.ControlPlaneProcess;
+import io.flowplane.agent.testing.Elapsed;
 import io.flowplane.agent.testing.ExecutionLedger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -68,38 +69,35 @@ class ControlPlaneOutageTest {
             Thread creator = new Thread(() -> {
                 // Short runs every 300 ms, before, during (refused) and after the outage.
                 while (creating.get()) {
+                    Instant attempt = Instant.now();
                     try {
                         shortRuns.put(cp.call("POST", "/api/v1/deployments/short/runs", "{}").get("id").asText(), true);
                     } catch (Exception | AssertionError e) {
                         // down
                     }
-                    try {
-                        Thread.sleep(300);
-                    } catch (InterruptedException e) {
-                        return;
-                    }
+                    Elapsed.since(attempt, Duration.ofMillis(300));
                 }
             }, "short-runs");
             creator.setDaemon(true);
             creator.start();
             await().atMost(Duration.ofSeconds(60)).until(() -> ledger.executions().keySet().containsAll(longRuns));
             // Past a heartbeat or so: the kill lands anywhere in the agents' 5 s heartbeat cycle.
-            Thread.sleep(6000);
+            Elapsed.since(Instant.now(), Duration.ofSeconds(6));
 
             cp.killNine();
             Instant killed = Instant.now();
-            Thread.sleep(Math.max(0, OUTAGE.minus(startTook).toMillis()));
+            Elapsed.since(killed, OUTAGE.minus(startTook));
             cp.start();
             Instant back = Instant.now();
             Duration outage = Duration.between(killed, back);
             System.out.printf("control plane kill -9: healthy again %d ms later (a start takes %d ms here)%n",
                     outage.toMillis(), startTook.toMillis());
             assertThat(outage).as("back within 15 s").isLessThan(Duration.ofSeconds(15));
-            Thread.sleep(5000);
+            Elapsed.since(back, Duration.ofSeconds(5));
             creating.set(false);
             creator.join();
             // The long runs go on past the first instant the restarted control plane could expire a lease.
-            Thread.sleep(Math.max(0, ExecutionLedger.millis(Instant.now(), back.plusSeconds(32))));
+            Elapsed.since(back, Duration.ofSeconds(32));
             java.nio.file.Files.createFile(done);
 
             List<String> all = new ArrayList<>(longRuns);

@@ -3,6 +3,7 @@ package io.flowplane.agent;
 import io.dropwizard.util.Duration;
 import io.flowplane.agent.testing.AgentProcess;
 import io.flowplane.agent.testing.Cluster;
+import io.flowplane.agent.testing.Elapsed;
 import io.flowplane.agent.testing.ExecutionLedger;
 import io.flowplane.agent.testing.TcpProxy;
 import org.junit.jupiter.api.Test;
@@ -77,7 +78,7 @@ class PartitionPastTheLeaseTest {
             assertThat(cluster.flowRun(run).get("agentId").asText()).isEqualTo(second.agentId());
 
             // The cut lasts twice the lease; then the cut-off agent ships its spool again.
-            Thread.sleep(Math.max(0, LEASE_SECONDS * 2000L - ExecutionLedger.millis(cut, Instant.now())));
+            Elapsed.since(cut, java.time.Duration.ofSeconds(2L * LEASE_SECONDS));
             int sentBeforeRestore = proxy.sentByClients().length;
             proxy.restore();
             Instant restored = Instant.now();

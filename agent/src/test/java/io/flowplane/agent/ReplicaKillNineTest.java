@@ -48,6 +48,7 @@ class ReplicaKillNineTest {
             a.call("POST", "/api/v1/deployments", """
                     {"name":"job","flowName":"job","workPool":"ha","retries":1,"retryDelaysSeconds":[0],
                      "entrypoint":{"command":["sh","-c","sleep 1; echo done"]}}""");
+            Instant scheduleCreated = Instant.now();
             a.call("POST", "/api/v1/deployments", """
                     {"name":"tick","flowName":"tick","workPool":"ha",
                      "entrypoint":{"command":["true"]},"schedules":[{"name":"every-second","intervalSeconds":1}]}""");
@@ -66,20 +67,19 @@ class ReplicaKillNineTest {
                         if (r.statusCode() == 201) {
                             acknowledged.add(Cluster.JSON.readTree(r.body()).get("id").asText());
                         }
-                        Thread.sleep(100);
-                    } catch (InterruptedException e) {
-                        return;
                     } catch (Exception e) {
                         // refused or cut by the kill: not acknowledged, so nothing is owed
                     }
                 }
             }, "run-creator");
             creator.start();
-            Thread.sleep(4_000);
+            // Load on both replicas, then the kill, then load on the survivor.
+            await().atMost(Duration.ofSeconds(60)).until(() -> acknowledged.size() >= 20);
             Instant killedAt = Instant.now();
             a.killNine();
             aDown.set(true);
-            Thread.sleep(5_000);
+            int atKill = acknowledged.size();
+            await().atMost(Duration.ofSeconds(60)).until(() -> acknowledged.size() >= atKill + 20);
             creating.set(false);
             creator.join();
 
@@ -93,12 +93,16 @@ class ReplicaKillNineTest {
                 assertThat(done).as("run %s executed exactly once", id).containsExactly("done");
             }
 
-            // Every instant of the schedule around the kill exists once (the leader may have been A).
-            Map<Instant, Integer> perInstant = new TreeMap<>();
-            JsonNode page = b.call("GET", "/api/v1/flow-runs?deployment=tick&limit=500", null);
-            page.get("items").forEach(r -> perInstant.merge(Instant.parse(r.get("scheduledAt").asText()), 1, Integer::sum));
-            Instant from = killedAt.minusSeconds(3).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+            // Every instant of the schedule around the kill gets its run (the leader may have been A), once.
+            // From 3 s before the kill, or the schedule's first whole second if it is younger than that.
+            Instant first = scheduleCreated.plusSeconds(1).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).plusSeconds(1);
+            Instant before = killedAt.minusSeconds(3).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+            Instant from = before.isAfter(first) ? before : first;
             Instant to = killedAt.plusSeconds(5).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+                    .alias("every instant from " + from + " to " + to + " has a run")
+                    .until(() -> missing(runsPerInstant(b), from, to).isEmpty());
+            Map<Instant, Integer> perInstant = runsPerInstant(b);
             for (Instant t = from; t.isBefore(to); t = t.plusSeconds(1)) {
                 assertThat(perInstant.getOrDefault(t, 0)).as("runs of the schedule at %s", t).isEqualTo(1);
             }
@@ -106,6 +110,24 @@ class ReplicaKillNineTest {
             agents.forEach(Agent::shutdown);
             EmbeddedPostgresHolder.drop(db);
         }
+    }
+
+    /** How many runs of the every-second schedule exist for each instant. */
+    private static Map<Instant, Integer> runsPerInstant(ControlPlaneProcess cp) throws Exception {
+        Map<Instant, Integer> perInstant = new TreeMap<>();
+        JsonNode page = cp.call("GET", "/api/v1/flow-runs?deployment=tick&limit=500", null);
+        page.get("items").forEach(r -> perInstant.merge(Instant.parse(r.get("scheduledAt").asText()), 1, Integer::sum));
+        return perInstant;
+    }
+
+    private static List<Instant> missing(Map<Instant, Integer> perInstant, Instant from, Instant to) {
+        List<Instant> out = new ArrayList<>();
+        for (Instant t = from; t.isBefore(to); t = t.plusSeconds(1)) {
+            if (!perInstant.containsKey(t)) {
+                out.add(t);
+            }
+        }
+        return out;
     }
 
     private AgentConfig agent(String name, ControlPlaneProcess first, ControlPlaneProcess second) {

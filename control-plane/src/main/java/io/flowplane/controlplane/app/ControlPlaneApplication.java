@@ -262,6 +262,11 @@ public class ControlPlaneApplication extends Application<ControlPlaneConfigurati
         return cluster.replicaId();
     }
 
+    /** Agents' command streams open on this replica (for tests). */
+    public int commandStreams() {
+        return grpcServer.commandStreams();
+    }
+
     /** The gRPC port actually bound (useful with port 0). */
     public int grpcPort() {
         return grpcServer.port();

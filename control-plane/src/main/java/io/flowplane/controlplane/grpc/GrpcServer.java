@@ -24,6 +24,7 @@ public final class GrpcServer implements Managed {
     private final ControlPlaneConfiguration.Runs runs;
     private final io.grpc.ServerInterceptor[] outer;
     private Server server;
+    private volatile AgentCommands commands;
 
     /** {@code outer} interceptors see every call before authentication (metrics: refused calls count too). */
     public GrpcServer(ControlPlaneConfiguration.Grpc config, Services services, ControlPlaneConfiguration.Runs runs,
@@ -34,11 +35,16 @@ public final class GrpcServer implements Managed {
         this.runs = runs;
     }
 
+    /** Agents' command streams open on this server (for tests). */
+    public int commandStreams() {
+        return commands == null ? 0 : commands.openStreams();
+    }
+
     @Override
     public void start() throws IOException {
         AuthInterceptor auth = new AuthInterceptor(services.apiKeys(), config.clientCaFile == null ? null
                 : new ClientCertificates(config.revokedClientSerials, config.clientCertBinding));
-        AgentCommands commands = new AgentCommands(services.ledger().leases());
+        commands = new AgentCommands(services.ledger().leases());
         services.signals().subscribe(commands);
         var agentService = new AgentGrpcService(services, config.maxPollWait.toJavaDuration(),
                 runs.leaseDuration.toJavaDuration(), runs.heartbeatInterval.toJavaDuration(), commands);

@@ -37,6 +37,12 @@ public final class RunWatchers implements Signals.Listener {
         return f;
     }
 
+    /** Readers waiting for an update of this run (for tests). */
+    public int watching(UUID runId) {
+        Set<CompletableFuture<Boolean>> set = watchers.get(runId);
+        return set == null ? 0 : set.size();
+    }
+
     /** Every watcher re-reads: an update to any run may have gone unannounced. */
     @Override
     public void missedSignals() {

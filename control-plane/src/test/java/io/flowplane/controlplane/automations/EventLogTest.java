@@ -21,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import static io.flowplane.controlplane.automations.World.q;
 import static io.flowplane.controlplane.automations.World.types;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The event log against the real control plane: what is recorded, in which transaction, and how it is read. */
@@ -146,8 +147,7 @@ class EventLogTest {
         });
         // An unrelated event wakes the waiter, which reads again and keeps waiting.
         world.pool();
-        Thread.sleep(200);
-        assertThat(held).isNotDone();
+        await().during(java.time.Duration.ofMillis(200)).atMost(java.time.Duration.ofSeconds(5)).until(() -> !held.isDone());
         String runId = world.run(dep);
         HttpResponse<String> r = held.get(15, java.util.concurrent.TimeUnit.SECONDS);
         assertThat(r.statusCode()).isEqualTo(200);

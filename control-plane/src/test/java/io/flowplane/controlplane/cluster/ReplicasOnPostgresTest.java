@@ -32,6 +32,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -134,9 +135,9 @@ class ReplicasOnPostgresTest {
                     public void onCompleted() {
                     }
                 });
-        // The stream is open on replica 2 once its command sink is subscribed: a cancel before
-        // that would be delivered as "pending" on subscribe and prove nothing about signals.
-        Thread.sleep(500);
+        // Wait until the stream is open on replica 2: a cancel before that would be delivered as
+        // "pending" on subscribe and prove nothing about signals.
+        await().atMost(Duration.ofSeconds(10)).until(() -> replicas.get(2).app().commandStreams() > 0);
         assertThat(commands).isEmpty();
 
         assertThat(replicas.get(0).admin("POST", "/api/v1/flow-runs/" + run + "/cancel", null).statusCode()).isEqualTo(200);
@@ -159,7 +160,8 @@ class ReplicasOnPostgresTest {
                 throw new IllegalStateException(e);
             }
         });
-        Thread.sleep(500); // the follower on replica 0 is waiting
+        UUID runId = UUID.fromString(run);
+        await().atMost(Duration.ofSeconds(10)).until(() -> replicas.get(0).services().watchers().watching(runId) > 0);
         long t0 = System.nanoTime();
         grpc.get(1).events(ADMIN_KEY).sendEvents(EventBatch.newBuilder().setSourceId(source(claim))
                 .addEvents(GrpcTestClient.log(next(claim), claim.getRunId(), claim.getLeaseEpoch(), "hello from replica 1"))
