@@ -175,8 +175,7 @@ public final class DeploymentService {
             ScheduleSpec s = schedules.get(i).normalized(i);
             if (s.name().equals(scheduleName)) {
                 found = true;
-                s = new ScheduleSpec(s.name(), s.cron(), s.intervalSeconds(), s.anchor(), s.rrule(), s.dtstart(),
-                        s.timezone(), active, s.parameters());
+                s = s.withActive(active);
             }
             changed.add(s);
         }

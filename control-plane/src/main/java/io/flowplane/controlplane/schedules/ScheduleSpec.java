@@ -40,6 +40,11 @@ public record ScheduleSpec(String name, String cron, Double intervalSeconds, Str
     /** Where an interval without an anchor is phased from: local midnight, so hours align locally. */
     private static final LocalDateTime DEFAULT_ANCHOR = LocalDateTime.of(2000, 1, 1, 0, 0);
 
+    /** The same schedule, active or paused. */
+    public ScheduleSpec withActive(boolean value) {
+        return new ScheduleSpec(name, cron, intervalSeconds, anchor, rrule, dtstart, timezone, value, parameters);
+    }
+
     /** Defaults filled in: the positional name, UTC, active. */
     public ScheduleSpec normalized(int position) {
         return new ScheduleSpec(name == null ? "schedule-" + (position + 1) : name,

@@ -25,8 +25,7 @@ class H2SingleProcessTest {
     @Test
     void aSecondControlPlaneOnTheSameH2FileRefusesToStartAndSaysWhy() throws Exception {
         try (TestControlPlane first = TestControlPlane.start(dir, Clock.systemUTC())) {
-            // The URL TestControlPlane gives the first one.
-            String url = "jdbc:h2:file:" + dir.resolve("flowplane").toAbsolutePath() + ";WRITE_DELAY=0;LOCK_TIMEOUT=10000;DB_CLOSE_ON_EXIT=FALSE";
+            String url = TestControlPlane.configuration(dir).getDatabase().getUrl(); // the first one's file
             Path config = Files.writeString(dir.resolve("second.yml"), """
                     server:
                       applicationConnectors: [{type: http, port: 0, bindHost: 127.0.0.1}]
