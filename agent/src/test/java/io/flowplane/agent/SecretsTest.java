@@ -77,7 +77,8 @@ class SecretsTest {
             await().atMost(Duration.ofSeconds(15)).until(() -> cluster.stateType(tooShort).equals("FAILED"));
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(cluster.logMessages(encoded))
                     .as("run %s", cluster.flowRun(encoded)).hasSize(16));
-            assertThat(cluster.stateType(encoded)).isEqualTo("COMPLETED");
+            // The log lines and the final state travel in separate event batches: wait for the state too.
+            await().atMost(Duration.ofSeconds(15)).until(() -> cluster.stateType(encoded).equals("COMPLETED"));
 
             // The process saw the real values (the exit status checked one), the control plane none.
             assertThat(cluster.logMessages(run)).containsExactlyInAnyOrder("token=" + Redactor.MARKER,
