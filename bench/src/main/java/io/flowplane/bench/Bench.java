@@ -74,8 +74,9 @@ public final class Bench {
         int failures = 0;
         List<String> all = new java.util.ArrayList<>(SECTIONS);
         all.addAll(EXTRA);
+        comparedWithPeer = only.contains("dbscheduler") && only.contains("throughput");
         for (String section : all) {
-            if (!only.contains(section)) {
+            if (!only.contains(section) || section.equals("dbscheduler") && comparedWithPeer) {
                 continue;
             }
             long s0 = System.nanoTime();
@@ -96,25 +97,15 @@ public final class Bench {
         switch (section) {
             case "startup" -> StartupBench.run(dir, m.startRepeats());
             case "sdk" -> SdkOverheadBench.run(dir, m.sdkTasks(), m.sdkRounds());
-            case "dbscheduler" -> {
-                double dbs = DbSchedulerBench.run(dir, m.dbSchedulerRuns(), m.createBatch(), DbSchedulerBench.BEST);
-                Out.metric("db_scheduler_runs_per_s", dbs, "runs/s");
-                dbSchedulerRunsPerS = dbs;
-            }
+            // With throughput selected, the peer's rounds alternate with Flowplane's there.
+            case "dbscheduler" -> Comparison.run(dir, m, null, (d, n) -> peerRound(d, m, n));
             case "dispatch" -> {
                 try (BenchControlPlane cp = BenchControlPlane.start(dir)) {
                     Scenarios.dispatch(cp, m.dispatchWarmup(), m.dispatchRuns());
                 }
             }
-            case "throughput" -> {
-                try (BenchControlPlane cp = BenchControlPlane.start(dir)) {
-                    double rps = Scenarios.throughput(cp, m.runs(), m.createBatch(), m.agents(), m.slots());
-                    Out.metric("runs_per_s", rps, "runs/s");
-                    if (dbSchedulerRunsPerS > 0) {
-                        Out.metric("runs_ratio_vs_db_scheduler", rps / dbSchedulerRunsPerS, "x");
-                    }
-                }
-            }
+            case "throughput" -> Comparison.run(dir, m, (d, n) -> flowplaneRound(d, m, n),
+                    comparedWithPeer ? (d, n) -> peerRound(d, m, n) : null);
             case "logs" -> {
                 try (BenchControlPlane cp = BenchControlPlane.start(dir)) {
                     LogBench.agent(cp, m.logRuns(), m.logLines() / m.logRuns());
@@ -156,5 +147,16 @@ public final class Bench {
         }
     }
 
-    private static double dbSchedulerRunsPerS;
+    private static double flowplaneRound(Path dir, Mode m, int n) throws Exception {
+        try (BenchControlPlane cp = BenchControlPlane.start(dir)) {
+            return Scenarios.throughput(cp, n, m.createBatch(), m.agents(), m.slots());
+        }
+    }
+
+    private static double peerRound(Path dir, Mode m, int n) throws Exception {
+        return DbSchedulerBench.run(dir, n, m.createBatch(), DbSchedulerBench.BEST);
+    }
+
+    /** Whether the throughput section runs db-scheduler's rounds (the dbscheduler section was selected too). */
+    private static boolean comparedWithPeer;
 }
