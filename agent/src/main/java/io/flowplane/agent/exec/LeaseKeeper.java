@@ -11,7 +11,7 @@ import java.time.Duration;
  * until {@code basis + lease - margin}, where the basis is taken on the agent's monotonic clock
  * before the renewal was sent (the control plane extends from a later instant) — or, for a fresh
  * claim, when the claim arrived (the margin also absorbs the answer's one-way latency; the agent
- * renews at once after a claim). The process tree gets SIGTERM {@code fenceGrace} before that and
+ * renews soon after a claim, within a second). The process tree gets SIGTERM {@code fenceGrace} before that and
  * SIGKILL at it, from the agent and, should the agent be gone, from the run's watchdog, which
  * reads the same deadlines from the run's {@code lease} file.
  */

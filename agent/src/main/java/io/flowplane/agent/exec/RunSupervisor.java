@@ -137,7 +137,7 @@ public final class RunSupervisor {
     /**
      * Starts a claimed run; the caller reserved a slot for it, released when the run ends.
      * {@code arrivedNanos}: when the claim arrived (System.nanoTime), the basis of its lease until
-     * the renewal this asks for at once.
+     * the renewal this asks for (within a second).
      */
     public void launch(ClaimedRun claim, long arrivedNanos) {
         ActiveRun run = new ActiveRun(claim, newToken());

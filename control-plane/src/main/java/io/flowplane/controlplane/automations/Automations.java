@@ -33,6 +33,8 @@ import java.util.function.Supplier;
  */
 public final class Automations implements Managed {
     private static final Logger LOG = LoggerFactory.getLogger(Automations.class);
+    /** How long a pass waits while no event automation is enabled (the first one may fire this much later). */
+    private static final long IDLE_PASS_DELAY_MILLIS = 500;
 
     /** What the automations act through. */
     public record Collaborators(Store store, Clock clock, Json json, RunLedger ledger, DeploymentService deployments,
@@ -139,13 +141,22 @@ public final class Automations implements Managed {
         sender.awaitTermination(15, TimeUnit.SECONDS);
     }
 
-    /** A commit wrote events: evaluate them on the worker, once for any number of commits meanwhile. */
+    /**
+     * A commit wrote events: evaluate them on the worker, once for any number of commits meanwhile.
+     * While no event automation is enabled a pass only moves the cursor, so it waits a little and
+     * serves every commit of that time (under load, one transaction instead of one per commit).
+     */
     private void evaluateSoon() {
         if (running && evaluationQueued.compareAndSet(false, true)) {
-            submit(worker, () -> {
+            Runnable pass = () -> {
                 evaluationQueued.set(false);
                 evaluateAndAct(false);
-            });
+            };
+            if (evaluator.idle()) {
+                schedule(worker, pass, IDLE_PASS_DELAY_MILLIS);
+            } else {
+                submit(worker, pass);
+            }
         }
     }
 

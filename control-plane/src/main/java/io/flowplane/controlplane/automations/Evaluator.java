@@ -46,6 +46,7 @@ public final class Evaluator {
     private final Json json;
     private final Map<Long, Long> gapsSeen = new HashMap<>();
     private volatile boolean stalled;
+    private volatile boolean idle;
 
     Evaluator(Store store, Clock clock, Json json) {
         this.store = store;
@@ -65,6 +66,11 @@ public final class Evaluator {
         }
     }
 
+    /** True when the last pass found no enabled event automation (nothing to evaluate events for). */
+    public boolean idle() {
+        return idle;
+    }
+
     /** True when the last pass stopped before a missing event id (call again shortly). */
     public boolean stalled() {
         return stalled;
@@ -76,6 +82,7 @@ public final class Evaluator {
         long position = dao.lockCursor(CURSOR);
         List<Loaded> automations = loaded(dao, AutomationSpec.EVENT);
         stalled = false;
+        idle = automations.isEmpty();
         if (automations.isEmpty()) {
             // Nothing to match: skip to the end instead of reading every event (an automation
             // created later starts from the events after its creation anyway).
@@ -99,6 +106,11 @@ public final class Evaluator {
             last = e.id();
             EventMatch.Seen seen = seen(e);
             for (Loaded a : automations) {
+                // An event from before the automation was enabled never fires it, however late
+                // the cursor reads it (passes while nothing was enabled may have been deferred).
+                if (a.row().enabledAt() != null && e.occurredAt().isBefore(a.row().enabledAt())) {
+                    continue;
+                }
                 if (EventMatch.matches(a.spec().trigger().match(), seen) && thresholdReached(unit, dao, a, seen)) {
                     fired += fire(unit, dao, a, "event:" + e.id(), e.id(), clock.instant(),
                             e.type() + " of " + e.resourceKind() + " " + name(e), seen) ? 1 : 0;
