@@ -64,7 +64,7 @@ public final class ScheduleResource {
     public List<ScheduleView> list(@PathParam("ref") String ref) {
         Deployment d = deployments.get(ref);
         List<ScheduleSpec> specs = deployments.spec(d).schedules();
-        List<Schedule> rows = store.jdbi().withExtension(ScheduleDao.class, dao -> dao.ofDeployment(d.id()));
+        List<Schedule> rows = store.withDao(ScheduleDao.class, dao -> dao.ofDeployment(d.id()));
         return rows.stream().map(row -> {
             ScheduleSpec spec = specs.stream().filter(s -> row.name().equals(s.name())).findFirst().orElse(null);
             List<Instant> next = spec == null ? List.of()

@@ -124,13 +124,13 @@ public final class DeploymentService {
 
     /** By id or by name. */
     public Deployment get(String ref) {
-        DeploymentDao dao = store.jdbi().onDemand(DeploymentDao.class);
-        Optional<Deployment> found = asUuid(ref).flatMap(dao::find).or(() -> dao.findByName(ref));
+        Optional<Deployment> found = store.withDao(DeploymentDao.class,
+                dao -> asUuid(ref).flatMap(dao::find).or(() -> dao.findByName(ref)));
         return found.orElseThrow(() -> new NotFoundException("deployment", ref));
     }
 
     public List<Deployment> list() {
-        return store.jdbi().withExtension(DeploymentDao.class, DeploymentDao::list);
+        return store.withDao(DeploymentDao.class, DeploymentDao::list);
     }
 
     public DeploymentSpec spec(Deployment d) {

@@ -42,13 +42,13 @@ public final class FlowRunService {
     }
 
     public FlowRun get(UUID id) {
-        return store.jdbi().withExtension(FlowRunDao.class, d -> d.find(id))
+        return store.withDao(FlowRunDao.class, d -> d.find(id))
                 .orElseThrow(() -> new NotFoundException("flow run", id));
     }
 
     /** The version of its deployment's code the run's latest attempt ran, as its agent reported it. */
     public java.util.Optional<String> codeVersion(UUID id) {
-        return store.jdbi().withExtension(CodeVersionDao.class, d -> d.latest(id));
+        return store.withDao(CodeVersionDao.class, d -> d.latest(id));
     }
 
     public Page list(RunFilter f) {
@@ -68,17 +68,17 @@ public final class FlowRunService {
 
     public List<RunStateRecord> history(UUID id) {
         get(id);
-        return store.jdbi().withExtension(FlowRunDao.class, d -> d.history(id));
+        return store.withDao(FlowRunDao.class, d -> d.history(id));
     }
 
     public List<TaskRun> taskRuns(UUID id) {
         get(id);
-        return store.jdbi().withExtension(ReportDao.class, d -> d.taskRuns(id));
+        return store.withDao(ReportDao.class, d -> d.taskRuns(id));
     }
 
     public List<Artifact> artifacts(UUID id) {
         get(id);
-        return store.jdbi().withExtension(ReportDao.class, d -> d.artifacts(id));
+        return store.withDao(ReportDao.class, d -> d.artifacts(id));
     }
 
     /** Lines after sequence {@code after}, oldest first. */

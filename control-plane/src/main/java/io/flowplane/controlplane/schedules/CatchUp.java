@@ -46,7 +46,7 @@ final class CatchUp {
     int apply(Instant now) {
         // One scan of the due range (the backlog), not a probe per schedule: a schedule counts
         // when one of its due first attempts is Late.
-        List<DueRun> due = store.jdbi().withExtension(FlowRunDao.class, d -> d.dueScheduledFirstAttempts(now));
+        List<DueRun> due = store.withDao(FlowRunDao.class, d -> d.dueScheduledFirstAttempts(now));
         Map<UUID, List<DueRun>> bySchedule = due.stream().collect(Collectors.groupingBy(DueRun::scheduleId));
         bySchedule.values().removeIf(runs -> runs.stream().noneMatch(r -> StateName.LATE.label().equals(r.stateName())));
         if (bySchedule.isEmpty()) {

@@ -124,6 +124,20 @@ public final class Store {
         return result;
     }
 
+    /**
+     * Calls {@code work} with a {@code type} DAO outside a transaction: each statement commits on
+     * its own, as with Jdbi's {@code withExtension}. For reads and single writes; statements that
+     * must commit together go through {@link #inTransaction}.
+     */
+    public <D, T> T withDao(Class<D> type, Function<D, T> work) {
+        return jdbi.withExtension(type, work::apply);
+    }
+
+    /** {@link #withDao} without a result. */
+    public <D> void useDao(Class<D> type, java.util.function.Consumer<D> work) {
+        jdbi.useExtension(type, work::accept);
+    }
+
     /** {@link #inTransaction} without a result. */
     public void useTransaction(java.util.function.Consumer<UnitOfWork> work) {
         inTransaction(u -> {
