@@ -169,9 +169,7 @@ public final class BackfillService {
     public BackfillProgress cancel(Deployment d, String id) {
         Backfill b = find(d, id);
         store.useDao(BackfillDao.class, dao -> dao.end(b.id(), Backfill.CANCELLED, clock.instant()));
-        List<UUID> open = store.jdbi().withHandle(h -> h.createQuery("SELECT id FROM flow_runs WHERE backfill_id = :id "
-                        + "AND state_type IN ('SCHEDULED', 'PENDING', 'RUNNING', 'PAUSED')")
-                .bind("id", b.id()).mapTo(UUID.class).list());
+        List<UUID> open = store.withDao(BackfillDao.class, dao -> dao.openRuns(b.id()));
         for (UUID runId : open) {
             try {
                 flowRuns.cancel(runId, "backfill-cancel:" + b.id());

@@ -15,7 +15,6 @@ import io.flowplane.controlplane.state.StateName;
 import io.flowplane.controlplane.state.StateType;
 import io.flowplane.controlplane.store.CodeVersionDao;
 import io.flowplane.controlplane.store.FlowRunDao;
-import io.flowplane.controlplane.store.LogStore;
 import io.flowplane.controlplane.store.ReportDao;
 import io.flowplane.controlplane.store.RunListQuery;
 import io.flowplane.controlplane.store.Store;
@@ -83,7 +82,7 @@ public final class FlowRunService {
 
     /** Lines after sequence {@code after}, oldest first. */
     public List<LogLine> logs(UUID id, long after, int limit) {
-        return store.jdbi().withHandle(h -> LogStore.read(h, id, after, limit));
+        return store.logs(id, after, limit);
     }
 
     /**

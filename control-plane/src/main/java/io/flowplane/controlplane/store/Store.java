@@ -102,6 +102,16 @@ public final class Store {
         return jdbi.withHandle(h -> query.fetch(h, limit));
     }
 
+    /** Lines of a run after sequence {@code after}, oldest first; see {@link LogStore#read}. */
+    public List<LogLine> logs(UUID runId, long after, int limit) {
+        return jdbi.withHandle(h -> LogStore.read(h, runId, after, limit));
+    }
+
+    /** One page of the event log; see {@link EventQueries#page}. */
+    public List<EventEntry> events(EventQueries.Filter filter) {
+        return jdbi.withHandle(h -> EventQueries.page(h, filter));
+    }
+
     /**
      * Runs {@code work} in one transaction, then, only if it committed, the hooks it registered
      * (once). An exception rolls the transaction back and no hook runs.
