@@ -86,8 +86,10 @@ public final class Store {
     private static void warmSqlObjects(Jdbi jdbi) {
         Extensions extensions = jdbi.getConfig(Extensions.class);
         extensions.findFactory(SqlObjectFactory.class).ifPresent(factory -> {
-            for (Class<?> dao : List.of(AgentDao.class, ApiKeyDao.class, BackfillDao.class, DeploymentDao.class,
-                    EventSourceDao.class, FlowRunDao.class, ReportDao.class, ScheduleDao.class, WorkPoolDao.class)) {
+            // AuditDao: attached once per audited request.
+            for (Class<?> dao : List.of(AgentDao.class, ApiKeyDao.class, AuditDao.class, BackfillDao.class,
+                    DeploymentDao.class, EventSourceDao.class, FlowRunDao.class, ReportDao.class, ScheduleDao.class,
+                    WorkPoolDao.class)) {
                 extensions.findMetadata(dao, factory);
             }
         });
