@@ -91,7 +91,8 @@ public final class AutomationService {
     }
 
     public Automation get(String ref) {
-        return store.withDao(AutomationDao.class, dao -> Notifier.asUuid(ref).flatMap(dao::find).or(() -> dao.findByName(ref)))
+        return store.withDao(AutomationDao.class,
+                        dao -> Notifier.asUuid(ref).flatMap(dao::find).or(() -> dao.findByName(ref)))
                 .orElseThrow(() -> new NotFoundException("automation", ref));
     }
 

@@ -70,7 +70,8 @@ public final class InboundWebhooks {
     }
 
     public InboundWebhook get(String ref) {
-        return store.withDao(WebhookDao.class, dao -> Notifier.asUuid(ref).flatMap(dao::find).or(() -> dao.findByName(ref)))
+        return store.withDao(WebhookDao.class,
+                        dao -> Notifier.asUuid(ref).flatMap(dao::find).or(() -> dao.findByName(ref)))
                 .orElseThrow(() -> new NotFoundException("inbound webhook", ref));
     }
 

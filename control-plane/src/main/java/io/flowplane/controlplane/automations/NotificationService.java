@@ -64,7 +64,8 @@ public final class NotificationService {
     }
 
     public NotificationTarget get(String ref) {
-        return store.withDao(NotificationDao.class, dao -> dao.targetByName(ref).or(() -> Notifier.asUuid(ref).flatMap(dao::target)))
+        return store.withDao(NotificationDao.class,
+                        dao -> dao.targetByName(ref).or(() -> Notifier.asUuid(ref).flatMap(dao::target)))
                 .orElseThrow(() -> new NotFoundException("notification target", ref));
     }
 
