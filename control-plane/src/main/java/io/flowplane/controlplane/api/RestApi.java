@@ -24,7 +24,7 @@ public final class RestApi {
         jersey.register(new AgentResource(s.agents(), s.json()));
         jersey.register(new ApiKeyResource(s.apiKeys()));
         jersey.register(new SchedulePreviewResource(s.clock()));
-        jersey.register(new ScheduleResource(s.deployments(), s.store(), s.clock()));
+        jersey.register(new ScheduleResource(s.deployments(), s.clock()));
         jersey.register(new BackfillResource(s.deployments(), s.backfills()));
         jersey.register(new OpenApiResource());
         jersey.register(new EventResource(s.automations().reader(), s.json()));

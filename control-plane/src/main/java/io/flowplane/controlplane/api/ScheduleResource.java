@@ -5,8 +5,6 @@ import io.flowplane.controlplane.deployments.DeploymentService;
 import io.flowplane.controlplane.model.Deployment;
 import io.flowplane.controlplane.model.Schedule;
 import io.flowplane.controlplane.schedules.ScheduleSpec;
-import io.flowplane.controlplane.store.ScheduleDao;
-import io.flowplane.controlplane.store.Store;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -23,12 +21,10 @@ import java.util.UUID;
 @Produces(MediaType.APPLICATION_JSON)
 public final class ScheduleResource {
     private final DeploymentService deployments;
-    private final Store store;
     private final java.time.Clock clock;
 
-    ScheduleResource(DeploymentService deployments, Store store, java.time.Clock clock) {
+    ScheduleResource(DeploymentService deployments, java.time.Clock clock) {
         this.deployments = deployments;
-        this.store = store;
         this.clock = clock;
     }
 
@@ -64,7 +60,7 @@ public final class ScheduleResource {
     public List<ScheduleView> list(@PathParam("ref") String ref) {
         Deployment d = deployments.get(ref);
         List<ScheduleSpec> specs = deployments.spec(d).schedules();
-        List<Schedule> rows = store.jdbi().withExtension(ScheduleDao.class, dao -> dao.ofDeployment(d.id()));
+        List<Schedule> rows = deployments.schedules(d);
         return rows.stream().map(row -> {
             ScheduleSpec spec = specs.stream().filter(s -> row.name().equals(s.name())).findFirst().orElse(null);
             List<Instant> next = spec == null ? List.of()

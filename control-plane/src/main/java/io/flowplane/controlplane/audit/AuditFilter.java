@@ -1,5 +1,6 @@
 package io.flowplane.controlplane.audit;
 
+import io.flowplane.controlplane.model.AuditEvent;
 import io.flowplane.controlplane.auth.Caller;
 import io.flowplane.controlplane.auth.Principal;
 import jakarta.servlet.Filter;

@@ -1,5 +1,7 @@
 package io.flowplane.controlplane.audit;
 
+import io.flowplane.controlplane.model.AuditEvent;
+import io.flowplane.controlplane.store.AuditDao;
 import io.flowplane.controlplane.store.Store;
 
 import java.time.Instant;
@@ -8,9 +10,7 @@ import java.util.List;
 /** Stores and reads audit events; deletes old ones in small batches. */
 public final class AuditLog {
     /** Rows per delete statement: each retention transaction stays short. */
-    static final int DELETE_BATCH = 1000;
-    private static final String COLUMNS =
-            "at, key_id, key_name, role, transport, method, resource, status, outcome, remote_address";
+    static final int DELETE_BATCH = AuditDao.DELETE_BATCH;
 
     private final Store store;
 
@@ -19,32 +19,14 @@ public final class AuditLog {
     }
 
     public void record(AuditEvent e) {
-        store.jdbi().useHandle(h -> h.createUpdate("INSERT INTO audit_events (" + COLUMNS + ") VALUES (:at, :keyId, "
-                        + ":keyName, :role, :transport, :method, :resource, :status, :outcome, :remoteAddress)")
-                .bind("at", e.at())
-                .bind("keyId", e.keyId())
-                .bind("keyName", cut(e.keyName(), 200))
-                .bind("role", e.role())
-                .bind("transport", e.transport())
-                .bind("method", cut(e.method(), 16))
-                .bind("resource", cut(e.resource(), 1000))
-                .bind("status", e.status())
-                .bind("outcome", e.outcome())
-                .bind("remoteAddress", cut(e.remoteAddress(), 100))
-                .execute());
+        AuditEvent stored = new AuditEvent(e.id(), e.at(), e.keyId(), cut(e.keyName(), 200), e.role(), e.transport(),
+                cut(e.method(), 16), cut(e.resource(), 1000), e.status(), e.outcome(), cut(e.remoteAddress(), 100));
+        store.useDao(AuditDao.class, dao -> dao.insert(stored));
     }
 
     /** Newest first, those older than {@code beforeId} (null: from the newest). */
     public List<AuditEvent> page(Long beforeId, int limit) {
-        return store.jdbi().withHandle(h -> h.createQuery("SELECT id, " + COLUMNS + " FROM audit_events"
-                        + (beforeId == null ? "" : " WHERE id < :before") + " ORDER BY id DESC FETCH FIRST :limit ROWS ONLY")
-                .bind("before", beforeId)
-                .bind("limit", limit)
-                .map((rs, ctx) -> new AuditEvent(rs.getLong("id"), Instant.ofEpochMilli(rs.getLong("at")),
-                        rs.getObject("key_id", java.util.UUID.class), rs.getString("key_name"), rs.getString("role"),
-                        rs.getString("transport"), rs.getString("method"), rs.getString("resource"), rs.getInt("status"),
-                        rs.getString("outcome"), rs.getString("remote_address")))
-                .list());
+        return store.withDao(AuditDao.class, dao -> beforeId == null ? dao.newest(limit) : dao.before(beforeId, limit));
     }
 
     /** Deletes events older than {@code cutoff}, a batch per transaction; returns how many. */
@@ -52,10 +34,7 @@ public final class AuditLog {
         long total = 0;
         int n;
         do {
-            n = store.jdbi().withHandle(h -> h.createUpdate("DELETE FROM audit_events WHERE id IN (SELECT id FROM "
-                            + "audit_events WHERE at < :cutoff ORDER BY at FETCH FIRST " + DELETE_BATCH + " ROWS ONLY)")
-                    .bind("cutoff", cutoff)
-                    .execute());
+            n = store.withDao(AuditDao.class, dao -> dao.deleteBatchBefore(cutoff));
             total += n;
         } while (n == DELETE_BATCH);
         return total;

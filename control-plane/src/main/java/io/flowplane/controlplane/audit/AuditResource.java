@@ -1,5 +1,6 @@
 package io.flowplane.controlplane.audit;
 
+import io.flowplane.controlplane.model.AuditEvent;
 import io.flowplane.controlplane.api.Requires;
 import io.flowplane.controlplane.auth.Permission;
 import io.flowplane.controlplane.common.ValidationException;

@@ -74,12 +74,12 @@ public final class ApiKeys {
     private ApiKey store(String name, Role role, Set<String> pools, String secret) {
         ApiKey key = new ApiKey(UUID.randomUUID(), name, secret.substring(0, 10), hash(secret), role,
                 writePools(pools), clock.instant(), null);
-        store.jdbi().useExtension(ApiKeyDao.class, d -> d.insert(key));
+        store.useDao(ApiKeyDao.class, d -> d.insert(key));
         return key;
     }
 
     public boolean isEmpty() {
-        return store.jdbi().withExtension(ApiKeyDao.class, ApiKeyDao::count) == 0;
+        return store.withDao(ApiKeyDao.class, ApiKeyDao::count) == 0;
     }
 
     /** The principal behind a presented key, or empty if unknown or revoked. */
@@ -93,7 +93,7 @@ public final class ApiKeys {
         if (cached != null && cached.until.isAfter(now)) {
             return cached.principal;
         }
-        Optional<Principal> principal = store.jdbi().withExtension(ApiKeyDao.class, d -> d.findByHash(hash))
+        Optional<Principal> principal = store.withDao(ApiKeyDao.class, d -> d.findByHash(hash))
                 .filter(k -> k.revokedAt() == null)
                 .map(k -> new Principal(k.id(), k.name(), k.role(), readPools(k.pools())));
         cache.put(hash, new Cached(principal, now.plus(CACHE_TTL)));
@@ -101,12 +101,12 @@ public final class ApiKeys {
     }
 
     public List<ApiKey> list() {
-        return store.jdbi().withExtension(ApiKeyDao.class, ApiKeyDao::list);
+        return store.withDao(ApiKeyDao.class, ApiKeyDao::list);
     }
 
     public ApiKey revoke(UUID id) {
-        ApiKey key = store.jdbi().inTransaction(h -> {
-            ApiKeyDao dao = h.attach(ApiKeyDao.class);
+        ApiKey key = store.inTransaction(unit -> {
+            ApiKeyDao dao = unit.handle().attach(ApiKeyDao.class);
             dao.revoke(id, clock.instant());
             return dao.find(id).orElseThrow(() -> new NotFoundException("API key", id));
         });

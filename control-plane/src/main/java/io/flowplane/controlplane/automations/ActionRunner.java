@@ -54,7 +54,7 @@ public final class ActionRunner {
 
     /** Executes the actions due now; returns how many it finished (done or failed for good). */
     public synchronized int runDue() {
-        List<AutomationAction> due = store.jdbi().withExtension(AutomationDao.class, d -> d.due(clock.instant()));
+        List<AutomationAction> due = store.withDao(AutomationDao.class, d -> d.due(clock.instant()));
         int finished = 0;
         for (AutomationAction a : due) {
             AutomationAction next = execute(a);
@@ -68,7 +68,7 @@ public final class ActionRunner {
 
     /** When the next pending action is due, if any. */
     Optional<Instant> nextDue() {
-        return store.jdbi().withExtension(AutomationDao.class, AutomationDao::nextDue);
+        return store.withDao(AutomationDao.class, AutomationDao::nextDue);
     }
 
     private AutomationAction execute(AutomationAction a) {

@@ -91,13 +91,13 @@ public final class AutomationService {
     }
 
     public Automation get(String ref) {
-        AutomationDao dao = store.jdbi().onDemand(AutomationDao.class);
-        return Notifier.asUuid(ref).flatMap(dao::find).or(() -> dao.findByName(ref))
+        return store.withDao(AutomationDao.class,
+                        dao -> Notifier.asUuid(ref).flatMap(dao::find).or(() -> dao.findByName(ref)))
                 .orElseThrow(() -> new NotFoundException("automation", ref));
     }
 
     public List<Automation> list() {
-        return store.jdbi().withExtension(AutomationDao.class, AutomationDao::list);
+        return store.withDao(AutomationDao.class, AutomationDao::list);
     }
 
     public AutomationSpec spec(Automation a) {
@@ -105,7 +105,7 @@ public final class AutomationService {
     }
 
     public Health health(Automation a) {
-        return store.jdbi().withExtension(AutomationDao.class, d -> {
+        return store.withDao(AutomationDao.class, d -> {
             List<AutomationAction> recent = d.recentActions(a.id(), 20);
             String lastError = recent.stream().filter(x -> x.lastError() != null).findFirst()
                     .map(AutomationAction::lastError).orElse(null);
@@ -116,7 +116,7 @@ public final class AutomationService {
     }
 
     public List<AutomationAction> actions(Automation a, int limit) {
-        return store.jdbi().withExtension(AutomationDao.class, d -> d.recentActions(a.id(), limit));
+        return store.withDao(AutomationDao.class, d -> d.recentActions(a.id(), limit));
     }
 
     private void validate(AutomationSpec spec) {
@@ -137,7 +137,7 @@ public final class AutomationService {
                         "no work pool named '" + a.workPool() + "'");
             }
             if (a.target() != null) {
-                Optional<?> target = store.jdbi().withExtension(NotificationDao.class, d -> d.targetByName(a.target())
+                Optional<?> target = store.withDao(NotificationDao.class, d -> d.targetByName(a.target())
                         .or(() -> Notifier.asUuid(a.target()).flatMap(d::target)));
                 v.check(target.isPresent(), path + ".target", "no notification target named '" + a.target()
                         + "': create it first (POST /api/v1/notification-targets)");

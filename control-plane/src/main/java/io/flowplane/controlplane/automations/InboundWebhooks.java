@@ -66,12 +66,12 @@ public final class InboundWebhooks {
     }
 
     public List<InboundWebhook> list() {
-        return store.jdbi().withExtension(WebhookDao.class, WebhookDao::list);
+        return store.withDao(WebhookDao.class, WebhookDao::list);
     }
 
     public InboundWebhook get(String ref) {
-        WebhookDao dao = store.jdbi().onDemand(WebhookDao.class);
-        return Notifier.asUuid(ref).flatMap(dao::find).or(() -> dao.findByName(ref))
+        return store.withDao(WebhookDao.class,
+                        dao -> Notifier.asUuid(ref).flatMap(dao::find).or(() -> dao.findByName(ref)))
                 .orElseThrow(() -> new NotFoundException("inbound webhook", ref));
     }
 
@@ -87,7 +87,7 @@ public final class InboundWebhooks {
      */
     public Optional<Long> receive(String id, String secret, JsonNode body) {
         Optional<InboundWebhook> found = Notifier.asUuid(id)
-                .flatMap(uuid -> store.jdbi().withExtension(WebhookDao.class, d -> d.find(uuid)));
+                .flatMap(uuid -> store.withDao(WebhookDao.class, d -> d.find(uuid)));
         byte[] expected = found.map(w -> w.secretHash().getBytes(StandardCharsets.UTF_8)).orElse(new byte[64]);
         byte[] given = Json.sha256(secret == null ? "" : secret).getBytes(StandardCharsets.UTF_8);
         if (found.isEmpty() || secret == null || !MessageDigest.isEqual(expected, given)) {

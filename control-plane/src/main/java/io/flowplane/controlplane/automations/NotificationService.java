@@ -64,13 +64,13 @@ public final class NotificationService {
     }
 
     public NotificationTarget get(String ref) {
-        NotificationDao dao = store.jdbi().onDemand(NotificationDao.class);
-        return dao.targetByName(ref).or(() -> Notifier.asUuid(ref).flatMap(dao::target))
+        return store.withDao(NotificationDao.class,
+                        dao -> dao.targetByName(ref).or(() -> Notifier.asUuid(ref).flatMap(dao::target)))
                 .orElseThrow(() -> new NotFoundException("notification target", ref));
     }
 
     public List<NotificationTarget> list() {
-        return store.jdbi().withExtension(NotificationDao.class, NotificationDao::targets);
+        return store.withDao(NotificationDao.class, NotificationDao::targets);
     }
 
     public void delete(String ref) {
@@ -81,7 +81,7 @@ public final class NotificationService {
     /** The newest deliveries of a target, each with every attempt. */
     public List<Delivery> deliveries(String ref, int limit) {
         NotificationTarget t = get(ref);
-        return store.jdbi().withExtension(NotificationDao.class, d -> d.deliveries(t.id(), limit).stream()
+        return store.withDao(NotificationDao.class, d -> d.deliveries(t.id(), limit).stream()
                 .map(x -> new Delivery(x, d.attempts(x.id()))).toList());
     }
 

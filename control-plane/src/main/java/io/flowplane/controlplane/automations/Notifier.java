@@ -145,7 +145,7 @@ public final class Notifier {
 
     /** POSTs every delivery due now once; returns how many attempts it made. */
     public synchronized int deliverDue() {
-        List<NotificationDelivery> due = store.jdbi().withExtension(NotificationDao.class, d -> d.due(clock.instant()));
+        List<NotificationDelivery> due = store.withDao(NotificationDao.class, d -> d.due(clock.instant()));
         for (NotificationDelivery d : due) {
             attempt(d);
         }
@@ -153,11 +153,11 @@ public final class Notifier {
     }
 
     Optional<Instant> nextDue() {
-        return store.jdbi().withExtension(NotificationDao.class, NotificationDao::nextDue);
+        return store.withDao(NotificationDao.class, NotificationDao::nextDue);
     }
 
     private void attempt(NotificationDelivery d) {
-        NotificationTarget target = store.jdbi().withExtension(NotificationDao.class, dao -> dao.target(d.targetId()))
+        NotificationTarget target = store.withDao(NotificationDao.class, dao -> dao.target(d.targetId()))
                 .orElse(null);
         if (target == null) {
             return; // deleted with its deliveries

@@ -73,7 +73,7 @@ public final class BackfillService {
             result = store.inTransaction(unit -> create(unit, d, spec, r, hash, instants, parameters, total));
         } catch (JdbiException e) {
             // The same request raced in twice; the loser returns the winner's backfill.
-            result = new Created(store.jdbi().withExtension(BackfillDao.class, dao -> dao.findByRequest(d.id(), hash))
+            result = new Created(store.withDao(BackfillDao.class, dao -> dao.findByRequest(d.id(), hash))
                     .orElseThrow(() -> e), false);
         }
         if (result.created()) {
@@ -143,12 +143,12 @@ public final class BackfillService {
     }
 
     public List<Backfill> list(Deployment d) {
-        return store.jdbi().withExtension(BackfillDao.class, dao -> dao.ofDeployment(d.id()));
+        return store.withDao(BackfillDao.class, dao -> dao.ofDeployment(d.id()));
     }
 
     public BackfillProgress progress(Deployment d, String id) {
         Backfill b = find(d, id);
-        List<StateCount> counts = store.jdbi().withExtension(BackfillDao.class, dao -> dao.counts(b.id()));
+        List<StateCount> counts = store.withDao(BackfillDao.class, dao -> dao.counts(b.id()));
         long completed = 0, failed = 0, cancelled = 0, running = 0, scheduled = 0, waiting = 0;
         for (StateCount c : counts) {
             switch (StateType.valueOf(c.stateType())) {
@@ -168,10 +168,8 @@ public final class BackfillService {
     /** Stops the backfill: nothing more is released, unstarted runs are cancelled, running ones asked to stop. */
     public BackfillProgress cancel(Deployment d, String id) {
         Backfill b = find(d, id);
-        store.jdbi().useExtension(BackfillDao.class, dao -> dao.end(b.id(), Backfill.CANCELLED, clock.instant()));
-        List<UUID> open = store.jdbi().withHandle(h -> h.createQuery("SELECT id FROM flow_runs WHERE backfill_id = :id "
-                        + "AND state_type IN ('SCHEDULED', 'PENDING', 'RUNNING', 'PAUSED')")
-                .bind("id", b.id()).mapTo(UUID.class).list());
+        store.useDao(BackfillDao.class, dao -> dao.end(b.id(), Backfill.CANCELLED, clock.instant()));
+        List<UUID> open = store.withDao(BackfillDao.class, dao -> dao.openRuns(b.id()));
         for (UUID runId : open) {
             try {
                 flowRuns.cancel(runId, "backfill-cancel:" + b.id());
@@ -184,7 +182,7 @@ public final class BackfillService {
 
     private Backfill find(Deployment d, String id) {
         Optional<UUID> uuid = asUuid(id);
-        return uuid.flatMap(u -> store.jdbi().withExtension(BackfillDao.class, dao -> dao.find(u)))
+        return uuid.flatMap(u -> store.withDao(BackfillDao.class, dao -> dao.find(u)))
                 .filter(b -> b.deploymentId().equals(d.id()))
                 .orElseThrow(() -> new NotFoundException("backfill", id));
     }
@@ -192,7 +190,7 @@ public final class BackfillService {
     /** Releases held runs of every running backfill up to its maxActive; ends finished ones. */
     public int release(Instant now) {
         int released = 0;
-        for (UUID id : store.jdbi().withExtension(BackfillDao.class, BackfillDao::running)) {
+        for (UUID id : store.withDao(BackfillDao.class, BackfillDao::running)) {
             released += release(id, now);
         }
         return released;

@@ -6,12 +6,14 @@ import io.flowplane.controlplane.common.Json;
 import io.flowplane.controlplane.common.NotFoundException;
 import io.flowplane.controlplane.common.ValidationException;
 import io.flowplane.controlplane.model.Deployment;
+import io.flowplane.controlplane.model.Schedule;
 import io.flowplane.controlplane.model.WorkPool;
 import io.flowplane.controlplane.model.WorkQueue;
 import io.flowplane.controlplane.runs.NewRun;
 import io.flowplane.controlplane.runs.RunFactory;
 import io.flowplane.controlplane.schedules.ScheduleSync;
 import io.flowplane.controlplane.store.DeploymentDao;
+import io.flowplane.controlplane.store.ScheduleDao;
 import io.flowplane.controlplane.store.Store;
 import io.flowplane.controlplane.store.UnitOfWork;
 import io.flowplane.controlplane.store.WorkPoolDao;
@@ -124,13 +126,18 @@ public final class DeploymentService {
 
     /** By id or by name. */
     public Deployment get(String ref) {
-        DeploymentDao dao = store.jdbi().onDemand(DeploymentDao.class);
-        Optional<Deployment> found = asUuid(ref).flatMap(dao::find).or(() -> dao.findByName(ref));
+        Optional<Deployment> found = store.withDao(DeploymentDao.class,
+                dao -> asUuid(ref).flatMap(dao::find).or(() -> dao.findByName(ref)));
         return found.orElseThrow(() -> new NotFoundException("deployment", ref));
     }
 
+    /** The deployment's schedule rows (the scheduler's progress through each), by name. */
+    public List<Schedule> schedules(Deployment d) {
+        return store.withDao(ScheduleDao.class, dao -> dao.ofDeployment(d.id()));
+    }
+
     public List<Deployment> list() {
-        return store.jdbi().withExtension(DeploymentDao.class, DeploymentDao::list);
+        return store.withDao(DeploymentDao.class, DeploymentDao::list);
     }
 
     public DeploymentSpec spec(Deployment d) {

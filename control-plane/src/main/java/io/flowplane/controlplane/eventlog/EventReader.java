@@ -19,7 +19,7 @@ public final class EventReader {
     }
 
     public List<EventEntry> page(EventQueries.Filter filter) {
-        return store.jdbi().withHandle(h -> EventQueries.page(h, filter));
+        return store.events(filter);
     }
 
     /**

@@ -2,15 +2,16 @@ package io.flowplane.controlplane.ops;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.flowplane.controlplane.store.RunGaugeQueries;
+import io.flowplane.controlplane.store.RunGaugeQueries.Due;
+import io.flowplane.controlplane.store.RunGaugeQueries.Row;
 import io.flowplane.controlplane.store.Store;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import org.jdbi.v3.core.Handle;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -18,15 +19,15 @@ import java.util.function.LongSupplier;
 
 /**
  * Gauges read from the store at scrape time: unfinished runs by pool and state, due runs and the
- * oldest due run's age per queue, Late runs and online agents per pool. Each query reads only
- * index ranges that hold unfinished runs (next_at, lease_expires_at: see V4), and the results
+ * oldest due run's age per queue, Late runs and online agents per pool. The queries
+ * ({@link RunGaugeQueries}) read only index ranges that hold unfinished runs, and the results
  * are reused for {@code ttl}, so a scrape costs little however many finished runs are stored.
  * Finished runs are counted by {@code flowplane_run_transitions_total} instead.
  */
 public final class RunGauges {
     private static final TypeReference<List<String>> POOLS = new TypeReference<>() { };
 
-    private final Store store;
+    private final RunGaugeQueries queries;
     private final Clock clock;
     private final Duration agentOfflineAfter;
     private final long ttlNanos;
@@ -39,19 +40,13 @@ public final class RunGauges {
     record Snapshot(List<Row> byState, List<Due> due, Map<String, Long> agentsOnline) {
     }
 
-    record Row(String pool, String state, long count) {
-    }
-
-    record Due(String pool, String queue, long count, long late, Instant oldest) {
-    }
-
     public RunGauges(Store store, Clock clock, Duration agentOfflineAfter, Duration ttl, ObjectMapper mapper) {
         this(store, clock, agentOfflineAfter, ttl, mapper, System::nanoTime);
     }
 
     RunGauges(Store store, Clock clock, Duration agentOfflineAfter, Duration ttl, ObjectMapper mapper,
               LongSupplier nanoTime) {
-        this.store = store;
+        this.queries = new RunGaugeQueries(store);
         this.clock = clock;
         this.agentOfflineAfter = agentOfflineAfter;
         this.ttlNanos = ttl.toNanos();
@@ -91,36 +86,18 @@ public final class RunGauges {
     synchronized Snapshot snapshot() {
         long now = nanoTime.getAsLong();
         if (cached == null || now - cachedAt >= ttlNanos) {
-            cached = store.jdbi().withHandle(this::query);
+            cached = query();
             cachedAt = now;
         }
         return cached;
     }
 
-    private Snapshot query(Handle h) {
+    private Snapshot query() {
         Instant now = clock.instant();
-        // Two index ranges: SCHEDULED runs with a due time, active runs with a lease.
-        List<Row> byState = new ArrayList<>();
-        for (String range : List.of("r.next_at >= 0", "r.lease_expires_at >= 0")) {
-            byState.addAll(h.createQuery("SELECT p.name AS pool, r.state_type AS state, COUNT(*) AS n FROM flow_runs r "
-                            + "JOIN work_pools p ON p.id = r.pool_id WHERE " + range + " GROUP BY p.name, r.state_type")
-                    .map((rs, ctx) -> new Row(rs.getString("pool"), rs.getString("state"), rs.getLong("n"))).list());
-        }
-        List<Due> due = h.createQuery("SELECT p.name AS pool, q.name AS queue, COUNT(*) AS n, MIN(r.next_at) AS oldest, "
-                        + "SUM(CASE WHEN r.state_name = 'Late' THEN 1 ELSE 0 END) AS late FROM flow_runs r "
-                        + "JOIN work_queues q ON q.id = r.queue_id JOIN work_pools p ON p.id = q.pool_id "
-                        + "WHERE r.next_at >= 0 AND r.next_at <= :now AND r.state_type = 'SCHEDULED' "
-                        + "GROUP BY p.name, q.name")
-                .bind("now", now)
-                .map((rs, ctx) -> new Due(rs.getString("pool"), rs.getString("queue"), rs.getLong("n"),
-                        rs.getLong("late"), Instant.ofEpochMilli(rs.getLong("oldest"))))
-                .list();
+        RunGaugeQueries.Counts counts = queries.read(now, now.minus(agentOfflineAfter));
         Map<String, Long> online = new TreeMap<>();
-        h.createQuery("SELECT pools FROM agents WHERE last_heartbeat_at >= :since")
-                .bind("since", now.minus(agentOfflineAfter))
-                .mapTo(String.class)
-                .forEach(pools -> parsePools(pools).forEach(p -> online.merge(p, 1L, Long::sum)));
-        return new Snapshot(byState, due, online);
+        counts.agentPools().forEach(pools -> parsePools(pools).forEach(p -> online.merge(p, 1L, Long::sum)));
+        return new Snapshot(counts.byState(), counts.due(), online);
     }
 
     private List<String> parsePools(String json) {

@@ -62,8 +62,8 @@ public final class WorkPoolService {
         Instant now = clock.instant();
         WorkPool pool = new WorkPool(UUID.randomUUID(), c.name(), type, c.description(), c.concurrencyLimit(),
                 Boolean.TRUE.equals(c.paused()), now, now, template);
-        return store.jdbi().inTransaction(h -> {
-            WorkPoolDao dao = h.attach(WorkPoolDao.class);
+        return store.inTransaction(unit -> {
+            WorkPoolDao dao = unit.handle().attach(WorkPoolDao.class);
             if (dao.findByName(c.name()).isPresent()) {
                 throw new ConflictException("work pool '" + c.name() + "' already exists");
             }
@@ -74,12 +74,12 @@ public final class WorkPoolService {
     }
 
     public WorkPool get(String name) {
-        return store.jdbi().withExtension(WorkPoolDao.class, d -> d.findByName(name))
+        return store.withDao(WorkPoolDao.class, d -> d.findByName(name))
                 .orElseThrow(() -> new NotFoundException("work pool", name));
     }
 
     public List<WorkPool> list() {
-        return store.jdbi().withExtension(WorkPoolDao.class, WorkPoolDao::list);
+        return store.withDao(WorkPoolDao.class, WorkPoolDao::list);
     }
 
     public WorkPool update(String name, PoolChange c) {
@@ -126,8 +126,8 @@ public final class WorkPoolService {
 
     /** Removes a pool that no deployment uses. */
     public void delete(String name) {
-        store.jdbi().useTransaction(h -> {
-            WorkPoolDao dao = h.attach(WorkPoolDao.class);
+        store.useTransaction(unit -> {
+            WorkPoolDao dao = unit.handle().attach(WorkPoolDao.class);
             WorkPool p = dao.lockByName(name).orElseThrow(() -> new NotFoundException("work pool", name));
             if (dao.deploymentsOnPool(p.id()) > 0) {
                 throw new ConflictException("work pool '" + name + "' is used by deployments; delete or move them first");
@@ -138,7 +138,7 @@ public final class WorkPoolService {
 
     public List<WorkQueue> queues(String pool) {
         WorkPool p = get(pool);
-        return store.jdbi().withExtension(WorkPoolDao.class, d -> d.queues(p.id()));
+        return store.withDao(WorkPoolDao.class, d -> d.queues(p.id()));
     }
 
     public WorkQueue createQueue(String pool, QueueChange c) {
@@ -150,8 +150,8 @@ public final class WorkPoolService {
         Instant now = clock.instant();
         WorkQueue q = new WorkQueue(UUID.randomUUID(), p.id(), c.name(), c.priority() == null ? 1 : c.priority(),
                 c.concurrencyLimit(), Boolean.TRUE.equals(c.paused()), now, now);
-        store.jdbi().useTransaction(h -> {
-            WorkPoolDao dao = h.attach(WorkPoolDao.class);
+        store.useTransaction(unit -> {
+            WorkPoolDao dao = unit.handle().attach(WorkPoolDao.class);
             if (dao.findQueue(p.id(), c.name()).isPresent()) {
                 throw new ConflictException("work pool '" + pool + "' already has a queue '" + c.name() + "'");
             }
@@ -183,8 +183,8 @@ public final class WorkPoolService {
             throw new ConflictException("the default queue cannot be deleted");
         }
         WorkPool p = get(pool);
-        store.jdbi().useTransaction(h -> {
-            WorkPoolDao dao = h.attach(WorkPoolDao.class);
+        store.useTransaction(unit -> {
+            WorkPoolDao dao = unit.handle().attach(WorkPoolDao.class);
             WorkQueue q = dao.findQueue(p.id(), queue).orElseThrow(() -> new NotFoundException("work queue", pool + "/" + queue));
             if (dao.deploymentsOnQueue(q.id()) > 0) {
                 throw new ConflictException("queue '" + queue + "' is used by deployments; move them first");

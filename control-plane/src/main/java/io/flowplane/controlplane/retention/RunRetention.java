@@ -2,14 +2,14 @@ package io.flowplane.controlplane.retention;
 
 import com.codahale.metrics.Meter;
 import com.codahale.metrics.MetricRegistry;
+import io.flowplane.controlplane.store.FinishedRuns;
 import io.flowplane.controlplane.store.Store;
-import org.jdbi.v3.core.Handle;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Deletes finished runs and everything that hangs off them, by age and/or by count per
@@ -18,10 +18,8 @@ import java.util.function.Function;
  * meanwhile stays with all its rows.
  */
 public final class RunRetention {
-    /** Terminal state types (the state machine's last four). */
-    static final String FINISHED = "('COMPLETED', 'FAILED', 'CANCELLED', 'CRASHED')";
-
     private final Store store;
+    private final FinishedRuns rows;
     private final Clock clock;
     private final RetentionSettings settings;
     private final Meter runs;
@@ -42,6 +40,7 @@ public final class RunRetention {
 
     public RunRetention(Store store, Clock clock, RetentionSettings settings, MetricRegistry metrics) {
         this.store = store;
+        this.rows = new FinishedRuns(store);
         this.clock = clock;
         this.settings = settings;
         this.runs = metrics.meter("flowplane.retention.runs-deleted");
@@ -56,59 +55,35 @@ public final class RunRetention {
         Deleted total = NOTHING;
         if (settings.maxAge != null) {
             long cutoff = clock.instant().minus(settings.maxAge.toJavaDuration()).toEpochMilli();
-            // state_at is when a finished run reached its terminal state; created_at <= state_at
-            // bounds the scan by the created_at index.
-            total = total.plus(drain(h -> h.createQuery("SELECT id FROM flow_runs WHERE created_at < :cutoff "
-                            + "AND state_at < :cutoff AND state_type IN " + FINISHED + " FETCH FIRST :n ROWS ONLY")
-                    .bind("cutoff", cutoff).bind("n", settings.batchSize).mapTo(UUID.class).list()));
+            total = total.plus(drain(() -> rows.endedBefore(cutoff, settings.batchSize)));
         }
         if (settings.keepPerDeployment != null) {
-            List<UUID> deployments = store.jdbi().withHandle(h -> h.createQuery("SELECT id FROM deployments")
-                    .mapTo(UUID.class).list());
+            List<UUID> deployments = rows.deploymentIds();
             for (UUID deployment : deployments) {
-                total = total.plus(drain(h -> h.createQuery("SELECT id FROM flow_runs WHERE deployment_id = :d "
-                                + "AND state_type IN " + FINISHED + " ORDER BY created_at DESC, id DESC "
-                                + "OFFSET :keep ROWS FETCH NEXT :n ROWS ONLY")
-                        .bind("d", deployment).bind("keep", settings.keepPerDeployment).bind("n", settings.batchSize)
-                        .mapTo(UUID.class).list()));
+                total = total.plus(drain(() -> rows.beyondNewest(deployment, settings.keepPerDeployment,
+                        settings.batchSize)));
             }
         }
         return total;
     }
 
     /** Deletes batch after batch of what {@code candidates} finds, until a batch deletes nothing. */
-    private Deleted drain(Function<Handle, List<UUID>> candidates) {
+    private Deleted drain(Supplier<List<UUID>> candidates) {
         Deleted total = NOTHING;
         while (true) {
-            List<UUID> ids = store.jdbi().withHandle(candidates::apply);
+            List<UUID> ids = candidates.get();
             if (ids.isEmpty()) {
                 return total;
             }
-            Deleted batch = store.jdbi().inTransaction(h -> deleteFinished(h, ids));
+            FinishedRuns.Removed removed = store.inTransaction(unit -> FinishedRuns.delete(unit, ids));
+            Deleted batch = new Deleted(removed.runs(), removed.states(), removed.taskRuns(), removed.logLines(),
+                    removed.artifacts());
             record(batch);
             total = total.plus(batch);
             if (batch.runs() == 0) {
                 return total;
             }
         }
-    }
-
-    private static Deleted deleteFinished(Handle h, List<UUID> candidates) {
-        List<UUID> ids = h.createQuery("SELECT id FROM flow_runs WHERE id IN (<ids>) AND state_type IN " + FINISHED
-                        + " ORDER BY id FOR UPDATE")
-                .bindList("ids", candidates.stream().sorted().toList()).mapTo(UUID.class).list();
-        if (ids.isEmpty()) {
-            return NOTHING;
-        }
-        long lines = h.createQuery("SELECT COALESCE(SUM(line_count), 0) FROM log_chunks WHERE run_id IN (<ids>)")
-                .bindList("ids", ids).mapTo(Long.class).one();
-        h.createUpdate("DELETE FROM log_chunks WHERE run_id IN (<ids>)").bindList("ids", ids).execute();
-        int artifacts = h.createUpdate("DELETE FROM artifacts WHERE run_id IN (<ids>)").bindList("ids", ids).execute();
-        int tasks = h.createUpdate("DELETE FROM task_runs WHERE flow_run_id IN (<ids>)").bindList("ids", ids).execute();
-        int states = h.createUpdate("DELETE FROM flow_run_states WHERE run_id IN (<ids>)").bindList("ids", ids).execute();
-        int runs = h.createUpdate("DELETE FROM flow_runs WHERE id IN (<ids>) AND state_type IN " + FINISHED)
-                .bindList("ids", ids).execute();
-        return new Deleted(runs, states, tasks, lines, artifacts);
     }
 
     private void record(Deleted d) {

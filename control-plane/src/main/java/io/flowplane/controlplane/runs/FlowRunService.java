@@ -15,7 +15,6 @@ import io.flowplane.controlplane.state.StateName;
 import io.flowplane.controlplane.state.StateType;
 import io.flowplane.controlplane.store.CodeVersionDao;
 import io.flowplane.controlplane.store.FlowRunDao;
-import io.flowplane.controlplane.store.LogStore;
 import io.flowplane.controlplane.store.ReportDao;
 import io.flowplane.controlplane.store.RunListQuery;
 import io.flowplane.controlplane.store.Store;
@@ -42,13 +41,13 @@ public final class FlowRunService {
     }
 
     public FlowRun get(UUID id) {
-        return store.jdbi().withExtension(FlowRunDao.class, d -> d.find(id))
+        return store.withDao(FlowRunDao.class, d -> d.find(id))
                 .orElseThrow(() -> new NotFoundException("flow run", id));
     }
 
     /** The version of its deployment's code the run's latest attempt ran, as its agent reported it. */
     public java.util.Optional<String> codeVersion(UUID id) {
-        return store.jdbi().withExtension(CodeVersionDao.class, d -> d.latest(id));
+        return store.withDao(CodeVersionDao.class, d -> d.latest(id));
     }
 
     public Page list(RunFilter f) {
@@ -68,22 +67,22 @@ public final class FlowRunService {
 
     public List<RunStateRecord> history(UUID id) {
         get(id);
-        return store.jdbi().withExtension(FlowRunDao.class, d -> d.history(id));
+        return store.withDao(FlowRunDao.class, d -> d.history(id));
     }
 
     public List<TaskRun> taskRuns(UUID id) {
         get(id);
-        return store.jdbi().withExtension(ReportDao.class, d -> d.taskRuns(id));
+        return store.withDao(ReportDao.class, d -> d.taskRuns(id));
     }
 
     public List<Artifact> artifacts(UUID id) {
         get(id);
-        return store.jdbi().withExtension(ReportDao.class, d -> d.artifacts(id));
+        return store.withDao(ReportDao.class, d -> d.artifacts(id));
     }
 
     /** Lines after sequence {@code after}, oldest first. */
     public List<LogLine> logs(UUID id, long after, int limit) {
-        return store.jdbi().withHandle(h -> LogStore.read(h, id, after, limit));
+        return store.logs(id, after, limit);
     }
 
     /**

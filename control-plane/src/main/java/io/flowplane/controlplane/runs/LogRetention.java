@@ -1,5 +1,6 @@
 package io.flowplane.controlplane.runs;
 
+import io.flowplane.controlplane.store.LogStore;
 import io.flowplane.controlplane.store.Store;
 
 import java.time.Clock;
@@ -24,11 +25,6 @@ public final class LogRetention {
     /** "Tick now": one pass; returns the number of lines deleted. */
     public long tick() {
         long cutoff = clock.instant().minus(retention).toEpochMilli();
-        return store.jdbi().inTransaction(h -> {
-            long lines = h.createQuery("SELECT COALESCE(SUM(line_count), 0) FROM log_chunks WHERE stored_at < :cutoff")
-                    .bind("cutoff", cutoff).mapTo(Long.class).one();
-            h.createUpdate("DELETE FROM log_chunks WHERE stored_at < :cutoff").bind("cutoff", cutoff).execute();
-            return lines;
-        });
+        return store.inTransaction(unit -> LogStore.deleteStoredBefore(unit.handle(), cutoff));
     }
 }

@@ -46,7 +46,7 @@ final class CatchUp {
     int apply(Instant now) {
         // One scan of the due range (the backlog), not a probe per schedule: a schedule counts
         // when one of its due first attempts is Late.
-        List<DueRun> due = store.jdbi().withExtension(FlowRunDao.class, d -> d.dueScheduledFirstAttempts(now));
+        List<DueRun> due = store.withDao(FlowRunDao.class, d -> d.dueScheduledFirstAttempts(now));
         Map<UUID, List<DueRun>> bySchedule = due.stream().collect(Collectors.groupingBy(DueRun::scheduleId));
         bySchedule.values().removeIf(runs -> runs.stream().noneMatch(r -> StateName.LATE.label().equals(r.stateName())));
         if (bySchedule.isEmpty()) {
@@ -87,17 +87,16 @@ final class CatchUp {
 
     /** The deployment spec of each schedule. */
     private Map<UUID, DeploymentSpec> specs(List<UUID> scheduleIds) {
-        return store.jdbi().withHandle(h -> {
-            List<Schedule> schedules = h.attach(ScheduleDao.class).findAll(scheduleIds);
-            if (schedules.isEmpty()) {
-                return Map.of();
-            }
-            Map<UUID, Deployment> deployments = h.attach(DeploymentDao.class)
-                    .findAll(schedules.stream().map(Schedule::deploymentId).collect(Collectors.toSet())).stream()
-                    .collect(Collectors.toMap(Deployment::id, Function.identity()));
-            return schedules.stream().filter(s -> deployments.containsKey(s.deploymentId()))
-                    .collect(Collectors.toMap(Schedule::id,
-                            s -> json.read(deployments.get(s.deploymentId()).spec(), DeploymentSpec.class)));
-        });
+        // Two reads, no transaction: a deployment deleted in between only leaves its schedules out.
+        List<Schedule> schedules = store.withDao(ScheduleDao.class, dao -> dao.findAll(scheduleIds));
+        if (schedules.isEmpty()) {
+            return Map.of();
+        }
+        Map<UUID, Deployment> deployments = store.withDao(DeploymentDao.class, dao -> dao.findAll(schedules.stream()
+                        .map(Schedule::deploymentId).collect(Collectors.toSet()))).stream()
+                .collect(Collectors.toMap(Deployment::id, Function.identity()));
+        return schedules.stream().filter(s -> deployments.containsKey(s.deploymentId()))
+                .collect(Collectors.toMap(Schedule::id,
+                        s -> json.read(deployments.get(s.deploymentId()).spec(), DeploymentSpec.class)));
     }
 }

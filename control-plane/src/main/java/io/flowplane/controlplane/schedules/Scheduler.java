@@ -83,7 +83,7 @@ public final class Scheduler {
     }
 
     private int skipPastMaxLateness(Instant now) {
-        List<UUID> late = store.jdbi().withExtension(FlowRunDao.class, d -> d.pastMaxLateness(now, PASS_LIMIT));
+        List<UUID> late = store.withDao(FlowRunDao.class, d -> d.pastMaxLateness(now, PASS_LIMIT));
         return ledger.transitionAll(late, run -> run.stateType() == StateType.SCHEDULED && run.skipAfter() != null
                     && !run.skipAfter().isAfter(now)
                     ? new StateChange(StateType.CANCELLED, null, "skipped: late (not started by "

@@ -49,6 +49,11 @@ public interface BackfillDao {
             + "ORDER BY scheduled_at FETCH FIRST :limit ROWS ONLY")
     List<UUID> held(@Bind("id") UUID id, @Bind("limit") int limit);
 
+    /** The backfill's runs that have not ended: what cancelling it must stop. */
+    @SqlQuery("SELECT id FROM flow_runs WHERE backfill_id = :id "
+            + "AND state_type IN ('SCHEDULED', 'PENDING', 'RUNNING', 'PAUSED')")
+    List<UUID> openRuns(@Bind("id") UUID id);
+
     record StateCount(String stateType, long runs, long held) {
     }
 }

@@ -40,6 +40,17 @@ public final class LogStore {
     }
 
     /**
+     * Deletes the chunks stored before {@code cutoff} (epoch ms) and returns how many lines they
+     * held; counted first, in the caller's transaction, so the count is what the delete removed.
+     */
+    public static long deleteStoredBefore(Handle h, long cutoff) {
+        long lines = h.createQuery("SELECT COALESCE(SUM(line_count), 0) FROM log_chunks WHERE stored_at < :cutoff")
+                .bind("cutoff", cutoff).mapTo(Long.class).one();
+        h.createUpdate("DELETE FROM log_chunks WHERE stored_at < :cutoff").bind("cutoff", cutoff).execute();
+        return lines;
+    }
+
+    /**
      * Up to {@code limit} lines of a run with a sequence greater than {@code after}, oldest first.
      * Reads chunks in rounds sized by the lines per chunk seen so far, so a page of big chunks
      * costs one query and a page of one-line chunks (a slow trickle) a few, never a page's worth.

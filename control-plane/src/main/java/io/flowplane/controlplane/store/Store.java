@@ -86,8 +86,10 @@ public final class Store {
     private static void warmSqlObjects(Jdbi jdbi) {
         Extensions extensions = jdbi.getConfig(Extensions.class);
         extensions.findFactory(SqlObjectFactory.class).ifPresent(factory -> {
-            for (Class<?> dao : List.of(AgentDao.class, ApiKeyDao.class, BackfillDao.class, DeploymentDao.class,
-                    EventSourceDao.class, FlowRunDao.class, ReportDao.class, ScheduleDao.class, WorkPoolDao.class)) {
+            // AuditDao: attached once per audited request.
+            for (Class<?> dao : List.of(AgentDao.class, ApiKeyDao.class, AuditDao.class, BackfillDao.class,
+                    DeploymentDao.class, EventSourceDao.class, FlowRunDao.class, ReportDao.class, ScheduleDao.class,
+                    WorkPoolDao.class)) {
                 extensions.findMetadata(dao, factory);
             }
         });
@@ -100,6 +102,16 @@ public final class Store {
     /** One page of the runs list; see {@link RunListQuery}. */
     public List<FlowRun> runs(RunListQuery query, int limit) {
         return jdbi.withHandle(h -> query.fetch(h, limit));
+    }
+
+    /** Lines of a run after sequence {@code after}, oldest first; see {@link LogStore#read}. */
+    public List<LogLine> logs(UUID runId, long after, int limit) {
+        return jdbi.withHandle(h -> LogStore.read(h, runId, after, limit));
+    }
+
+    /** One page of the event log; see {@link EventQueries#page}. */
+    public List<EventEntry> events(EventQueries.Filter filter) {
+        return jdbi.withHandle(h -> EventQueries.page(h, filter));
     }
 
     /**
@@ -122,6 +134,20 @@ public final class Store {
         }
         unit[0].committed();
         return result;
+    }
+
+    /**
+     * Calls {@code work} with a {@code type} DAO outside a transaction: each statement commits on
+     * its own, as with Jdbi's {@code withExtension}. For reads and single writes; statements that
+     * must commit together go through {@link #inTransaction}.
+     */
+    public <D, T> T withDao(Class<D> type, Function<D, T> work) {
+        return jdbi.withExtension(type, work::apply);
+    }
+
+    /** {@link #withDao} without a result. */
+    public <D> void useDao(Class<D> type, java.util.function.Consumer<D> work) {
+        jdbi.useExtension(type, work::accept);
     }
 
     /** {@link #inTransaction} without a result. */

@@ -1,4 +1,4 @@
-package io.flowplane.controlplane.audit;
+package io.flowplane.controlplane.model;
 
 import java.time.Instant;
 import java.util.UUID;
