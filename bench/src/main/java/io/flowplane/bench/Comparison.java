@@ -24,7 +24,8 @@ final class Comparison {
 
     static void run(Path dir, Bench.Mode m, Round flowplane, Round peer) throws Exception {
         int rounds = m.name().startsWith("tiny") ? 1 : 3;
-        int warmup = Math.max(m.createBatch(), m.runs() / 4);
+        // A full-size round: a smaller one left the JIT cold enough that the timed rounds still sped up.
+        int warmup = m.runs();
         if (flowplane != null) {
             Out.info("comparison: warm-up round of Flowplane (%d runs): %.0f runs/s", warmup,
                     flowplane.run(Files.createDirectories(dir.resolve("warmup-flowplane")), warmup));

@@ -165,6 +165,9 @@ public class ControlPlaneApplication extends Application<ControlPlaneConfigurati
 
     private Store openStore(ControlPlaneConfiguration config, Environment env) {
         Dialect dialect = Dialect.fromUrl(config.getDatabase().getUrl());
+        if (dialect == Dialect.H2) {
+            config.getDatabase().setUrl(io.flowplane.controlplane.store.H2Settings.tuned(config.getDatabase().getUrl()));
+        }
         ManagedDataSource dataSource = config.getDatabase().build(env.metrics(), "db");
         Jdbi jdbi = new JdbiFactory().build(env, config.getDatabase(), dataSource, "db");
         try {
