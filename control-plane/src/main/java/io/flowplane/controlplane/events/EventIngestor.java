@@ -6,6 +6,7 @@ import com.codahale.metrics.Timer;
 import io.flowplane.controlplane.ledger.RunLedger;
 import io.flowplane.controlplane.model.FlowRun;
 import io.flowplane.controlplane.store.EventSourceDao;
+import io.flowplane.controlplane.store.GroupCommit;
 import io.flowplane.controlplane.store.Store;
 import org.jdbi.v3.core.JdbiException;
 
@@ -19,12 +20,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 
 /**
- * Stores batches of reported events. A batch is applied and stored in one transaction, and only
- * then acknowledged: the ack is the highest sequence the source now has stored. Events at or
+ * Stores batches of reported events. A batch is applied and stored in one transaction (shared with
+ * the batches that arrived at the same time: {@link GroupCommit}), and only then acknowledged: the ack is the highest sequence the source now has stored. Events at or
  * below it are duplicates and ignored; events after a gap wait for the gap to be re-sent.
  */
 public final class EventIngestor {
     private final Store store;
+    /** Batches from several agents at once share one commit (the store's most expensive step). */
+    private final GroupCommit group;
     private final Clock clock;
     private final RunLedger ledger;
     private final LogLimits limits;
@@ -49,6 +52,7 @@ public final class EventIngestor {
                          io.flowplane.controlplane.ops.OpsMetrics ops) {
         this.ops = ops;
         this.store = store;
+        this.group = new GroupCommit(store);
         this.clock = clock;
         this.ledger = ledger;
         this.limits = limits;
@@ -68,17 +72,27 @@ public final class EventIngestor {
         ensureSource(sourceId);
         int[] lines = new int[1];
         try (Timer.Context ignored = latency.time()) {
-            EventApplier.Result result = store.inTransaction(unit -> {
-                long acked = EventSourceDao.lockOn(unit.handle(), sourceId).orElseThrow();
-                List<RunEvent> fresh = contiguousAfter(acked, events);
-                if (fresh.isEmpty()) {
-                    return EventApplier.Result.nothing(acked);
+            Set<java.util.UUID> runs = new java.util.HashSet<>();
+            events.forEach(e -> runs.add(e.runId()));
+            EventApplier.Result result = group.submit(new GroupCommit.Work<>() {
+                @Override
+                public java.util.Collection<java.util.UUID> runs() {
+                    return runs;
                 }
-                lines[0] = logLines(fresh);
-                Instant now = clock.instant();
-                EventApplier.Result applied = new EventApplier(unit, ledger, limits, now, mayReport).apply(fresh);
-                EventSourceDao.advanceOn(unit.handle(), sourceId, applied.lastSeq(), now);
-                return applied;
+
+                @Override
+                public EventApplier.Result apply(io.flowplane.controlplane.store.UnitOfWork unit) {
+                    long acked = EventSourceDao.lockOn(unit.handle(), sourceId).orElseThrow();
+                    List<RunEvent> fresh = contiguousAfter(acked, events);
+                    if (fresh.isEmpty()) {
+                        return EventApplier.Result.nothing(acked);
+                    }
+                    lines[0] = logLines(fresh);
+                    Instant now = clock.instant();
+                    EventApplier.Result applied = new EventApplier(unit, ledger, limits, now, mayReport).apply(fresh);
+                    EventSourceDao.advanceOn(unit.handle(), sourceId, applied.lastSeq(), now);
+                    return applied;
+                }
             });
             // The ledger's signals (runs touched, slots freed) went out with the commit.
             persisted.mark(result.applied());
