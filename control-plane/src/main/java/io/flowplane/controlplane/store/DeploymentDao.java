@@ -46,7 +46,7 @@ public interface DeploymentDao {
 
     /** {@link #findAll} without attaching the DAO (see {@link FlowRunDao#lockAllOn}). */
     static List<Deployment> findAllOn(Handle h, Collection<UUID> ids) {
-        return h.createQuery(FIND_ALL).bindList("ids", List.copyOf(ids)).mapTo(Deployment.class).list();
+        return h.createQuery(FIND_ALL).bindList("ids", InLists.padded(ids)).mapTo(Deployment.class).list();
     }
 
     /** The concurrency limits of a pool's deployments, without attaching the DAO. */

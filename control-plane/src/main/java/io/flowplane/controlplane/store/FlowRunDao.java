@@ -61,7 +61,13 @@ public interface FlowRunDao extends SqlObject {
      * transaction.
      */
     static List<FlowRun> lockAllOn(Handle h, Collection<UUID> ids) {
-        return h.createQuery(LOCK_ALL).bindList("ids", List.copyOf(ids)).mapTo(FlowRun.class).list();
+        return h.createQuery(LOCK_ALL).bindList("ids", InLists.padded(ids)).mapTo(FlowRun.class).list();
+    }
+
+    /** {@link #lockAllOn} without reading the rows: a lock taken ahead of work that reads them itself. */
+    static void lockIdsOn(Handle h, Collection<UUID> ids) {
+        h.createQuery("SELECT id FROM flow_runs WHERE id IN (<ids>) ORDER BY id FOR UPDATE")
+                .bindList("ids", InLists.padded(ids)).mapTo(UUID.class).list();
     }
 
     @SqlQuery("SELECT " + COLUMNS + " FROM flow_runs WHERE deployment_id = :deploymentId AND idempotency_key = :key")
@@ -96,7 +102,7 @@ public interface FlowRunDao extends SqlObject {
         for (int from = 0; from < runIds.size(); from += 1000) {
             h.createQuery("SELECT run_id, idempotency_key FROM flow_run_states "
                             + "WHERE run_id IN (<ids>) AND idempotency_key IS NOT NULL")
-                    .bindList("ids", runIds.subList(from, Math.min(runIds.size(), from + 1000)))
+                    .bindList("ids", InLists.padded(runIds.subList(from, Math.min(runIds.size(), from + 1000))))
                     .map((rs, ctx) -> rs.getObject(1, UUID.class) + "|" + rs.getString(2))
                     .forEach(keys::add);
         }

@@ -102,7 +102,7 @@ public final class GroupCommit {
                 TreeSet<UUID> runs = new TreeSet<>();
                 group.forEach(e -> runs.addAll(e.work.runs()));
                 if (!runs.isEmpty()) {
-                    FlowRunDao.lockAllOn(unit.handle(), runs);
+                    FlowRunDao.lockIdsOn(unit.handle(), runs);
                 }
                 List<Object> out = new ArrayList<>();
                 for (Entry<?> e : group) {

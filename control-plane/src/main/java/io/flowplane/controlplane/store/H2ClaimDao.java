@@ -46,7 +46,7 @@ final class H2ClaimDao implements ClaimDao {
                 .bind("now", now)
                 .bind("agentId", agentId)
                 .bind("expires", leaseExpiresAt)
-                .bindList("ids", List.copyOf(ids))
+                .bindList("ids", InLists.padded(ids))
                 .mapTo(FlowRun.class)
                 .list();
     }

@@ -45,7 +45,7 @@ final class PostgresClaimDao implements ClaimDao {
                 .bind("now", now)
                 .bind("agentId", agentId)
                 .bind("expires", leaseExpiresAt)
-                .bindList("ids", List.copyOf(ids))
+                .bindList("ids", InLists.padded(ids))
                 .mapTo(FlowRun.class)
                 .list();
     }
