@@ -8,10 +8,10 @@ import java.util.List;
 
 /**
  * runs_per_s against db-scheduler, made fair: both run in this JVM, so a figure depends on how
- * warm the JIT is and on what ran just before. Each system first gets an untimed warm-up round of
- * its own (two, full size); then five timed rounds alternate (Flowplane, db-scheduler, Flowplane, ...), each on a
- * fresh database, and the figures are the medians, with the spread, of each and of the ratio of
- * each pair.
+ * warm the JIT is and on what ran just before. Each system first gets untimed full-size warm-up
+ * rounds of its own, until two in a row agree within 5 %; then five timed rounds alternate
+ * (Flowplane, db-scheduler, Flowplane, ...), each on a fresh database, and the figures are the
+ * medians, with the spread, of each and of the ratio of each pair.
  */
 final class Comparison {
     private Comparison() {
@@ -25,19 +25,13 @@ final class Comparison {
     static void run(Path dir, Bench.Mode m, Round flowplane, Round peer) throws Exception {
         boolean tiny = m.name().startsWith("tiny");
         int rounds = tiny ? 1 : 5;
-        int warmups = tiny ? 1 : 2;
-        // A full-size round: a smaller one left the JIT cold enough that the timed rounds still sped up.
+        // Full-size rounds: smaller ones left the JIT cold enough that the timed rounds still sped up.
         int warmup = m.runs();
-        // Two each: after one, db-scheduler's rounds still got faster by a third from one to the next.
-        for (int w = 0; w < warmups; w++) {
-            if (flowplane != null) {
-                Out.info("comparison: warm-up round of Flowplane (%d runs): %.0f runs/s", warmup,
-                        flowplane.run(Files.createDirectories(dir.resolve("warmup-flowplane-" + w)), warmup));
-            }
-            if (peer != null) {
-                Out.info("comparison: warm-up round of db-scheduler (%d tasks): %.0f runs/s", warmup,
-                        peer.run(Files.createDirectories(dir.resolve("warmup-peer-" + w)), warmup));
-            }
+        if (flowplane != null) {
+            warmUp("Flowplane", flowplane, dir.resolve("warmup-flowplane"), warmup, tiny);
+        }
+        if (peer != null) {
+            warmUp("db-scheduler", peer, dir.resolve("warmup-peer"), warmup, tiny);
         }
         List<Double> ours = new ArrayList<>();
         List<Double> theirs = new ArrayList<>();
@@ -61,6 +55,23 @@ final class Comparison {
         report("db_scheduler_runs_per_s", theirs, "runs/s");
         report("runs_per_s", ours, "runs/s");
         report("runs_ratio_vs_db_scheduler", ratios, "x");
+    }
+
+    /**
+     * Untimed full-size rounds until two in a row differ by less than 5 % (at most 10): one or two
+     * were not enough, Flowplane's per-run CPU kept falling for eight more (C2 compiling more of
+     * H2, JDBI and gRPC; a fixed heap made no difference), db-scheduler's for three.
+     */
+    private static void warmUp(String name, Round round, Path dir, int n, boolean tiny) throws Exception {
+        double previous = 0;
+        for (int i = 0; i < (tiny ? 1 : 10); i++) {
+            double r = round.run(Files.createDirectories(dir.resolve(String.valueOf(i))), n);
+            Out.info("comparison: warm-up round %d of %s (%d runs): %.0f runs/s", i + 1, name, n, r);
+            if (i > 0 && Math.abs(r - previous) < 0.05 * previous) {
+                return;
+            }
+            previous = r;
+        }
     }
 
     /** The median as NAME, and NAME_spread_pct: (max - min) / median, in percent. */

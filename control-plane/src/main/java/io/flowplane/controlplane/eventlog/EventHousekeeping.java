@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -36,10 +37,10 @@ public final class EventHousekeeping {
     /** Records agent.offline / agent.online where an agent's liveness changed since its last presence event. */
     public int sweepPresence() {
         return store.inTransaction(unit -> {
-            Map<String, String> last = new HashMap<>();
-            EventQueries.agentPresence(unit.handle()).forEach(row -> last.put(row[0], row[1]));
+            List<Agent> known = agents.list();
+            Map<String, String> last = EventQueries.agentPresence(unit.handle(), known.stream().map(Agent::id).toList());
             int changed = 0;
-            for (Agent a : agents.list()) {
+            for (Agent a : known) {
                 String now = agents.online(a) ? EventTypes.AGENT_ONLINE : EventTypes.AGENT_OFFLINE;
                 String before = last.getOrDefault(a.id(), EventTypes.AGENT_OFFLINE);
                 if (!now.equals(before)) {

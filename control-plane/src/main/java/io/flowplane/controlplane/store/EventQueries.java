@@ -114,10 +114,27 @@ public final class EventQueries {
                 + "ORDER BY id FETCH FIRST " + limit + " ROWS ONLY)").bind("cutoff", cutoff.toEpochMilli()).execute();
     }
 
-    /** Each agent's latest presence event type (agent.online / agent.offline), by agent id. */
-    public static List<String[]> agentPresence(Handle h) {
-        return h.createQuery("SELECT e.resource_id, e.type FROM events e WHERE e.resource_kind = 'agent' AND e.id = "
-                        + "(SELECT MAX(x.id) FROM events x WHERE x.resource_kind = 'agent' AND x.resource_id = e.resource_id)")
-                .map((rs, ctx) -> new String[]{rs.getString(1), rs.getString(2)}).list();
+    /**
+     * Each of these agents' latest presence event type (agent.online / agent.offline), by agent id.
+     * Read through the resource index, agent by agent's few presence events: the sweep runs every
+     * few seconds and must not scan the whole event log (it used to, by resource kind).
+     */
+    public static java.util.Map<String, String> agentPresence(Handle h, java.util.Collection<String> agentIds) {
+        java.util.Map<String, String> latest = new java.util.HashMap<>();
+        if (agentIds.isEmpty()) {
+            return latest;
+        }
+        java.util.Map<String, Long> latestId = new java.util.HashMap<>();
+        h.createQuery("SELECT id, resource_id, type FROM events WHERE resource_id IN (<ids>) AND resource_kind = 'agent'")
+                .bindList("ids", List.copyOf(agentIds))
+                .map((rs, ctx) -> new Object[]{rs.getLong(1), rs.getString(2), rs.getString(3)})
+                .forEach(row -> {
+                    String agent = (String) row[1];
+                    if (latestId.getOrDefault(agent, Long.MIN_VALUE) < (Long) row[0]) {
+                        latestId.put(agent, (Long) row[0]);
+                        latest.put(agent, (String) row[2]);
+                    }
+                });
+        return latest;
     }
 }
