@@ -31,7 +31,7 @@ public final class Bench {
     static final List<String> SECTIONS = List.of("startup", "sdk", "dbscheduler", "dispatch", "throughput", "logs",
             "lateness", "rss", "automations");
     /** Run only when named: log ingestion at the protocol level (no agent), for profiling the control plane. */
-    static final List<String> EXTRA = List.of("logsgrpc", "dbsweep", "ui");
+    static final List<String> EXTRA = List.of("logsgrpc", "dbsweep", "ui", "replicas");
 
     private Bench() {
     }
@@ -141,6 +141,7 @@ public final class Bench {
                 }
             }
             case "rss" -> RssBench.run(dir, m.idle());
+            case "replicas" -> Replicas.run(dir, m);
             // The web UI's runs page over 100,000 stored runs (tiny: 2,000), in headless Chromium.
             case "ui" -> UiBench.run(dir, m.name().startsWith("tiny") ? 2_000 : 100_000, 6);
             default -> throw new IllegalArgumentException(section);

@@ -46,8 +46,21 @@ public final class BenchControlPlane implements AutoCloseable {
     }
 
     public static BenchControlPlane start(Path dir) throws Exception {
+        return start(databaseUrl(dir), null);
+    }
+
+    /** A replica on a PostgreSQL database (user postgres), every other setting as shipped. */
+    public static BenchControlPlane onPostgres(String jdbcUrl) throws Exception {
+        return start(jdbcUrl, "postgres");
+    }
+
+    private static BenchControlPlane start(String url, String user) throws Exception {
         ControlPlaneConfiguration config = new ControlPlaneConfiguration();
-        config.getDatabase().setUrl(databaseUrl(dir));
+        config.getDatabase().setUrl(url);
+        if (user != null) {
+            config.getDatabase().setDriverClass("org.postgresql.Driver");
+            config.getDatabase().setUser(user);
+        }
         config.getGrpc().port = 0;
         config.getGrpc().bindHost = "127.0.0.1";
         config.getAuth().bootstrapAdminKey = ADMIN_KEY;

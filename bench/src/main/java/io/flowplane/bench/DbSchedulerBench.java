@@ -6,6 +6,8 @@ import com.github.kagkarlsson.scheduler.task.helper.OneTimeTask;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
 import org.h2.jdbcx.JdbcConnectionPool;
 
+import javax.sql.DataSource;
+
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -45,17 +47,35 @@ final class DbSchedulerBench {
                 dir.resolve("dbscheduler").toAbsolutePath().toString());
         JdbcConnectionPool pool = JdbcConnectionPool.create(url, "sa", "");
         pool.setMaxConnections(s.threads() + 8);
-        try (Connection c = pool.getConnection(); Statement st = c.createStatement()) {
+        try {
             // db-scheduler's PostgreSQL table, in H2's types.
-            st.execute("CREATE TABLE scheduled_tasks (task_name VARCHAR(100) NOT NULL, task_instance VARCHAR(100) NOT NULL, "
-                    + "task_data BLOB, execution_time TIMESTAMP WITH TIME ZONE NOT NULL, picked BOOLEAN NOT NULL, "
-                    + "picked_by VARCHAR(50), last_success TIMESTAMP WITH TIME ZONE, last_failure TIMESTAMP WITH TIME ZONE, "
-                    + "consecutive_failures INT, last_heartbeat TIMESTAMP WITH TIME ZONE, version BIGINT NOT NULL, "
+            createTable(pool, "BLOB", "TIMESTAMP WITH TIME ZONE", "VARCHAR(100)");
+            return run(pool, n, batch, s);
+        } finally {
+            pool.dispose();
+        }
+    }
+
+    /** db-scheduler's table as its PostgreSQL schema defines it. */
+    static void createPostgresTable(DataSource ds) throws Exception {
+        createTable(ds, "BYTEA", "TIMESTAMP WITH TIME ZONE", "TEXT");
+    }
+
+    private static void createTable(DataSource ds, String blob, String time, String text) throws Exception {
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE scheduled_tasks (task_name " + text + " NOT NULL, task_instance " + text + " NOT NULL, "
+                    + "task_data " + blob + ", execution_time " + time + " NOT NULL, picked BOOLEAN NOT NULL, "
+                    + "picked_by " + text + ", last_success " + time + ", last_failure " + time + ", "
+                    + "consecutive_failures INT, last_heartbeat " + time + ", version BIGINT NOT NULL, "
                     + "priority SMALLINT, PRIMARY KEY (task_name, task_instance))");
             st.execute("CREATE INDEX execution_time_idx ON scheduled_tasks (execution_time)");
             st.execute("CREATE INDEX last_heartbeat_idx ON scheduled_tasks (last_heartbeat)");
             st.execute("CREATE INDEX priority_execution_time_idx ON scheduled_tasks (priority DESC, execution_time ASC)");
         }
+    }
+
+    /** {@code n} one-shot no-op tasks on {@code pool}, whose scheduled_tasks table exists and is empty. */
+    static double run(DataSource pool, int n, int batch, Settings s) throws Exception {
         AtomicLong executed = new AtomicLong();
         OneTimeTask<Void> noop = Tasks.oneTime("noop").execute((instance, ctx) -> executed.incrementAndGet());
         var builder = Scheduler.create(pool, noop).threads(s.threads()).pollingInterval(s.pollingInterval())
@@ -96,7 +116,6 @@ final class DbSchedulerBench {
             return n / seconds;
         } finally {
             scheduler.stop();
-            pool.dispose();
         }
     }
 }

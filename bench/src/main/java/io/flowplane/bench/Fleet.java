@@ -30,6 +30,11 @@ final class Fleet implements AutoCloseable {
     private final List<Agent> agents = new ArrayList<>();
 
     static Fleet start(BenchControlPlane cp, String pool, int count, int slots) throws Exception {
+        return start(List.of(cp), pool, count, slots);
+    }
+
+    /** Agent i connects to replica i mod size. */
+    static Fleet start(List<BenchControlPlane> replicas, String pool, int count, int slots) throws Exception {
         Fleet f = new Fleet();
         Path states = Files.createTempDirectory("flowplane-bench-agents");
         RunSupervisor.Listener listener = new RunSupervisor.Listener() {
@@ -40,7 +45,7 @@ final class Fleet implements AutoCloseable {
         };
         for (int i = 0; i < count; i++) {
             AgentConfig c = new AgentConfig();
-            c.url = cp.grpcTarget();
+            c.url = replicas.get(i % replicas.size()).grpcTarget();
             c.apiKey = BenchControlPlane.ADMIN_KEY;
             c.pool = pool;
             c.slots = slots;

@@ -23,9 +23,18 @@ final class Scenarios {
      * create request (adds the REST call).
      */
     static void dispatch(BenchControlPlane cp, int warmup, int n) throws Exception {
+        dispatch(cp, cp, warmup, n, "dispatch");
+    }
+
+    /**
+     * The same with the runs created through {@code cp} and the agent connected to {@code agentSide}
+     * (another replica on the same database, or {@code cp} itself); figures named {@code prefix}_p50_ms ….
+     */
+    static void dispatch(BenchControlPlane cp, BenchControlPlane agentSide, int warmup, int n, String prefix)
+            throws Exception {
         Setup.pool(cp, "dispatch");
         Setup.deployment(cp, "dispatch-noop", "dispatch", Setup.NOOP, "");
-        try (Fleet fleet = Fleet.start(cp, "dispatch", 1, 4)) {
+        try (Fleet fleet = Fleet.start(List.of(agentSide), "dispatch", 1, 4)) {
             Thread.sleep(300);
             double[] ms = new double[n];
             double[] withCreate = new double[n];
@@ -53,17 +62,19 @@ final class Scenarios {
                 Thread.sleep(2);
             }
             Executions.GLOBAL.reset();
-            Out.info("dispatch over %d runs: p50 %.2f p90 %.2f p99 %.2f max %.2f ms; including the REST create call: "
-                            + "p50 %.2f p99 %.2f ms", n, Out.percentile(ms, 50), Out.percentile(ms, 90),
+            Out.info("%s over %d runs: p50 %.2f p90 %.2f p99 %.2f max %.2f ms; including the REST create call: "
+                            + "p50 %.2f p99 %.2f ms", prefix, n, Out.percentile(ms, 50), Out.percentile(ms, 90),
                     Out.percentile(ms, 99), Out.percentile(ms, 100), Out.percentile(withCreate, 50),
                     Out.percentile(withCreate, 99));
-            var claimTx = cp.metrics().timer("flowplane.claims.latency").getSnapshot();
-            Out.info("dispatch: claim transactions (all of the section's) p50 %.2f p99 %.2f ms",
-                    claimTx.getMedian() / 1e6, claimTx.get99thPercentile() / 1e6);
-            Out.metric("dispatch_p50_ms", Out.percentile(ms, 50), "ms");
-            Out.metric("dispatch_p99_ms", Out.percentile(ms, 99), "ms");
-            Out.metric("dispatch_incl_rest_create_p50_ms", Out.percentile(withCreate, 50), "ms");
-            Out.metric("dispatch_incl_rest_create_p99_ms", Out.percentile(withCreate, 99), "ms");
+            var claimTx = agentSide.metrics().timer("flowplane.claims.latency").getSnapshot();
+            Out.info("%s: claim transactions (all of the section's, on the agent's replica) p50 %.2f p99 %.2f ms",
+                    prefix, claimTx.getMedian() / 1e6, claimTx.get99thPercentile() / 1e6);
+            Out.metric(prefix + "_p50_ms", Out.percentile(ms, 50), "ms");
+            Out.metric(prefix + "_p99_ms", Out.percentile(ms, 99), "ms");
+            if (cp == agentSide) {
+                Out.metric(prefix + "_incl_rest_create_p50_ms", Out.percentile(withCreate, 50), "ms");
+                Out.metric(prefix + "_incl_rest_create_p99_ms", Out.percentile(withCreate, 99), "ms");
+            }
         }
     }
 
@@ -88,12 +99,23 @@ final class Scenarios {
      * slots drain the pool; from the first create until the last COMPLETED is stored.
      */
     static double throughput(BenchControlPlane cp, int n, int batch, int agents, int slots) throws Exception {
+        return throughput(List.of(cp), n, batch, agents, slots);
+    }
+
+    /**
+     * The same on several replicas of one database: the runs are created through the first, the
+     * agents are spread over all of them (agent i on replica i mod size), and a run counts as done
+     * when any replica stored its COMPLETED state.
+     */
+    static double throughput(List<BenchControlPlane> replicas, int n, int batch, int agents, int slots) throws Exception {
+        BenchControlPlane cp = replicas.get(0);
         Setup.pool(cp, "throughput");
         Setup.deployment(cp, "throughput-noop", "throughput", Setup.NOOP, "");
         long before = cp.count("SELECT COUNT(*) FROM flow_runs WHERE state_type = 'COMPLETED'");
-        try (Fleet fleet = Fleet.start(cp, "throughput", agents, slots)) {
+        java.util.function.LongSupplier completed = () -> replicas.stream().mapToLong(BenchControlPlane::completedRuns).sum();
+        try (Fleet fleet = Fleet.start(replicas, "throughput", agents, slots)) {
             Thread.sleep(300);
-            long meterBefore = cp.completedRuns();
+            long meterBefore = completed.getAsLong();
             CpuUse cpu = new CpuUse();
             long t0 = System.nanoTime();
             for (int i = 0; i < n; i += batch) {
@@ -102,7 +124,7 @@ final class Scenarios {
             double created = (System.nanoTime() - t0) / 1e9;
             long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
             long done;
-            while ((done = cp.completedRuns() - meterBefore) < n) {
+            while ((done = completed.getAsLong() - meterBefore) < n) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("only " + done + " of " + n + " runs completed in 10 minutes");
                 }
