@@ -102,7 +102,7 @@ public final class AgentRegistry {
     }
 
     public List<Agent> list() {
-        return store.jdbi().withExtension(AgentDao.class, AgentDao::list);
+        return store.withDao(AgentDao.class, AgentDao::list);
     }
 
     public boolean online(Agent agent) {
@@ -110,7 +110,7 @@ public final class AgentRegistry {
     }
 
     public Agent get(String id) {
-        return store.jdbi().withExtension(AgentDao.class, d -> d.find(id))
+        return store.withDao(AgentDao.class, d -> d.find(id))
                 .orElseThrow(() -> new NotFoundException("agent", id));
     }
 }

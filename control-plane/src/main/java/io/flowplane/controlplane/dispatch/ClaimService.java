@@ -90,11 +90,7 @@ public final class ClaimService {
      */
     public boolean anyDue(UUID poolId) {
         Instant now = clock.instant();
-        return store.jdbi().withHandle(h -> {
-            List<WorkQueue> queues = WorkPoolDao.queuesOn(h, poolId);
-            // No queues: the pool is gone (or replaced under its name); the claim finds out which.
-            return queues.isEmpty() || queues.stream().anyMatch(q -> !q.paused() && FlowRunDao.anyDueOn(h, q.id(), now));
-        });
+        return store.anyDue(poolId, now);
     }
 
     /** What one claim transaction gave several requests: {@code runs.get(i)} answers request i. */

@@ -2,7 +2,6 @@ package io.flowplane.controlplane.dispatch;
 
 import io.flowplane.controlplane.common.NotFoundException;
 import io.flowplane.controlplane.ledger.Signals;
-import io.flowplane.controlplane.store.FlowRunDao;
 import io.flowplane.controlplane.store.Store;
 import io.flowplane.controlplane.store.WorkPoolDao;
 import org.slf4j.Logger;
@@ -87,7 +86,7 @@ public final class Dispatcher implements Signals.Listener {
         if (cached != null) {
             return cached;
         }
-        UUID id = store.jdbi().withExtension(WorkPoolDao.class, d -> d.findByName(name))
+        UUID id = store.withDao(WorkPoolDao.class, d -> d.findByName(name))
                 .orElseThrow(() -> new NotFoundException("work pool", name)).id();
         poolIds.put(name, id);
         return id;
@@ -208,10 +207,7 @@ public final class Dispatcher implements Signals.Listener {
     /** Sets a timer for the pool's next due run, unless an earlier one is already set. */
     private void armDueWake(UUID poolId) {
         Instant now = clock.instant();
-        Optional<Instant> next = store.jdbi().withHandle(h -> WorkPoolDao.queuesOn(h, poolId).stream()
-                .map(q -> FlowRunDao.nextDueOn(h, q.id(), now))
-                .flatMap(Optional::stream)
-                .min(Instant::compareTo));
+        Optional<Instant> next = store.nextDue(poolId, now);
         if (next.isEmpty()) {
             return;
         }

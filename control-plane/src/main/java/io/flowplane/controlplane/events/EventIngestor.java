@@ -138,15 +138,15 @@ public final class EventIngestor {
         if (knownSources.contains(sourceId)) {
             return;
         }
-        if (store.jdbi().withExtension(EventSourceDao.class, d -> d.find(sourceId)).isPresent()) {
+        if (store.withDao(EventSourceDao.class, d -> d.find(sourceId)).isPresent()) {
             remember(sourceId);
             return;
         }
         try {
-            store.jdbi().useExtension(EventSourceDao.class, d -> d.insert(sourceId, clock.instant()));
+            store.useDao(EventSourceDao.class, d -> d.insert(sourceId, clock.instant()));
         } catch (JdbiException e) {
             // Another batch of the same source inserted it first.
-            if (store.jdbi().withExtension(EventSourceDao.class, d -> d.find(sourceId)).isEmpty()) {
+            if (store.withDao(EventSourceDao.class, d -> d.find(sourceId)).isEmpty()) {
                 throw e;
             }
         }

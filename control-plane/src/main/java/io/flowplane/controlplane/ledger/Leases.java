@@ -64,12 +64,12 @@ public final class Leases {
 
     /** Active runs whose lease ran out before {@code now}: the reaper's input. */
     public List<UUID> expired(Instant now) {
-        return store.jdbi().withExtension(FlowRunDao.class, d -> d.expiredLeases(now));
+        return store.withDao(FlowRunDao.class, d -> d.expiredLeases(now));
     }
 
     /** Runs in CANCELLING since before {@code before}. */
     public List<UUID> cancellingSince(Instant before) {
-        return store.jdbi().withExtension(FlowRunDao.class, d -> d.cancellingSince(before));
+        return store.withDao(FlowRunDao.class, d -> d.cancellingSince(before));
     }
 
     /** Runs the agent holds that a user asked to cancel. */
@@ -79,6 +79,6 @@ public final class Leases {
 
     /** The same in a read of its own. */
     public List<UUID> cancellingFor(String agentId) {
-        return store.jdbi().withExtension(FlowRunDao.class, d -> d.cancellingFor(agentId));
+        return store.withDao(FlowRunDao.class, d -> d.cancellingFor(agentId));
     }
 }

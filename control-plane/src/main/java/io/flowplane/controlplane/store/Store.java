@@ -95,6 +95,11 @@ public final class Store {
         });
     }
 
+    /**
+     * For tests and tools (the bench) that inspect the database directly. Production code goes
+     * through this class, its DAOs and {@link UnitOfWork}; StoreBoundaryTest fails on any use of
+     * this outside {@code store/}.
+     */
     public Jdbi jdbi() {
         return jdbi;
     }
@@ -148,6 +153,25 @@ public final class Store {
     /** {@link #withDao} without a result. */
     public <D> void useDao(Class<D> type, java.util.function.Consumer<D> work) {
         jdbi.useExtension(type, work::accept);
+    }
+
+    /**
+     * Whether any unpaused queue of the pool has a run due at {@code now}, read without locks (true
+     * when the pool has no queues: it is gone or replaced, which the claim then finds out).
+     */
+    public boolean anyDue(UUID poolId, Instant now) {
+        return jdbi.withHandle(h -> {
+            List<WorkQueue> queues = WorkPoolDao.queuesOn(h, poolId);
+            return queues.isEmpty() || queues.stream().anyMatch(q -> !q.paused() && FlowRunDao.anyDueOn(h, q.id(), now));
+        });
+    }
+
+    /** When the pool's next run falls due after {@code now}, if any is scheduled. */
+    public java.util.Optional<Instant> nextDue(UUID poolId, Instant now) {
+        return jdbi.withHandle(h -> WorkPoolDao.queuesOn(h, poolId).stream()
+                .map(q -> FlowRunDao.nextDueOn(h, q.id(), now))
+                .flatMap(java.util.Optional::stream)
+                .min(Instant::compareTo));
     }
 
     /** {@link #inTransaction} without a result. */
