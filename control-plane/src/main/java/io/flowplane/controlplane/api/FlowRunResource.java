@@ -152,7 +152,7 @@ public final class FlowRunResource {
     }
 
     private Views.LogPage logPage(UUID id, long after, int limit, io.flowplane.controlplane.logs.LogFilter filter) {
-        boolean finished = runs.get(id).stateType().isTerminal();
+        boolean finished = runs.get(id).state().type().isTerminal();
         var page = filter.page((from, n) -> runs.logs(id, from, n), after, limit);
         return new Views.LogPage(page.lines().stream().map(Views.LogView::of).toList(), page.next(), finished);
     }

@@ -74,11 +74,14 @@ final class Views {
 
         /** {@code codeVersion}: shown by the run's own page only (one more read), null in lists. */
         static FlowRunView of(FlowRun r, Json json, String codeVersion) {
-            return new FlowRunView(r.id(), r.name(), r.deploymentId(), r.deploymentName(), r.flowName(),
+            FlowRun.Origin o = r.origin();
+            FlowRun.Times t = r.times();
+            return new FlowRunView(r.id(), r.name(), o.deploymentId(), o.deploymentName(), o.flowName(),
                     json.tree(r.parameters()), List.of(json.read(r.tags(), String[].class)),
-                    new StateView(r.stateType().name(), r.stateName(), r.stateMessage(), r.stateAt()), r.scheduledAt(),
-                    r.nextAt(), r.attempt(), r.maxRetries(), r.agentId(), r.leaseEpoch(), r.startedAt(), r.endedAt(),
-                    r.createdAt(), r.scheduleId(), r.backfillId(), codeVersion);
+                    new StateView(r.state().type().name(), r.state().name(), r.state().message(), r.state().at()),
+                    t.scheduledAt(), r.nextAt(), r.attempt(), r.policy().maxRetries(), r.lease().agentId(),
+                    r.lease().epoch(), t.startedAt(), t.endedAt(), t.createdAt(), o.scheduleId(), o.backfillId(),
+                    codeVersion);
         }
     }
 

@@ -122,7 +122,7 @@ public final class ActionRunner {
                 } catch (IllegalArgumentException e) {
                     throw new IllegalArgumentException("run '" + action.path("run").asText() + "' is not a run id");
                 }
-                yield "run " + run + " " + targets.runs().cancel(run, key).stateType();
+                yield "run " + run + " " + targets.runs().cancel(run, key).state().type();
             }
             case "notify" -> "delivery " + targets.notifier().enqueue(actionId, action);
             default -> throw new IllegalArgumentException("unknown action type '" + type + "'");

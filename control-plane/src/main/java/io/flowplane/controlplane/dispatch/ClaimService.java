@@ -121,10 +121,10 @@ public final class ClaimService {
         Instant now = clock.instant();
         for (List<Claimed> runs : batch.runs()) {
             for (Claimed c : runs) {
-                FlowRun r = c.run();
-                if (r.attempt() <= 1) {
-                    Instant due = r.scheduledAt() == null || r.scheduledAt().isBefore(r.createdAt())
-                            ? r.createdAt() : r.scheduledAt();
+                FlowRun.Times t = c.run().times();
+                if (c.run().attempt() <= 1) {
+                    Instant due = t.scheduledAt() == null || t.scheduledAt().isBefore(t.createdAt())
+                            ? t.createdAt() : t.scheduledAt();
                     ops.dispatched(pool, Duration.between(due, now));
                 }
             }
@@ -219,8 +219,8 @@ public final class ClaimService {
         List<List<Claimed>> out = new ArrayList<>();
         for (List<UUID> ids : chosen) {
             out.add(ids.stream().map(moved::get).filter(java.util.Objects::nonNull)
-                    .map(r -> new Claimed(r, r.deploymentId() == null ? null : deployments.get(r.deploymentId()),
-                            jobTemplate))
+                    .map(r -> new Claimed(r, r.origin().deploymentId() == null ? null
+                            : deployments.get(r.origin().deploymentId()), jobTemplate))
                     .toList());
         }
         return out;
@@ -234,7 +234,7 @@ public final class ClaimService {
     }
 
     private static Map<UUID, Deployment> deployments(Handle h, Collection<FlowRun> runs) {
-        Set<UUID> ids = runs.stream().map(FlowRun::deploymentId).filter(java.util.Objects::nonNull)
+        Set<UUID> ids = runs.stream().map(r -> r.origin().deploymentId()).filter(java.util.Objects::nonNull)
                 .collect(Collectors.toSet());
         return ids.isEmpty() ? Map.of()
                 : DeploymentDao.findAllOn(h, ids).stream()

@@ -68,8 +68,10 @@ public final class EventLog implements EventSink {
             payload.put("attempt", s.attempt());
             payload.put("actor", s.actor().name());
             rows.add(new EventEntry(0, s.at(), EventTypes.ofState(s.stateType(), s.stateName()), "flow-run",
-                    run.id().toString(), run.name(), run.id(), run.deploymentId(), run.deploymentName(),
-                    run.flowName(), run.poolId(), run.tags() == null ? "[]" : run.tags(), json.write(payload)));
+                    run.id().toString(), run.name(), run.id(), run.origin().deploymentId(),
+                    run.origin().deploymentName(),
+                    run.origin().flowName(), run.placement().poolId(), run.tags() == null ? "[]" : run.tags(),
+                    json.write(payload)));
         }
         insert(unit, rows);
     }

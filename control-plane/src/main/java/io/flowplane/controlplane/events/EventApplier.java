@@ -90,9 +90,9 @@ final class EventApplier {
             reject(event, EventAck.Reason.INVALID_EVENT, "this API key may not report on runs of this work pool");
             return;
         }
-        if (event.leaseEpoch() != run.leaseEpoch()) {
+        if (event.leaseEpoch() != run.lease().epoch()) {
             reject(event, EventAck.Reason.STALE_LEASE, "lease epoch " + event.leaseEpoch()
-                    + " is stale; the run is at epoch " + run.leaseEpoch());
+                    + " is stale; the run is at epoch " + run.lease().epoch());
             return;
         }
         RunEvent.Body body = event.body();

@@ -68,22 +68,22 @@ final class ProtoMapper {
         FlowRun r = c.run();
         ClaimedRun.Builder b = ClaimedRun.newBuilder()
                 .setRunId(r.id().toString())
-                .setLeaseEpoch(r.leaseEpoch())
-                .setLeaseExpiresAt(timestamp(r.leaseExpiresAt()))
-                .setFlowName(r.flowName())
+                .setLeaseEpoch(r.lease().epoch())
+                .setLeaseExpiresAt(timestamp(r.lease().expiresAt()))
+                .setFlowName(r.origin().flowName())
                 .setParametersJson(r.parameters())
                 .setAttempt(r.attempt())
-                .setScheduledAt(timestamp(r.scheduledAt()))
+                .setScheduledAt(timestamp(r.times().scheduledAt()))
                 .setPool(poolName)
                 .addAllTags(tags(r.tags()));
-        if (r.scheduleId() != null) {
-            b.setScheduleId(r.scheduleId().toString());
+        if (r.origin().scheduleId() != null) {
+            b.setScheduleId(r.origin().scheduleId().toString());
         }
-        if (r.backfillId() != null) {
-            b.setBackfillId(r.backfillId().toString());
+        if (r.origin().backfillId() != null) {
+            b.setBackfillId(r.origin().backfillId().toString());
         }
-        if (r.timeoutMs() != null) {
-            b.setTimeout(duration(java.time.Duration.ofMillis(r.timeoutMs())));
+        if (r.policy().timeoutMs() != null) {
+            b.setTimeout(duration(java.time.Duration.ofMillis(r.policy().timeoutMs())));
         }
         if (c.deployment() != null) {
             Launch launch = launch(c.deployment().specHash(), c.deployment().spec());

@@ -49,6 +49,6 @@ final class RunEventsGrpcService extends RunEventsServiceGrpc.RunEventsServiceIm
         }
         Set<UUID> allowed = services.pools().list().stream().filter(p -> principal.pools().contains(p.name()))
                 .map(WorkPool::id).collect(Collectors.toSet());
-        return run -> run.poolId() != null && allowed.contains(run.poolId());
+        return run -> run.placement().poolId() != null && allowed.contains(run.placement().poolId());
     }
 }

@@ -56,9 +56,9 @@ public final class Claims {
         List<RunStateRecord> records = new ArrayList<>(moved.size());
         SignalHooks.Pending pending = hooks.in(unit);
         for (FlowRun r : moved.values()) {
-            RunStateMachine.check(from, r.stateType(), Actor.CLAIM);
-            AppliedTransitions.applied(from, r.stateType(), Actor.CLAIM);
-            records.add(new RunStateRecord(null, r.id(), r.stateType(), r.stateName(), null, Actor.CLAIM,
+            RunStateMachine.check(from, r.state().type(), Actor.CLAIM);
+            AppliedTransitions.applied(from, r.state().type(), Actor.CLAIM);
+            records.add(new RunStateRecord(null, r.id(), r.state().type(), r.state().name(), null, Actor.CLAIM,
                     r.attempt(), now, null, null));
             pending.runUpdated(r.id());
         }

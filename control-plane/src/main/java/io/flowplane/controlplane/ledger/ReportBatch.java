@@ -76,11 +76,11 @@ public final class ReportBatch {
         RunLedger.observe(run, outcome.records());
         states.addAll(outcome.records());
         FlowRun after = outcome.run();
-        if (after.stateType().isActive()) {
+        if (after.state().type().isActive()) {
             after = after.toBuilder().leaseExpiresAt(leases.expiryFrom(now)).build();
-        } else if (after.poolId() != null) {
+        } else if (after.placement().poolId() != null) {
             // A run started by hand (POST /flow-runs) holds no pool slot.
-            freedPools.add(after.poolId());
+            freedPools.add(after.placement().poolId());
         }
         put(after);
         return true;
@@ -88,7 +88,7 @@ public final class ReportBatch {
 
     /** A heartbeat or any other sign of life from the holder: the lease of an active run is extended. */
     public void heartbeat(FlowRun run) {
-        if (run.stateType().isActive()) {
+        if (run.state().type().isActive()) {
             put(run.toBuilder().leaseExpiresAt(leases.expiryFrom(now)).build());
         }
     }

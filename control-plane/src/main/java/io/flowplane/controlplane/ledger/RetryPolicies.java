@@ -23,7 +23,7 @@ public final class RetryPolicies {
 
     public RetryPolicy of(FlowRun run) {
         // Every reported state asks for it; runs of one deployment share the same few strings.
-        String key = run.retryDelays() + "|" + run.maxRetries();
+        String key = run.policy().retryDelays() + "|" + run.policy().maxRetries();
         RetryPolicy cached = parsed.get(key);
         if (cached != null) {
             return cached;
@@ -38,9 +38,9 @@ public final class RetryPolicies {
 
     private RetryPolicy parse(FlowRun run) {
         try {
-            double[] seconds = json.readValue(run.retryDelays(), double[].class);
+            double[] seconds = json.readValue(run.policy().retryDelays(), double[].class);
             List<Duration> delays = Arrays.stream(seconds).mapToObj(s -> Duration.ofMillis(Math.round(s * 1000))).toList();
-            return new RetryPolicy(run.maxRetries(), delays);
+            return new RetryPolicy(run.policy().maxRetries(), delays);
         } catch (IOException e) {
             throw new UncheckedIOException("run " + run.id() + " has unreadable retry delays", e);
         }

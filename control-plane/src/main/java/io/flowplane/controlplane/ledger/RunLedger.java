@@ -94,7 +94,7 @@ public final class RunLedger {
         RunRows.insertStates(unit.handle(), first);
         events.runStates(unit, Map.of(run.id(), run), first);
         if (run.nextAt() != null) {
-            hooks.in(unit).poolChanged(run.poolId());
+            hooks.in(unit).poolChanged(run.placement().poolId());
         }
     }
 
@@ -109,7 +109,7 @@ public final class RunLedger {
         events.runStates(unit, byId(runs), first);
         SignalHooks.Pending pending = hooks.in(unit);
         // A held backfill run (no due time) wakes nobody until it is released.
-        runs.stream().filter(r -> r.nextAt() != null).map(FlowRun::poolId).distinct().forEach(pending::poolChanged);
+        runs.stream().filter(r -> r.nextAt() != null).map(r -> r.placement().poolId()).distinct().forEach(pending::poolChanged);
     }
 
     /**
@@ -118,10 +118,10 @@ public final class RunLedger {
      * heartbeats extend the lease, and if it goes silent the reaper ends it like any other.
      */
     public FlowRun startAdHoc(FlowRun draft) {
-        if (draft.stateType() != StateType.RUNNING || draft.poolId() != null) {
+        if (draft.state().type() != StateType.RUNNING || draft.placement().poolId() != null) {
             throw new IllegalArgumentException("an ad-hoc run starts RUNNING, outside any pool");
         }
-        FlowRun run = draft.toBuilder().leaseEpoch(0).leaseExpiresAt(leases.expiryFrom(draft.stateAt())).build();
+        FlowRun run = draft.toBuilder().leaseEpoch(0).leaseExpiresAt(leases.expiryFrom(draft.state().at())).build();
         store.useTransaction(unit -> create(unit, run, Actor.USER));
         return run;
     }
@@ -132,8 +132,8 @@ public final class RunLedger {
     }
 
     private static RunStateRecord firstRecord(FlowRun r, Actor actor) {
-        return new RunStateRecord(null, r.id(), r.stateType(), r.stateName(), r.stateMessage(), actor, r.attempt(),
-                r.stateAt(), null, null);
+        return new RunStateRecord(null, r.id(), r.state().type(), r.state().name(), r.state().message(), actor,
+                r.attempt(), r.state().at(), null, null);
     }
 
     // ------------------------------------------------------------------ user and server transitions
@@ -177,9 +177,9 @@ public final class RunLedger {
         }
         // Also when nothing changed: a repeated cancel pushes the cancel to the agent again.
         FlowRun after = outcome.after();
-        SignalHooks.Pending pending = hooks.in(unit).runUpdated(runId).poolChanged(after.poolId());
-        if (after.stateType() == StateType.CANCELLING) {
-            pending.cancelRequested(runId, after.agentId());
+        SignalHooks.Pending pending = hooks.in(unit).runUpdated(runId).poolChanged(after.placement().poolId());
+        if (after.state().type() == StateType.CANCELLING) {
+            pending.cancelRequested(runId, after.lease().agentId());
         }
         return outcome;
     }
@@ -223,7 +223,7 @@ public final class RunLedger {
         events.runStates(unit, byId(after), records);
         SignalHooks.Pending pending = hooks.in(unit);
         after.forEach(r -> pending.runUpdated(r.id()));
-        after.forEach(r -> pending.poolChanged(r.poolId()));
+        after.forEach(r -> pending.poolChanged(r.placement().poolId()));
         return after;
     }
 
@@ -303,7 +303,7 @@ public final class RunLedger {
 
     /** Reports each type change the history rows of one change wrote, in order, starting from {@code before}. */
     static void observe(FlowRun before, List<RunStateRecord> records) {
-        StateType from = before.stateType();
+        StateType from = before.state().type();
         for (RunStateRecord r : records) {
             AppliedTransitions.applied(from, r.stateType(), r.actor());
             from = r.stateType();

@@ -31,17 +31,17 @@ public final class RunTransitions {
 
     /** @throws io.flowplane.controlplane.state.IllegalTransitionException if the table forbids it */
     public static Outcome apply(FlowRun run, StateChange change, RetryPolicy retries, Instant now) {
-        RunStateMachine.check(run.stateType(), change.type(), change.actor());
+        RunStateMachine.check(run.state().type(), change.type(), change.actor());
         StateName name = StateName.resolve(change.type(), change.name());
         List<RunStateRecord> records = new ArrayList<>(2);
         FlowRun next = enter(run, change.type(), name, change.message(), now);
         if (change.type() == StateType.SCHEDULED) {
             next = rescheduled(run, next, now);
         }
-        if (change.actor() == Actor.SERVER && run.stateType().isActive()) {
+        if (change.actor() == Actor.SERVER && run.state().type().isActive()) {
             // The server took the run from its holder (lease expired, cancellation forced): fence
             // the holder out, so any late report of it is refused as stale.
-            next = next.toBuilder().leaseEpoch(run.leaseEpoch() + 1).build();
+            next = next.toBuilder().leaseEpoch(run.lease().epoch() + 1).build();
         }
         records.add(record(next, change.actor(), change.idempotencyKey(), now));
         if (retries.retries(change.type(), run.attempt())) {
@@ -61,7 +61,7 @@ public final class RunTransitions {
 
     private static FlowRun enter(FlowRun run, StateType type, StateName name, String message, Instant now) {
         FlowRun.Builder b = run.toBuilder().state(type, name.label(), message, now).nextAt(null);
-        if (type == StateType.RUNNING && run.startedAt() == null) {
+        if (type == StateType.RUNNING && run.times().startedAt() == null) {
             b.startedAt(now);
         }
         if (type.isTerminal()) {
@@ -74,14 +74,14 @@ public final class RunTransitions {
     /** Back to SCHEDULED: a handed-back claim keeps its attempt; a manual retry starts a new one. */
     private static FlowRun rescheduled(FlowRun before, FlowRun next, Instant now) {
         FlowRun.Builder b = next.toBuilder().nextAt(now).leaseExpiresAt(null).agentId(null).endedAt(null);
-        if (before.stateType().isTerminal()) {
+        if (before.state().type().isTerminal()) {
             b.attempt(before.attempt() + 1);
         }
         return b.build();
     }
 
     private static RunStateRecord record(FlowRun run, Actor actor, String idempotencyKey, Instant now) {
-        return new RunStateRecord(null, run.id(), run.stateType(), run.stateName(), run.stateMessage(), actor,
+        return new RunStateRecord(null, run.id(), run.state().type(), run.state().name(), run.state().message(), actor,
                 run.attempt(), now, idempotencyKey, null);
     }
 }

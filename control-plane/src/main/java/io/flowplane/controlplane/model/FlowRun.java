@@ -5,27 +5,74 @@ import io.flowplane.controlplane.state.StateType;
 import java.time.Instant;
 import java.util.UUID;
 
-/** One execution of a deployment (or an ad-hoc run), as stored. JSON fields are raw strings. */
-public record FlowRun(UUID id, String name, UUID deploymentId, String deploymentName, String flowName,
-                      UUID poolId, UUID queueId, String parameters, String tags, StateType stateType,
-                      String stateName, String stateMessage, Instant stateAt, Instant nextAt,
-                      Instant scheduledAt, int attempt, int maxRetries, String retryDelays, Long timeoutMs,
-                      String agentId, long leaseEpoch, Instant leaseExpiresAt, Instant startedAt,
-                      Instant endedAt, long logCount, String idempotencyKey, Instant createdAt,
-                      UUID scheduleId, UUID backfillId, Instant skipAfter) {
+/**
+ * One execution of a deployment (or an ad-hoc run), as stored. JSON fields are raw strings.
+ * The fields are grouped by who sets them and when: {@link Origin}, {@link Placement} and
+ * {@link Policy} are fixed at creation; {@link State}, {@link Lease}, {@code nextAt},
+ * {@code attempt} and the {@link Times} of start and end change only through the run ledger's
+ * transitions (see {@link Builder}).
+ *
+ * @param nextAt when the run next needs attention: due to start, retry due, or (while active) the
+ *               lease deadline the reaper watches; null holds it back (an unreleased backfill run)
+ */
+public record FlowRun(UUID id, String name, Origin origin, Placement placement, String parameters, String tags,
+                      State state, Instant nextAt, int attempt, Policy policy, Lease lease, Times times,
+                      long logCount) {
+
+    /** The flow it runs and where the run came from; all but {@code flowName} are null for ad-hoc runs. */
+    public record Origin(UUID deploymentId, String deploymentName, String flowName, UUID scheduleId,
+                         UUID backfillId, String idempotencyKey) {
+
+        /** A run started by hand (the SDK's direct mode): no deployment behind it. */
+        public static Origin adHoc(String flowName) {
+            return new Origin(null, null, flowName, null, null, null);
+        }
+    }
+
+    /** The work pool and queue whose agents may claim it (null for ad-hoc runs). */
+    public record Placement(UUID poolId, UUID queueId) {
+        public static final Placement NONE = new Placement(null, null);
+    }
+
+    /** The current state: its type (what the state machine acts on), its display name and message. */
+    public record State(StateType type, String name, String message, Instant at) {
+    }
+
+    /** Retries and timeout copied from the deployment when the run was created. */
+    public record Policy(int maxRetries, String retryDelays, Long timeoutMs) {
+        /** No retries, no timeout. */
+        public static final Policy NONE = new Policy(0, "[]", null);
+    }
+
+    /**
+     * Who holds the run. {@code epoch} grows with every claim, so a report from an older holder is
+     * refused (fencing); {@code expiresAt} is null while no lease is held.
+     */
+    public record Lease(String agentId, long epoch, Instant expiresAt) {
+        public static final Lease NONE = new Lease(null, 0, null);
+    }
+
+    /**
+     * @param scheduledAt when it was meant to start
+     * @param skipAfter   past this an unstarted run is not worth starting (max lateness); null: never
+     */
+    public record Times(Instant createdAt, Instant scheduledAt, Instant startedAt, Instant endedAt, Instant skipAfter) {
+
+        /** A run created at {@code now}, due at {@code scheduledAt}, not yet started. */
+        public static Times planned(Instant now, Instant scheduledAt, Instant skipAfter) {
+            return new Times(now, scheduledAt, null, null, skipAfter);
+        }
+    }
 
     /** A copy in a new state; the caller sets the other fields that change with it. */
     public Builder toBuilder() {
         return new Builder(this);
     }
 
-    /** Mutable copy for the few fields a transition changes. */
+    /** Mutable copy of the fields a transition (or a log batch) changes; the rest stay as they are. */
     public static final class Builder {
         private final FlowRun base;
-        private StateType stateType;
-        private String stateName;
-        private String stateMessage;
-        private Instant stateAt;
+        private State state;
         private Instant nextAt;
         private int attempt;
         private String agentId;
@@ -37,25 +84,19 @@ public record FlowRun(UUID id, String name, UUID deploymentId, String deployment
 
         private Builder(FlowRun r) {
             base = r;
-            stateType = r.stateType;
-            stateName = r.stateName;
-            stateMessage = r.stateMessage;
-            stateAt = r.stateAt;
+            state = r.state;
             nextAt = r.nextAt;
             attempt = r.attempt;
-            agentId = r.agentId;
-            leaseEpoch = r.leaseEpoch;
-            leaseExpiresAt = r.leaseExpiresAt;
-            startedAt = r.startedAt;
-            endedAt = r.endedAt;
+            agentId = r.lease.agentId();
+            leaseEpoch = r.lease.epoch();
+            leaseExpiresAt = r.lease.expiresAt();
+            startedAt = r.times.startedAt();
+            endedAt = r.times.endedAt();
             logCount = r.logCount;
         }
 
         public Builder state(StateType type, String name, String message, Instant at) {
-            stateType = type;
-            stateName = name;
-            stateMessage = message;
-            stateAt = at;
+            state = new State(type, name, message, at);
             return this;
         }
 
@@ -70,11 +111,10 @@ public record FlowRun(UUID id, String name, UUID deploymentId, String deployment
 
         public FlowRun build() {
             FlowRun r = base;
-            return new FlowRun(r.id, r.name, r.deploymentId, r.deploymentName, r.flowName, r.poolId, r.queueId,
-                    r.parameters, r.tags, stateType, stateName, stateMessage, stateAt, nextAt, r.scheduledAt,
-                    attempt, r.maxRetries, r.retryDelays, r.timeoutMs, agentId, leaseEpoch, leaseExpiresAt,
-                    startedAt, endedAt, logCount, r.idempotencyKey, r.createdAt,
-                    r.scheduleId, r.backfillId, r.skipAfter);
+            Times t = r.times;
+            return new FlowRun(r.id, r.name, r.origin, r.placement, r.parameters, r.tags, state, nextAt, attempt,
+                    r.policy, new Lease(agentId, leaseEpoch, leaseExpiresAt),
+                    new Times(t.createdAt(), t.scheduledAt(), startedAt, endedAt, t.skipAfter()), logCount);
         }
     }
 }

@@ -40,10 +40,13 @@ public final class AdHocRuns {
         Instant now = clock.instant();
         String parameters = json.write(r.parameters() == null ? json.mapper().createObjectNode() : r.parameters());
         String reporter = r.reporter() == null ? "sdk" : r.reporter();
-        FlowRun run = new FlowRun(RowIds.next(), r.name() == null ? RunNames.next() : r.name(), null, null,
-                r.flowName(), null, null, parameters, json.write(r.tags() == null ? List.of() : r.tags()),
-                StateType.RUNNING, StateName.RUNNING.label(), "started by hand", now, null, now, 1, 0, "[]", null,
-                reporter, 0, null, now, null, 0, null, now, null, null, null);
+        // The reporter holds it at epoch 0 with no expiry: a run started by hand has no agent to lose.
+        FlowRun run = new FlowRun(RowIds.next(), r.name() == null ? RunNames.next() : r.name(),
+                FlowRun.Origin.adHoc(r.flowName()), FlowRun.Placement.NONE, parameters,
+                json.write(r.tags() == null ? List.of() : r.tags()),
+                new FlowRun.State(StateType.RUNNING, StateName.RUNNING.label(), "started by hand", now), null, 1,
+                FlowRun.Policy.NONE, new FlowRun.Lease(reporter, 0, null), new FlowRun.Times(now, now, now, null, null),
+                0);
         return ledger.startAdHoc(run);
     }
 

@@ -62,7 +62,7 @@ public final class FlowRunService {
         }
         List<FlowRun> page = new ArrayList<>(rows.subList(0, f.limit()));
         FlowRun last = page.get(page.size() - 1);
-        return new Page(page, new RunFilter.Cursor(last.createdAt(), last.id()).encode());
+        return new Page(page, new RunFilter.Cursor(last.times().createdAt(), last.id()).encode());
     }
 
     public List<RunStateRecord> history(UUID id) {
@@ -90,7 +90,7 @@ public final class FlowRunService {
      * stops it. Cancelling a run that is already cancelling or cancelled changes nothing.
      */
     public FlowRun cancel(UUID id, String idempotencyKey) {
-        return change(id, run -> switch (run.stateType()) {
+        return change(id, run -> switch (run.state().type()) {
             case CANCELLING, CANCELLED -> null;
             case SCHEDULED -> new StateChange(StateType.CANCELLED, null, "cancelled by user", Actor.USER, idempotencyKey);
             default -> new StateChange(StateType.CANCELLING, null, "cancel requested by user", Actor.USER, idempotencyKey);

@@ -54,8 +54,8 @@ public final class Reaper {
             ended += end(id, run -> expiredLease(run, clock.instant()));
         }
         for (UUID id : stuck) {
-            ended += end(id, run -> run.stateType() == StateType.CANCELLING
-                    && !run.stateAt().isAfter(clock.instant().minus(cancellingBound))
+            ended += end(id, run -> run.state().type() == StateType.CANCELLING
+                    && !run.state().at().isAfter(clock.instant().minus(cancellingBound))
                     ? new StateChange(StateType.CANCELLED, null,
                     "forced: the agent did not confirm the cancellation within " + cancellingBound.toSeconds() + " s",
                     Actor.SERVER, null)
@@ -65,14 +65,15 @@ public final class Reaper {
     }
 
     private StateChange expiredLease(FlowRun run, Instant now) {
-        if (!run.stateType().isActive() || run.leaseExpiresAt() == null || !run.leaseExpiresAt().isBefore(now)) {
+        if (!run.state().type().isActive() || run.lease().expiresAt() == null || !run.lease().expiresAt().isBefore(now)) {
             return null;
         }
-        if (run.stateType() == StateType.CANCELLING) {
-            return new StateChange(StateType.CANCELLED, null, "agent " + run.agentId() + " was lost while cancelling",
+        if (run.state().type() == StateType.CANCELLING) {
+            return new StateChange(StateType.CANCELLED, null,
+                    "agent " + run.lease().agentId() + " was lost while cancelling",
                     Actor.SERVER, null);
         }
-        return new StateChange(StateType.CRASHED, null, "lease expired: agent " + run.agentId()
+        return new StateChange(StateType.CRASHED, null, "lease expired: agent " + run.lease().agentId()
                 + " stopped heartbeating", Actor.SERVER, null);
     }
 
@@ -80,8 +81,8 @@ public final class Reaper {
         try {
             RunLedger.Outcome outcome = ledger.apply(id, decide);
             FlowRun after = outcome.after();
-            if (outcome.before().stateType() != after.stateType()) {
-                if (after.stateType() == StateType.CRASHED || StateName.AWAITING_RETRY.label().equals(after.stateName())) {
+            if (outcome.before().state().type() != after.state().type()) {
+                if (after.state().type() == StateType.CRASHED || StateName.AWAITING_RETRY.label().equals(after.state().name())) {
                     crashed.mark();
                 }
                 return 1;

@@ -51,12 +51,11 @@ public final class RunFactory {
                            Instant nextAt, String stateName, UUID scheduleId, UUID backfillId,
                            String idempotencyKey) {
         Instant now = clock.instant();
-        Long timeoutMs = spec.timeoutSeconds() == null ? null : Math.round(spec.timeoutSeconds() * 1000);
-        return new FlowRun(RowIds.next(), RunNames.next(), deployment.id(), deployment.name(), spec.flowName(),
-                deployment.poolId(), deployment.queueId(), parametersJson, json.write(spec.tags()),
-                StateType.SCHEDULED, stateName, null, now, nextAt, scheduledAt, 1, spec.retries(),
-                json.write(spec.retryDelaysSeconds()), timeoutMs, null, 0, null, null, null, 0, idempotencyKey, now,
-                scheduleId, backfillId, skipAfter(spec, scheduledAt));
+        return new FlowRun(RowIds.next(), RunNames.next(),
+                new FlowRun.Origin(deployment.id(), deployment.name(), spec.flowName(), scheduleId, backfillId,
+                        idempotencyKey), placement(deployment), parametersJson, json.write(spec.tags()),
+                new FlowRun.State(StateType.SCHEDULED, stateName, null, now), nextAt, 1, policy(spec),
+                FlowRun.Lease.NONE, FlowRun.Times.planned(now, scheduledAt, skipAfter(spec, scheduledAt)), 0);
     }
 
     /** Stores planned runs and their first state in batched statements (the caller's unit of work). */
@@ -66,6 +65,16 @@ public final class RunFactory {
         }
         ledger.createAll(unit, planned);
         unit.afterCommit(() -> created.mark(planned.size()));
+    }
+
+    private static FlowRun.Placement placement(Deployment deployment) {
+        return new FlowRun.Placement(deployment.poolId(), deployment.queueId());
+    }
+
+    /** The deployment's retries and timeout, fixed in the run when it is created. */
+    private FlowRun.Policy policy(DeploymentSpec spec) {
+        Long timeoutMs = spec.timeoutSeconds() == null ? null : Math.round(spec.timeoutSeconds() * 1000);
+        return new FlowRun.Policy(spec.retries(), json.write(spec.retryDelaysSeconds()), timeoutMs);
     }
 
     /** When an unstarted run is no longer worth starting: its due time plus the deployment's max lateness. */
@@ -85,12 +94,11 @@ public final class RunFactory {
         Instant now = clock.instant();
         Instant due = request.scheduledAt() == null ? now : request.scheduledAt();
         List<String> tags = request.tags() == null ? spec.tags() : request.tags();
-        Long timeoutMs = spec.timeoutSeconds() == null ? null : Math.round(spec.timeoutSeconds() * 1000);
         FlowRun run = new FlowRun(RowIds.next(), request.name() == null ? RunNames.next() : request.name(),
-                deployment.id(), deployment.name(), spec.flowName(), deployment.poolId(), deployment.queueId(),
-                request.parametersJson(), json.write(tags), StateType.SCHEDULED, StateName.SCHEDULED.label(), null,
-                now, due, due, 1, spec.retries(), json.write(spec.retryDelaysSeconds()), timeoutMs, null, 0, null,
-                null, null, 0, request.idempotencyKey(), now, null, null, skipAfter(spec, due));
+                new FlowRun.Origin(deployment.id(), deployment.name(), spec.flowName(), null, null,
+                        request.idempotencyKey()), placement(deployment), request.parametersJson(), json.write(tags),
+                new FlowRun.State(StateType.SCHEDULED, StateName.SCHEDULED.label(), null, now), due, 1, policy(spec),
+                FlowRun.Lease.NONE, FlowRun.Times.planned(now, due, skipAfter(spec, due)), 0);
         ledger.create(unit, run, Actor.USER);
         unit.afterCommit(created::mark);
         return new Result(run, true);

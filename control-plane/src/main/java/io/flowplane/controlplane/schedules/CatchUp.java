@@ -72,7 +72,7 @@ final class CatchUp {
                 }
             }
         }
-        return ledger.transitionAll(List.copyOf(skips.keySet()), run -> run.stateType() == StateType.SCHEDULED
+        return ledger.transitionAll(List.copyOf(skips.keySet()), run -> run.state().type() == StateType.SCHEDULED
                 && run.attempt() == 1 ? new StateChange(StateType.CANCELLED, null, skips.get(run.id()), Actor.SERVER, null)
                 : null).size();
     }

@@ -88,9 +88,9 @@ public final class Materializer {
         if (planned.isEmpty()) {
             return planned;
         }
-        Instant first = planned.get(0).scheduledAt();
+        Instant first = planned.get(0).times().scheduledAt();
         Set<Instant> existing = new HashSet<>(dao.scheduledInstants(s.id(), first.minusMillis(1)));
-        return existing.isEmpty() ? planned : planned.stream().filter(r -> !existing.contains(r.scheduledAt())).toList();
+        return existing.isEmpty() ? planned : planned.stream().filter(r -> !existing.contains(r.times().scheduledAt())).toList();
     }
 
     Plan plan(Schedule s, Deployment d, DeploymentSpec spec, Instant now) {

@@ -84,11 +84,12 @@ public final class Scheduler {
 
     private int skipPastMaxLateness(Instant now) {
         List<UUID> late = store.withDao(FlowRunDao.class, d -> d.pastMaxLateness(now, PASS_LIMIT));
-        return ledger.transitionAll(late, run -> run.stateType() == StateType.SCHEDULED && run.skipAfter() != null
-                    && !run.skipAfter().isAfter(now)
+        return ledger.transitionAll(late,
+                run -> run.state().type() == StateType.SCHEDULED && run.times().skipAfter() != null
+                    && !run.times().skipAfter().isAfter(now)
                     ? new StateChange(StateType.CANCELLED, null, "skipped: late (not started by "
-                    + run.skipAfter() + ", the deployment's maxLatenessSeconds after its scheduled time "
-                    + run.scheduledAt() + ")", Actor.SERVER, null)
+                    + run.times().skipAfter() + ", the deployment's maxLatenessSeconds after its scheduled time "
+                    + run.times().scheduledAt() + ")", Actor.SERVER, null)
                     : null).size();
     }
 }

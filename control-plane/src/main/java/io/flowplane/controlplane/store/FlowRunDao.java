@@ -38,12 +38,10 @@ public interface FlowRunDao extends SqlObject {
             + "retry_delays, timeout_ms, agent_id, lease_epoch, lease_expires_at, started_at, ended_at, log_count, "
             + "idempotency_key, created_at, schedule_id, backfill_id, skip_after";
 
-    @SqlUpdate("INSERT INTO flow_runs (" + COLUMNS + ") VALUES (:id, :name, :deploymentId, :deploymentName, "
-            + ":flowName, :poolId, :queueId, :parameters, :tags, :stateType, :stateName, :stateMessage, :stateAt, "
-            + ":nextAt, :scheduledAt, :attempt, :maxRetries, :retryDelays, :timeoutMs, :agentId, :leaseEpoch, "
-            + ":leaseExpiresAt, :startedAt, :endedAt, :logCount, :idempotencyKey, :createdAt, :scheduleId, "
-            + ":backfillId, :skipAfter)")
-    void insert(@BindMethods FlowRun run);
+    /** Stores a new run (the columns are bound by hand, see {@link RunRows}). */
+    default void insert(FlowRun run) {
+        RunRows.insertRuns(getHandle(), List.of(run));
+    }
 
     @SqlQuery("SELECT " + COLUMNS + " FROM flow_runs WHERE id = :id")
     Optional<FlowRun> find(@Bind("id") UUID id);
@@ -74,13 +72,9 @@ public interface FlowRunDao extends SqlObject {
     Optional<FlowRun> findByIdempotencyKey(@Bind("deploymentId") UUID deploymentId, @Bind("key") String key);
 
     /** Persists the fields a transition (or a log batch) changes. */
-    @SqlUpdate("UPDATE flow_runs SET state_type = :stateType, state_name = :stateName, state_message = :stateMessage, "
-            + "state_at = :stateAt, next_at = :nextAt, attempt = :attempt, agent_id = :agentId, "
-            + "lease_epoch = :leaseEpoch, lease_expires_at = :leaseExpiresAt, started_at = :startedAt, "
-            + "ended_at = :endedAt, log_count = :logCount, "
-            + "skip_after = CASE WHEN state_type = 'SCHEDULED' AND :stateType = 'SCHEDULED' THEN skip_after END "
-            + "WHERE id = :id")
-    void update(@BindMethods FlowRun run);
+    default void update(FlowRun run) {
+        RunRows.updateRuns(getHandle(), List.of(run));
+    }
 
     /** Appends state history rows in multi-row statements (see {@link RunRows}). */
     default void insertStates(Collection<RunStateRecord> states) {

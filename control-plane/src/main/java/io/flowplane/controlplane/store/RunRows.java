@@ -54,38 +54,38 @@ public final class RunRows {
                 (ps, i, r) -> {
                     ps.setObject(i, r.id());
                     ps.setString(i + 1, r.name());
-                    ps.setObject(i + 2, r.deploymentId());
-                    ps.setString(i + 3, r.deploymentName());
-                    ps.setString(i + 4, r.flowName());
-                    ps.setObject(i + 5, r.poolId());
-                    ps.setObject(i + 6, r.queueId());
+                    ps.setObject(i + 2, r.origin().deploymentId());
+                    ps.setString(i + 3, r.origin().deploymentName());
+                    ps.setString(i + 4, r.origin().flowName());
+                    ps.setObject(i + 5, r.placement().poolId());
+                    ps.setObject(i + 6, r.placement().queueId());
                     ps.setString(i + 7, r.parameters());
                     ps.setString(i + 8, r.tags());
-                    ps.setString(i + 9, r.stateType().name());
-                    ps.setString(i + 10, r.stateName());
-                    ps.setString(i + 11, r.stateMessage());
-                    setInstant(ps, i + 12, r.stateAt());
+                    ps.setString(i + 9, r.state().type().name());
+                    ps.setString(i + 10, r.state().name());
+                    ps.setString(i + 11, r.state().message());
+                    setInstant(ps, i + 12, r.state().at());
                     setInstant(ps, i + 13, r.nextAt());
-                    setInstant(ps, i + 14, r.scheduledAt());
+                    setInstant(ps, i + 14, r.times().scheduledAt());
                     ps.setInt(i + 15, r.attempt());
-                    ps.setInt(i + 16, r.maxRetries());
-                    ps.setString(i + 17, r.retryDelays());
-                    setLong(ps, i + 18, r.timeoutMs());
-                    ps.setString(i + 19, r.agentId());
-                    ps.setLong(i + 20, r.leaseEpoch());
-                    setInstant(ps, i + 21, r.leaseExpiresAt());
-                    setInstant(ps, i + 22, r.startedAt());
-                    setInstant(ps, i + 23, r.endedAt());
+                    ps.setInt(i + 16, r.policy().maxRetries());
+                    ps.setString(i + 17, r.policy().retryDelays());
+                    setLong(ps, i + 18, r.policy().timeoutMs());
+                    ps.setString(i + 19, r.lease().agentId());
+                    ps.setLong(i + 20, r.lease().epoch());
+                    setInstant(ps, i + 21, r.lease().expiresAt());
+                    setInstant(ps, i + 22, r.times().startedAt());
+                    setInstant(ps, i + 23, r.times().endedAt());
                     ps.setLong(i + 24, r.logCount());
-                    ps.setString(i + 25, r.idempotencyKey());
-                    setInstant(ps, i + 26, r.createdAt());
-                    ps.setObject(i + 27, r.scheduleId());
-                    ps.setObject(i + 28, r.backfillId());
-                    setInstant(ps, i + 29, r.skipAfter());
+                    ps.setString(i + 25, r.origin().idempotencyKey());
+                    setInstant(ps, i + 26, r.times().createdAt());
+                    ps.setObject(i + 27, r.origin().scheduleId());
+                    ps.setObject(i + 28, r.origin().backfillId());
+                    setInstant(ps, i + 29, r.times().skipAfter());
                 });
     }
 
-    /** {@link FlowRunDao#UPDATE_STATE} for each run, as one JDBC batch. */
+    /** {@link FlowRunDao#UPDATE_STATE_JDBC} for each run, as one JDBC batch. */
     public static void updateRuns(Handle h, Collection<FlowRun> runs) {
         if (runs.isEmpty()) {
             return;
@@ -93,19 +93,19 @@ public final class RunRows {
         Connection c = h.getConnection();
         try (PreparedStatement ps = c.prepareStatement(FlowRunDao.UPDATE_STATE_JDBC)) {
             for (FlowRun r : runs) {
-                ps.setString(1, r.stateType().name());
-                ps.setString(2, r.stateName());
-                ps.setString(3, r.stateMessage());
-                setInstant(ps, 4, r.stateAt());
+                ps.setString(1, r.state().type().name());
+                ps.setString(2, r.state().name());
+                ps.setString(3, r.state().message());
+                setInstant(ps, 4, r.state().at());
                 setInstant(ps, 5, r.nextAt());
                 ps.setInt(6, r.attempt());
-                ps.setString(7, r.agentId());
-                ps.setLong(8, r.leaseEpoch());
-                setInstant(ps, 9, r.leaseExpiresAt());
-                setInstant(ps, 10, r.startedAt());
-                setInstant(ps, 11, r.endedAt());
+                ps.setString(7, r.lease().agentId());
+                ps.setLong(8, r.lease().epoch());
+                setInstant(ps, 9, r.lease().expiresAt());
+                setInstant(ps, 10, r.times().startedAt());
+                setInstant(ps, 11, r.times().endedAt());
                 ps.setLong(12, r.logCount());
-                ps.setString(13, r.stateType().name());
+                ps.setString(13, r.state().type().name());
                 ps.setObject(14, r.id());
                 ps.addBatch();
             }

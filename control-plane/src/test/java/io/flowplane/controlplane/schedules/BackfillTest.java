@@ -52,17 +52,17 @@ class BackfillTest {
     }
 
     private List<FlowRun> backfillRuns() {
-        return world.runsOf(deployment.id()).stream().filter(r -> r.backfillId() != null).toList();
+        return world.runsOf(deployment.id()).stream().filter(r -> r.origin().backfillId() != null).toList();
     }
 
     @Test
     void sevenDaysOfADailyScheduleRunAtMostMaxActiveAtATime() {
         BackfillService.Created created = backfill(2);
         assertThat(created.created()).isTrue();
-        assertThat(backfillRuns()).extracting(r -> r.scheduledAt().toString()).containsExactly(
+        assertThat(backfillRuns()).extracting(r -> r.times().scheduledAt().toString()).containsExactly(
                 "2026-03-01T01:30:00Z", "2026-03-02T01:30:00Z", "2026-03-03T01:30:00Z", "2026-03-04T01:30:00Z",
                 "2026-03-05T01:30:00Z", "2026-03-06T01:30:00Z", "2026-03-07T01:30:00Z");
-        assertThat(backfillRuns()).allSatisfy(r -> assertThat(r.backfillId()).isEqualTo(created.backfill().id()));
+        assertThat(backfillRuns()).allSatisfy(r -> assertThat(r.origin().backfillId()).isEqualTo(created.backfill().id()));
 
         String id = created.backfill().id().toString();
         int finished = 0;
@@ -107,7 +107,7 @@ class BackfillTest {
         assertThat(p.backfill().state()).isEqualTo("CANCELLED");
         assertThat(p.cancelled()).isEqualTo(6);
         assertThat(p.running()).as("the running one is asked to stop (cancelling)").isEqualTo(1);
-        assertThat(world.runs.get(running.id()).stateType()).isEqualTo(StateType.CANCELLING);
+        assertThat(world.runs.get(running.id()).state().type()).isEqualTo(StateType.CANCELLING);
         world.scheduler.tick();
         assertThat(world.claim("p", 5)).isEmpty();
         assertThat(world.backfills.progress(deployment, created.backfill().id().toString()).waiting()).isZero();
@@ -117,8 +117,8 @@ class BackfillTest {
     void theFlowSeesItsScheduledInstantAndBackfill() {
         BackfillService.Created created = backfill(1);
         FlowRun claimed = world.claim("p", 1).get(0);
-        assertThat(claimed.scheduledAt()).isEqualTo(Instant.parse("2026-03-01T01:30:00Z"));
-        assertThat(claimed.backfillId()).isEqualTo(created.backfill().id());
-        assertThat(Duration.between(claimed.scheduledAt(), NOW).toDays()).isEqualTo(19);
+        assertThat(claimed.times().scheduledAt()).isEqualTo(Instant.parse("2026-03-01T01:30:00Z"));
+        assertThat(claimed.origin().backfillId()).isEqualTo(created.backfill().id());
+        assertThat(Duration.between(claimed.times().scheduledAt(), NOW).toDays()).isEqualTo(19);
     }
 }

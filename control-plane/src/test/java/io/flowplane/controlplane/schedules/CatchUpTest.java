@@ -57,8 +57,8 @@ class CatchUpTest {
     private List<FlowRun> runnableMissed(UUID d) {
         Instant windowEnd = START.plus(Duration.ofHours(2));
         return world.runsOf(d).stream()
-                .filter(r -> !r.scheduledAt().isAfter(windowEnd))
-                .filter(r -> r.stateType() == StateType.SCHEDULED)
+                .filter(r -> !r.times().scheduledAt().isAfter(windowEnd))
+                .filter(r -> r.state().type() == StateType.SCHEDULED)
                 .toList();
     }
 
@@ -72,19 +72,19 @@ class CatchUpTest {
         List<FlowRun> runnable = runnableMissed(d);
         assertThat(runnable).hasSize(expected);
         if (policy.equals("latest")) {
-            assertThat(runnable.get(0).scheduledAt()).isEqualTo(Instant.parse("2026-03-01T02:00:00Z"));
+            assertThat(runnable.get(0).times().scheduledAt()).isEqualTo(Instant.parse("2026-03-01T02:00:00Z"));
         }
         if (policy.equals("all")) {
             assertThat(SchedulingWorld.instants(runnable)).isEqualTo(
                     SchedulingWorld.cron("x", "*/10 * * * *").recurrence().between(START, START.plus(Duration.ofHours(2)), 100));
         }
         // Materialised runs that were not kept end Cancelled and say why; missed ones never created stay absent.
-        assertThat(world.runsOf(d)).filteredOn(r -> r.stateType() == StateType.CANCELLED)
-                .allSatisfy(r -> assertThat(r.stateMessage()).startsWith("skipped: missed"));
+        assertThat(world.runsOf(d)).filteredOn(r -> r.state().type() == StateType.CANCELLED)
+                .allSatisfy(r -> assertThat(r.state().message()).startsWith("skipped: missed"));
         // The future is covered again: the next hour from now.
         Instant now = clock.instant();
-        assertThat(world.runsOf(d)).filteredOn(r -> r.scheduledAt().isAfter(now))
-                .extracting(FlowRun::scheduledAt).contains(Instant.parse("2026-03-01T03:00:00Z"));
+        assertThat(world.runsOf(d)).filteredOn(r -> r.times().scheduledAt().isAfter(now))
+                .extracting(r -> r.times().scheduledAt()).contains(Instant.parse("2026-03-01T03:00:00Z"));
         // A second tick changes nothing.
         List<FlowRun> before = world.runsOf(d);
         world.scheduler.tick();
@@ -101,12 +101,12 @@ class CatchUpTest {
 
         world.scheduler.tick();
         FlowRun skipped = world.runsOf(d).get(0);
-        assertThat(skipped.scheduledAt()).isEqualTo(Instant.parse("2026-03-01T00:10:00Z"));
-        assertThat(skipped.stateType()).isEqualTo(StateType.CANCELLED);
-        assertThat(skipped.stateMessage()).startsWith("skipped: late");
+        assertThat(skipped.times().scheduledAt()).isEqualTo(Instant.parse("2026-03-01T00:10:00Z"));
+        assertThat(skipped.state().type()).isEqualTo(StateType.CANCELLED);
+        assertThat(skipped.state().message()).startsWith("skipped: late");
 
         clock.advance(Duration.ofMinutes(5)); // 00:21: the 00:20 run is one minute late, within the bound
-        assertThat(world.claim("p", 10)).extracting(r -> r.scheduledAt().toString())
+        assertThat(world.claim("p", 10)).extracting(r -> r.times().scheduledAt().toString())
                 .containsExactly("2026-03-01T00:20:00Z");
     }
 
@@ -115,12 +115,12 @@ class CatchUpTest {
         UUID d = deploy("all", null);
         clock.set(Instant.parse("2026-03-01T00:10:14Z"));
         world.scheduler.tick();
-        assertThat(world.runsOf(d).get(0).stateName()).isEqualTo("Scheduled");
+        assertThat(world.runsOf(d).get(0).state().name()).isEqualTo("Scheduled");
         clock.set(Instant.parse("2026-03-01T00:10:15Z"));
         world.scheduler.tick();
         FlowRun late = world.runsOf(d).get(0);
-        assertThat(late.stateType()).isEqualTo(StateType.SCHEDULED);
-        assertThat(late.stateName()).isEqualTo("Late");
+        assertThat(late.state().type()).isEqualTo(StateType.SCHEDULED);
+        assertThat(late.state().name()).isEqualTo("Late");
         assertThat(world.runs.history(late.id())).extracting(s -> s.stateName()).containsExactly("Scheduled", "Late");
         // A late run is still claimed and runs (catch-up 'all' keeps it).
         assertThat(world.claim("p", 1)).extracting(FlowRun::id).containsExactly(late.id());

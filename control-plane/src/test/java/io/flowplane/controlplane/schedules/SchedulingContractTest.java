@@ -82,9 +82,9 @@ abstract class SchedulingContractTest {
         assertExactlyOnce(d, "*/10 * * * *", START, START.plus(Duration.ofHours(1)));
         List<FlowRun> runs = world.runsOf(d);
         assertThat(runs).allSatisfy(r -> {
-            assertThat(r.stateType()).isEqualTo(StateType.SCHEDULED);
-            assertThat(r.scheduleId()).isNotNull();
-            assertThat(r.nextAt()).isEqualTo(r.scheduledAt());
+            assertThat(r.state().type()).isEqualTo(StateType.SCHEDULED);
+            assertThat(r.origin().scheduleId()).isNotNull();
+            assertThat(r.nextAt()).isEqualTo(r.times().scheduledAt());
             assertThat(r.parameters()).contains("\"region\":\"eu\"");
         });
     }
@@ -105,7 +105,7 @@ abstract class SchedulingContractTest {
         assertThat(nextCheck).isAfter(clock.instant().plus(Duration.ofMinutes(9)));
         clock.advance(Duration.ofMinutes(11));
         capped.scheduler.tick();
-        assertThat(capped.runsOf(d).stream().filter(r -> r.scheduledAt().isAfter(clock.instant()))).hasSize(20);
+        assertThat(capped.runsOf(d).stream().filter(r -> r.times().scheduledAt().isAfter(clock.instant()))).hasSize(20);
     }
 
     @Test
@@ -143,14 +143,14 @@ abstract class SchedulingContractTest {
         clock.advance(Duration.ofMinutes(11));
         world.scheduler.tick();
         FlowRun started = world.claim(pool, 1).get(0);
-        assertThat(started.scheduledAt()).isEqualTo(Instant.parse("2026-03-01T12:10:00Z"));
+        assertThat(started.times().scheduledAt()).isEqualTo(Instant.parse("2026-03-01T12:10:00Z"));
 
         deploy(d, "*/15 * * * *");
         Instant now = clock.instant();
         List<FlowRun> runs = world.runsOf(d);
-        assertThat(runs).filteredOn(r -> r.scheduledAt().isAfter(now)).extracting(FlowRun::scheduledAt)
+        assertThat(runs).filteredOn(r -> r.times().scheduledAt().isAfter(now)).extracting(r -> r.times().scheduledAt())
                 .containsExactlyElementsOf(recurrence("*/15 * * * *").between(now, now.plus(Duration.ofMinutes(75)), 100));
-        assertThat(runs).filteredOn(r -> !r.scheduledAt().isAfter(now)).extracting(FlowRun::id)
+        assertThat(runs).filteredOn(r -> !r.times().scheduledAt().isAfter(now)).extracting(FlowRun::id)
                 .containsExactly(started.id());
         assertNoDuplicates(d);
 
@@ -173,7 +173,7 @@ abstract class SchedulingContractTest {
         Instant now = clock.instant();
         List<FlowRun> runs = world.runsOf(d);
         // Catch-up 'latest': the most recent instant missed while paused (12:40) runs once.
-        assertThat(runs).filteredOn(r -> !r.scheduledAt().isAfter(now)).extracting(r -> r.scheduledAt().toString())
+        assertThat(runs).filteredOn(r -> !r.times().scheduledAt().isAfter(now)).extracting(r -> r.times().scheduledAt().toString())
                 .containsExactly("2026-03-01T12:40:00Z");
         assertExactlyOnce(d, "*/10 * * * *", now, now.plus(Duration.ofHours(1)));
     }
@@ -191,9 +191,9 @@ abstract class SchedulingContractTest {
     @Test
     void aScheduleRemovedFromTheDeploymentTakesItsFutureRunsWithIt() {
         UUID d = deploy(List.of(SchedulingWorld.cron("a", "*/10 * * * *"), SchedulingWorld.cron("b", "5 * * * *")));
-        assertThat(world.runsOf(d)).extracting(r -> r.scheduledAt().toString()).contains("2026-03-01T12:05:00Z");
+        assertThat(world.runsOf(d)).extracting(r -> r.times().scheduledAt().toString()).contains("2026-03-01T12:05:00Z");
         deploy(d, "*/10 * * * *");
-        assertThat(world.runsOf(d)).extracting(r -> r.scheduledAt().toString())
+        assertThat(world.runsOf(d)).extracting(r -> r.times().scheduledAt().toString())
                 .doesNotContain("2026-03-01T12:05:00Z", "2026-03-01T13:05:00Z");
     }
 

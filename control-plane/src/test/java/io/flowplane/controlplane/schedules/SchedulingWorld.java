@@ -100,6 +100,6 @@ final class SchedulingWorld {
     }
 
     static List<Instant> instants(List<FlowRun> runs) {
-        return runs.stream().map(FlowRun::scheduledAt).toList();
+        return runs.stream().map(r -> r.times().scheduledAt()).toList();
     }
 }

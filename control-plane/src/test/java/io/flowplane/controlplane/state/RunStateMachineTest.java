@@ -36,7 +36,7 @@ class RunStateMachineTest {
                         RunTransitions.Outcome o = RunTransitions.apply(run(from, 1), new StateChange(to, null, null, actor, null),
                                 RetryPolicy.NONE, NOW);
                         accepted = true;
-                        assertThat(o.run().stateType()).isEqualTo(to);
+                        assertThat(o.run().state().type()).isEqualTo(to);
                         assertThat(o.records()).hasSize(1);
                     } catch (IllegalTransitionException e) {
                         accepted = false;
@@ -88,10 +88,10 @@ class RunStateMachineTest {
         RunTransitions.Outcome first = RunTransitions.apply(run(StateType.RUNNING, 1),
                 new StateChange(StateType.FAILED, null, "exit code 1", Actor.AGENT, null), policy, NOW);
         assertThat(first.records()).extracting(r -> r.stateName()).containsExactly("Failed", "AwaitingRetry");
-        assertThat(first.run().stateType()).isEqualTo(StateType.SCHEDULED);
+        assertThat(first.run().state().type()).isEqualTo(StateType.SCHEDULED);
         assertThat(first.run().attempt()).isEqualTo(2);
         assertThat(first.run().nextAt()).isEqualTo(NOW.plusSeconds(10));
-        assertThat(first.run().endedAt()).isNull();
+        assertThat(first.run().times().endedAt()).isNull();
 
         RunTransitions.Outcome crash = RunTransitions.apply(run(StateType.RUNNING, 2),
                 new StateChange(StateType.CRASHED, null, "lease expired", Actor.SERVER, null), policy, NOW);
@@ -100,12 +100,12 @@ class RunStateMachineTest {
 
         RunTransitions.Outcome last = RunTransitions.apply(run(StateType.RUNNING, 3),
                 new StateChange(StateType.FAILED, null, null, Actor.AGENT, null), policy, NOW);
-        assertThat(last.run().stateType()).as("no retries left").isEqualTo(StateType.FAILED);
+        assertThat(last.run().state().type()).as("no retries left").isEqualTo(StateType.FAILED);
         assertThat(last.records()).hasSize(1);
 
         RunTransitions.Outcome cancelled = RunTransitions.apply(run(StateType.CANCELLING, 1),
                 new StateChange(StateType.CANCELLED, null, null, Actor.AGENT, null), policy, NOW);
-        assertThat(cancelled.run().stateType()).as("a cancellation is never retried").isEqualTo(StateType.CANCELLED);
+        assertThat(cancelled.run().state().type()).as("a cancellation is never retried").isEqualTo(StateType.CANCELLED);
     }
 
     @Test
@@ -115,15 +115,16 @@ class RunStateMachineTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("FAILED");
         RunTransitions.Outcome timedOut = RunTransitions.apply(run(StateType.RUNNING, 1),
                 new StateChange(StateType.FAILED, "TimedOut", null, Actor.AGENT, null), RetryPolicy.NONE, NOW);
-        assertThat(timedOut.run().stateName()).isEqualTo("TimedOut");
-        assertThat(timedOut.run().endedAt()).isEqualTo(NOW);
-        assertThat(timedOut.run().leaseExpiresAt()).as("a finished run holds no lease").isNull();
+        assertThat(timedOut.run().state().name()).isEqualTo("TimedOut");
+        assertThat(timedOut.run().times().endedAt()).isEqualTo(NOW);
+        assertThat(timedOut.run().lease().expiresAt()).as("a finished run holds no lease").isNull();
     }
 
     private static FlowRun run(StateType type, int attempt) {
         Instant lease = type.isActive() ? NOW.plusSeconds(30) : null;
-        return new FlowRun(UUID.randomUUID(), "r", null, null, "flow", null, null, "{}", "[]", type, type.defaultName(),
-                null, NOW.minusSeconds(5), null, NOW.minusSeconds(60), attempt, 0, "[]", null, "agent-1", 1, lease,
-                null, null, 0, null, NOW.minusSeconds(60), null, null, null);
+        return new FlowRun(UUID.randomUUID(), "r", FlowRun.Origin.adHoc("flow"), FlowRun.Placement.NONE, "{}", "[]",
+                new FlowRun.State(type, type.defaultName(), null, NOW.minusSeconds(5)), null, attempt,
+                FlowRun.Policy.NONE, new FlowRun.Lease("agent-1", 1, lease),
+                FlowRun.Times.planned(NOW.minusSeconds(60), NOW.minusSeconds(60), null), 0);
     }
 }

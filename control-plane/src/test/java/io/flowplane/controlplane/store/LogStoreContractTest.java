@@ -171,7 +171,8 @@ abstract class LogStoreContractTest {
         // One event of 1,000 lines (an agent's group) crosses the cap (2,500): 500 lines fit, then
         // one marker line, then nothing.
         List<RunEvent.Log> group = lines(run, 2_001, 3_000).stream().map(e -> (RunEvent.Log) e.body()).toList();
-        EventAck ack = send(List.of(new RunEvent(0, run.id(), run.leaseEpoch(), clock.instant(), new RunEvent.Logs(group))));
+        EventAck ack = send(List.of(new RunEvent(0, run.id(), run.lease().epoch(), clock.instant(),
+                new RunEvent.Logs(group))));
         assertThat(ack.rejections()).isEmpty();
         assertThat(runRow(run).logCount()).isEqualTo(2_501);
         List<LogLine> tail = logs(run, 2_498, 100);
@@ -227,7 +228,7 @@ abstract class LogStoreContractTest {
         List<ClaimService.Claimed> claimed = claims.claim(new ClaimRequest("agent-logs", p.pool().name(), List.of(), 1)).runs();
         assertThat(claimed).hasSize(1);
         FlowRun run = claimed.get(0).run();
-        send(List.of(new RunEvent(0, run.id(), run.leaseEpoch(), clock.instant(),
+        send(List.of(new RunEvent(0, run.id(), run.lease().epoch(), clock.instant(),
                 new RunEvent.State(StateType.RUNNING, null, null, null))));
         return runRow(run);
     }
@@ -242,7 +243,7 @@ abstract class LogStoreContractTest {
     }
 
     private RunEvent log(FlowRun run, String message, UUID task, String stream, String level, Instant at) {
-        return new RunEvent(0, run.id(), run.leaseEpoch(), at, new RunEvent.Log(task, stream, level, message));
+        return new RunEvent(0, run.id(), run.lease().epoch(), at, new RunEvent.Log(task, stream, level, message));
     }
 
     /** Numbers the events with this source's next sequences and ingests them as one batch. */

@@ -154,10 +154,10 @@ abstract class StoreContractTest {
                 // Never cancel or interrupt these threads: an interrupt inside H2's file I/O
                 // closes the database. A timeout just fails the test.
                 for (FlowRun run : e.getValue().get(60, TimeUnit.SECONDS)) {
-                    assertThat(run.stateType()).isEqualTo(StateType.PENDING);
-                    assertThat(run.agentId()).isEqualTo(e.getKey());
-                    assertThat(run.leaseEpoch()).isEqualTo(1);
-                    assertThat(run.leaseExpiresAt()).isEqualTo(START.plus(LEASE));
+                    assertThat(run.state().type()).isEqualTo(StateType.PENDING);
+                    assertThat(run.lease().agentId()).isEqualTo(e.getKey());
+                    assertThat(run.lease().epoch()).isEqualTo(1);
+                    assertThat(run.lease().expiresAt()).isEqualTo(START.plus(LEASE));
                     all.add(run.id());
                     claimedBy.put(run.id(), e.getKey());
                 }
@@ -244,7 +244,7 @@ abstract class StoreContractTest {
 
         assertThat(result.poolId()).isEqualTo(p.pool().id());
         assertThat(result.runs()).isEmpty();
-        runs.forEach(r -> assertThat(run(r.id()).stateType()).isEqualTo(StateType.SCHEDULED));
+        runs.forEach(r -> assertThat(run(r.id()).state().type()).isEqualTo(StateType.SCHEDULED));
         runs.forEach(r -> assertThat(history(r.id())).isEmpty());
     }
 
@@ -305,7 +305,7 @@ abstract class StoreContractTest {
         ClaimResult onlySecond = claims.claim(new ClaimRequest("agent-1", p.pool().name(), List.of("second"), 10));
         assertThat(onlySecond.runs()).hasSize(4);
         assertThat(onlySecond.runs()).allSatisfy(c -> assertThat(secondRuns).contains(c.run().id()));
-        firstRuns.forEach(id -> assertThat(run(id).stateType()).isEqualTo(StateType.SCHEDULED));
+        firstRuns.forEach(id -> assertThat(run(id).state().type()).isEqualTo(StateType.SCHEDULED));
 
         ClaimResult unknownQueue = claims.claim(new ClaimRequest("agent-1", p.pool().name(), List.of("nope"), 10));
         assertThat(unknownQueue.runs()).isEmpty();
@@ -322,7 +322,7 @@ abstract class StoreContractTest {
         assertThat(ids(claim(p, 10))).isEqualTo(secondRuns);
         assertThat(claims.claim(new ClaimRequest("agent-1", p.pool().name(), List.of(WorkQueue.DEFAULT), 10)).runs())
                 .isEmpty();
-        firstRuns.forEach(id -> assertThat(run(id).stateType()).isEqualTo(StateType.SCHEDULED));
+        firstRuns.forEach(id -> assertThat(run(id).state().type()).isEqualTo(StateType.SCHEDULED));
     }
 
     @Test
@@ -380,7 +380,7 @@ abstract class StoreContractTest {
         assertThat(ofLimited).hasSize(1);
         assertThat(first.stream().filter(r -> openRuns.contains(r.id()))).hasSize(5);
         assertThat(result.runs()).allSatisfy(c -> assertThat(c.deployment()).isNotNull()
-                .extracting(Deployment::id).isEqualTo(c.run().deploymentId()));
+                .extracting(Deployment::id).isEqualTo(c.run().origin().deploymentId()));
 
         // Saturated: the next claim excludes the deployment in its query.
         assertThat(claim(p, 10)).isEmpty();
@@ -413,9 +413,9 @@ abstract class StoreContractTest {
         assertThat(ids(all)).hasSize(5);
         // The deployment's limit of 1 holds across the requests of one batch.
         assertThat(all).filteredOn(r -> limitedRuns.contains(r.id())).hasSize(1);
-        assertThat(got.get(0)).allSatisfy(r -> assertThat(r.agentId()).isEqualTo("agent-a"));
-        assertThat(got.get(1)).allSatisfy(r -> assertThat(r.agentId()).isEqualTo("agent-b"));
-        assertThat(got.get(2)).allSatisfy(r -> assertThat(r.agentId()).isEqualTo("agent-a"));
+        assertThat(got.get(0)).allSatisfy(r -> assertThat(r.lease().agentId()).isEqualTo("agent-a"));
+        assertThat(got.get(1)).allSatisfy(r -> assertThat(r.lease().agentId()).isEqualTo("agent-b"));
+        assertThat(got.get(2)).allSatisfy(r -> assertThat(r.lease().agentId()).isEqualTo("agent-a"));
         all.forEach(r -> assertThat(historyTypes(r.id())).containsOnlyOnce(StateType.PENDING).endsWith(StateType.PENDING));
         assertThat(activeRuns(p.pool().id())).isEqualTo(5);
         assertThat(claim(p, 10)).isEmpty();
@@ -520,13 +520,13 @@ abstract class StoreContractTest {
         assertThat(claim(p, 10)).isEmpty();
         clock.advance(Duration.ofMillis(1));
         assertThat(ids(claim(p, 10))).containsExactly(in5.id());
-        assertThat(run(in10.id()).stateType()).isEqualTo(StateType.SCHEDULED);
+        assertThat(run(in10.id()).state().type()).isEqualTo(StateType.SCHEDULED);
 
         clock.advance(Duration.ofMinutes(5));
         List<FlowRun> last = claim(p, 10);
         assertThat(ids(last)).containsExactly(in10.id());
-        assertThat(last.get(0).leaseExpiresAt()).isEqualTo(clock.instant().plus(LEASE));
-        assertThat(last.get(0).stateAt()).isEqualTo(clock.instant());
+        assertThat(last.get(0).lease().expiresAt()).isEqualTo(clock.instant().plus(LEASE));
+        assertThat(last.get(0).state().at()).isEqualTo(clock.instant());
         assertThat(last.get(0).nextAt()).isNull();
     }
 
@@ -537,7 +537,7 @@ abstract class StoreContractTest {
         PoolWithQueue p = fixtures.pool();
         fixtures.scheduledRuns(p.queue(), 1);
         FlowRun claimed = one(claim(p, 1));
-        long epoch = claimed.leaseEpoch();
+        long epoch = claimed.lease().epoch();
         assertThat(epoch).isEqualTo(1);
         String source = source();
 
@@ -554,11 +554,11 @@ abstract class StoreContractTest {
         assertThat(ack.rejections()).isEmpty();
         assertThat(ackedSeq(source)).isEqualTo(5);
         FlowRun done = run(claimed.id());
-        assertThat(done.stateType()).isEqualTo(StateType.COMPLETED);
-        assertThat(done.stateName()).isEqualTo("Completed");
-        assertThat(done.startedAt()).isEqualTo(clock.instant());
-        assertThat(done.endedAt()).isEqualTo(clock.instant());
-        assertThat(done.leaseExpiresAt()).isNull();
+        assertThat(done.state().type()).isEqualTo(StateType.COMPLETED);
+        assertThat(done.state().name()).isEqualTo("Completed");
+        assertThat(done.times().startedAt()).isEqualTo(clock.instant());
+        assertThat(done.times().endedAt()).isEqualTo(clock.instant());
+        assertThat(done.lease().expiresAt()).isNull();
         assertThat(done.logCount()).isEqualTo(3);
         assertThat(historyTypes(claimed.id()))
                 .containsExactly(StateType.PENDING, StateType.RUNNING, StateType.COMPLETED);
@@ -586,7 +586,7 @@ abstract class StoreContractTest {
         PoolWithQueue p = fixtures.pool();
         fixtures.scheduledRuns(p.queue(), 1);
         FlowRun claimed = one(claim(p, 1));
-        long epoch = claimed.leaseEpoch();
+        long epoch = claimed.lease().epoch();
         String source = source();
 
         EventAck first = ingestor.ingest(source, List.of(
@@ -602,7 +602,7 @@ abstract class StoreContractTest {
         assertThat(gap.rejections()).isEmpty();
         assertThat(ackedSeq(source)).isEqualTo(3);
         assertThat(logMessages(claimed.id())).containsExactly("a", "b");
-        assertThat(run(claimed.id()).stateType()).isEqualTo(StateType.RUNNING);
+        assertThat(run(claimed.id()).state().type()).isEqualTo(StateType.RUNNING);
         assertThat(run(claimed.id()).logCount()).isEqualTo(2);
 
         // The gap is filled: the rest follows, and a batch applies only up to its own gap.
@@ -612,7 +612,7 @@ abstract class StoreContractTest {
                 log(7, claimed, epoch, "f")), r -> true);
         assertThat(filled.ackedSeq()).isEqualTo(5);
         assertThat(logMessages(claimed.id())).containsExactly("a", "b", "c", "d");
-        assertThat(run(claimed.id()).stateType()).isEqualTo(StateType.RUNNING);
+        assertThat(run(claimed.id()).state().type()).isEqualTo(StateType.RUNNING);
     }
 
     @Test
@@ -621,12 +621,12 @@ abstract class StoreContractTest {
         fixtures.scheduledRuns(p.queue(), 1);
         FlowRun claimed = one(claim(p, 1));
         String source = source();
-        assertThat(ingestor.ingest(source, List.of(state(1, claimed, claimed.leaseEpoch(), StateType.RUNNING)),
+        assertThat(ingestor.ingest(source, List.of(state(1, claimed, claimed.lease().epoch(), StateType.RUNNING)),
                 r -> true).rejections()).isEmpty();
         FlowRun running = run(claimed.id());
 
         clock.advance(Duration.ofSeconds(5));
-        long stale = claimed.leaseEpoch() - 1;
+        long stale = claimed.lease().epoch() - 1;
         EventAck ack = ingestor.ingest(source, List.of(
                 state(2, claimed, stale, StateType.COMPLETED),
                 log(3, claimed, stale, "from an old holder")), r -> true);
@@ -648,7 +648,7 @@ abstract class StoreContractTest {
         PoolWithQueue p = fixtures.pool();
         fixtures.scheduledRuns(p.queue(), 1);
         FlowRun claimed = one(claim(p, 1));
-        long epoch = claimed.leaseEpoch();
+        long epoch = claimed.lease().epoch();
         String source = source();
         assertThat(ingestor.ingest(source, List.of(
                 state(1, claimed, epoch, StateType.RUNNING),
@@ -688,7 +688,7 @@ abstract class StoreContractTest {
         FlowRun claimed = one(claim(p, 1));
         assertThat(claimed.id()).isEqualTo(inserted.id());
         assertThat(claimed.attempt()).isEqualTo(1);
-        long epoch = claimed.leaseEpoch();
+        long epoch = claimed.lease().epoch();
         String source = source();
 
         clock.advance(Duration.ofSeconds(3));
@@ -700,12 +700,12 @@ abstract class StoreContractTest {
         assertThat(ack.rejections()).isEmpty();
 
         FlowRun retry = run(claimed.id());
-        assertThat(retry.stateType()).isEqualTo(StateType.SCHEDULED);
-        assertThat(retry.stateName()).isEqualTo("AwaitingRetry");
+        assertThat(retry.state().type()).isEqualTo(StateType.SCHEDULED);
+        assertThat(retry.state().name()).isEqualTo("AwaitingRetry");
         assertThat(retry.nextAt()).isEqualTo(failedAt.plusSeconds(10));
         assertThat(retry.attempt()).isEqualTo(2);
-        assertThat(retry.endedAt()).isNull();
-        assertThat(retry.leaseExpiresAt()).isNull();
+        assertThat(retry.times().endedAt()).isNull();
+        assertThat(retry.lease().expiresAt()).isNull();
         List<RunStateRecord> history = history(claimed.id());
         assertThat(history).extracting(RunStateRecord::stateType).containsExactly(
                 StateType.PENDING, StateType.RUNNING, StateType.FAILED, StateType.SCHEDULED);
@@ -720,7 +720,7 @@ abstract class StoreContractTest {
         clock.advance(Duration.ofMillis(1));
         FlowRun again = one(claim(p, 1));
         assertThat(again.id()).isEqualTo(claimed.id());
-        assertThat(again.leaseEpoch()).isEqualTo(epoch + 1);
+        assertThat(again.lease().epoch()).isEqualTo(epoch + 1);
         assertThat(again.attempt()).isEqualTo(2);
     }
 
@@ -732,16 +732,16 @@ abstract class StoreContractTest {
         String source = source();
         String first = "sha256:" + "a".repeat(64);
         EventAck ack = ingestor.ingest(source, List.of(
-                new RunEvent(1, claimed.id(), claimed.leaseEpoch(), clock.instant(),
+                new RunEvent(1, claimed.id(), claimed.lease().epoch(), clock.instant(),
                         new RunEvent.State(StateType.RUNNING, null, null, "running-1", first)),
-                state(2, claimed, claimed.leaseEpoch(), StateType.FAILED)), r -> true);
+                state(2, claimed, claimed.lease().epoch(), StateType.FAILED)), r -> true);
         assertThat(ack.rejections()).isEmpty();
         assertThat(codeVersion(claimed.id())).contains(first);
 
         FlowRun again = one(claim(p, 1));
         assertThat(again.attempt()).isEqualTo(2);
         String second = "git:" + "b".repeat(40);
-        ingestor.ingest(source, List.of(new RunEvent(3, again.id(), again.leaseEpoch(), clock.instant(),
+        ingestor.ingest(source, List.of(new RunEvent(3, again.id(), again.lease().epoch(), clock.instant(),
                 new RunEvent.State(StateType.RUNNING, null, null, "running-2", second))), r -> true);
         assertThat(codeVersion(claimed.id())).contains(second);
         List<String> rows = store.jdbi().withHandle(h -> h.createQuery(
@@ -753,7 +753,7 @@ abstract class StoreContractTest {
         FlowRun other = fixtures.scheduledRun(p.queue(), fixtures.deployment(p.queue(), null), START, 0, "[]");
         FlowRun otherClaimed = one(claim(p, 1));
         assertThat(otherClaimed.id()).isEqualTo(other.id());
-        ingestor.ingest(source, List.of(new RunEvent(4, other.id(), otherClaimed.leaseEpoch() + 7, clock.instant(),
+        ingestor.ingest(source, List.of(new RunEvent(4, other.id(), otherClaimed.lease().epoch() + 7, clock.instant(),
                 new RunEvent.State(StateType.RUNNING, null, null, "stale", first))), r -> true);
         assertThat(codeVersion(other.id())).isEmpty();
     }
@@ -772,9 +772,9 @@ abstract class StoreContractTest {
 
         clock.advance(Duration.ofSeconds(2));
         FlowRun cancelled = writer.transition(run.id(), r -> cancel);
-        assertThat(cancelled.stateType()).isEqualTo(StateType.CANCELLED);
-        assertThat(cancelled.stateName()).isEqualTo("Cancelled");
-        assertThat(cancelled.endedAt()).isEqualTo(clock.instant());
+        assertThat(cancelled.state().type()).isEqualTo(StateType.CANCELLED);
+        assertThat(cancelled.state().name()).isEqualTo("Cancelled");
+        assertThat(cancelled.times().endedAt()).isEqualTo(clock.instant());
         assertThat(run(run.id())).isEqualTo(cancelled);
 
         clock.advance(Duration.ofSeconds(2));
@@ -812,11 +812,11 @@ abstract class StoreContractTest {
     /** Reports RUNNING then COMPLETED for a claimed run, as its agent would. */
     private void complete(FlowRun claimed) {
         EventAck ack = ingestor.ingest(source(), List.of(
-                state(1, claimed, claimed.leaseEpoch(), StateType.RUNNING),
-                state(2, claimed, claimed.leaseEpoch(), StateType.COMPLETED)), r -> true);
+                state(1, claimed, claimed.lease().epoch(), StateType.RUNNING),
+                state(2, claimed, claimed.lease().epoch(), StateType.COMPLETED)), r -> true);
         assertThat(ack.ackedSeq()).isEqualTo(2);
         assertThat(ack.rejections()).isEmpty();
-        assertThat(run(claimed.id()).stateType()).isEqualTo(StateType.COMPLETED);
+        assertThat(run(claimed.id()).state().type()).isEqualTo(StateType.COMPLETED);
     }
 
     private static String source() {

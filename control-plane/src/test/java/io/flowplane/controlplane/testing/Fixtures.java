@@ -118,10 +118,13 @@ public final class Fixtures {
                            String retryDelays) {
         Instant now = clock.instant();
         String flowName = deployment == null ? "adhoc-flow" : deployment.flowName();
-        return new FlowRun(UUID.randomUUID(), unique("run"), deployment == null ? null : deployment.id(),
-                deployment == null ? null : deployment.name(), flowName, queue.poolId(), queue.id(), "{}", "[]",
-                StateType.SCHEDULED, "Scheduled", null, now, due, due, 1, maxRetries, retryDelays, null, null, 0L,
-                null, null, null, 0L, null, now, null, null, null);
+        return new FlowRun(UUID.randomUUID(), unique("run"),
+                new FlowRun.Origin(deployment == null ? null : deployment.id(),
+                        deployment == null ? null : deployment.name(), flowName, null, null, null),
+                new FlowRun.Placement(queue.poolId(), queue.id()), "{}", "[]",
+                new FlowRun.State(StateType.SCHEDULED, "Scheduled", null, now), due, 1,
+                new FlowRun.Policy(maxRetries, retryDelays, null), FlowRun.Lease.NONE,
+                FlowRun.Times.planned(now, due, null), 0L);
     }
 
     private static String unique(String prefix) {
