@@ -227,7 +227,7 @@ class CodeDeliveryTest {
 
     private static void assertNoCodeInTheDatabase() throws Exception {
         List<String> hits = new ArrayList<>();
-        cluster.controlPlane().services().store().jdbi().useHandle(h -> {
+        cluster.controlPlane().services().core().store().jdbi().useHandle(h -> {
             List<String> tables = h.createQuery("SELECT table_name FROM information_schema.tables "
                     + "WHERE table_schema = 'PUBLIC' AND table_type = 'BASE TABLE'").mapTo(String.class).list();
             for (String table : tables) {

@@ -60,7 +60,7 @@ class DispatchLatencyTest {
             long[] micros = new long[RUNS];
             for (int i = 0; i < RUNS; i++) {
                 await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1))
-                        .until(() -> cluster.controlPlane().services().dispatcher().waitingPolls() > 0);
+                        .until(() -> cluster.controlPlane().services().execution().dispatcher().waitingPolls() > 0);
                 long t0 = System.nanoTime();
                 String run = cluster.run("noop");
                 await().atMost(POLL_WAIT.plusSeconds(10)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1))

@@ -64,7 +64,7 @@ class ExactlyOnceRaceTest {
 
             List<String> created = createRuns(cluster);
             await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(250)).until(() ->
-                    cluster.controlPlane().services().store().jdbi()
+                    cluster.controlPlane().services().core().store().jdbi()
                             .withExtension(FlowRunDao.class, d -> d.countByState(StateType.COMPLETED)) == RUNS);
 
             List<String> lines = Files.readAllLines(executions);
@@ -75,7 +75,7 @@ class ExactlyOnceRaceTest {
             // All three took part in the race.
             assertThat(byAgent.values()).allSatisfy(runs -> assertThat(runs).isNotEmpty());
             System.out.printf("race: runs per agent %s%n", byAgent.values().stream().map(Set::size).toList());
-            long notCompleted = cluster.controlPlane().services().store().jdbi().withExtension(FlowRunDao.class,
+            long notCompleted = cluster.controlPlane().services().core().store().jdbi().withExtension(FlowRunDao.class,
                     d -> d.countByState(StateType.FAILED) + d.countByState(StateType.CRASHED));
             assertThat(notCompleted).isZero();
         }

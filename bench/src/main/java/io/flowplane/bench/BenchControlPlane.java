@@ -118,7 +118,7 @@ public final class BenchControlPlane implements AutoCloseable {
     }
 
     public <T> T sql(org.jdbi.v3.core.HandleCallback<T, RuntimeException> callback) {
-        return services().store().jdbi().withHandle(callback);
+        return services().core().store().jdbi().withHandle(callback);
     }
 
     /**

@@ -27,7 +27,7 @@ final class RssBench {
                     agentArgs(cp, dir, "defaults"));
             try {
                 long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-                while (cp.services().agents().list().size() < 2) {
+                while (cp.services().execution().agents().list().size() < 2) {
                     if (System.nanoTime() > deadline || !shipped.isAlive() || !defaults.isAlive()) {
                         throw new IllegalStateException("the agents did not register; see " + dir.resolve("agent.log")
                                 + " and " + dir.resolve("agent-defaults.log"));

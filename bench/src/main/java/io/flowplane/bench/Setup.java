@@ -46,15 +46,15 @@ final class Setup {
      */
     static void runs(BenchControlPlane cp, String deployment, int count) {
         var services = cp.services();
-        Deployment d = services.deployments().get(deployment);
-        DeploymentSpec spec = services.deployments().spec(d);
-        RunFactory factory = new RunFactory(Clock.systemUTC(), services.json(), services.ledger(),
+        Deployment d = services.resources().deployments().get(deployment);
+        DeploymentSpec spec = services.resources().deployments().spec(d);
+        RunFactory factory = new RunFactory(Clock.systemUTC(), services.core().json(), services.execution().ledger(),
                 new MetricRegistry());
         Instant now = Instant.now();
         List<FlowRun> planned = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             planned.add(factory.planned(d, spec, "{}", now, now, StateName.SCHEDULED.label(), null, null, null));
         }
-        services.store().useTransaction(unit -> factory.insertAll(unit, planned));
+        services.core().store().useTransaction(unit -> factory.insertAll(unit, planned));
     }
 }

@@ -245,7 +245,7 @@ class KubernetesExecutorTest {
         running(p);
         await().atMost(WAIT).until(() -> cluster.stateType(run).equals("RUNNING"));
         // The control plane gives the run up (as its reaper does when a lease expires).
-        cluster.controlPlane().services().ledger().transition(UUID.fromString(run),
+        cluster.controlPlane().services().execution().ledger().transition(UUID.fromString(run),
                 r -> StateChange.of(StateType.CRASHED, Actor.SERVER));
         await().atMost(WAIT).until(() -> job(run, 1) == null);
         kube.pods().inNamespace(NS).withName(name(p)).delete();

@@ -15,27 +15,27 @@ public final class RestApi {
     public static void register(Environment env, Services s, long maxRequestBytes) {
         var jersey = env.jersey();
         jersey.register(new BodyLimit(maxRequestBytes));
-        jersey.register(new Authentication(s.apiKeys()));
+        jersey.register(new Authentication(s.core().apiKeys()));
         ErrorMappers.all().forEach(jersey::register);
-        jersey.register(new WorkPoolResource(s.pools()));
-        jersey.register(new DeploymentResource(s.deployments(), s.json()));
-        jersey.register(new FlowRunResource(s.runs(), s.deployments(), s.watchers(), s.json(),
-                new AdHocRuns(s.ledger(), s.clock(), s.json())));
-        jersey.register(new AgentResource(s.agents(), s.json()));
-        jersey.register(new ApiKeyResource(s.apiKeys()));
-        jersey.register(new SchedulePreviewResource(s.clock()));
-        jersey.register(new ScheduleResource(s.deployments(), s.clock()));
-        jersey.register(new BackfillResource(s.deployments(), s.backfills()));
+        jersey.register(new WorkPoolResource(s.resources().pools()));
+        jersey.register(new DeploymentResource(s.resources().deployments(), s.core().json()));
+        jersey.register(new FlowRunResource(s.resources().runs(), s.resources().deployments(), s.execution().watchers(), s.core().json(),
+                new AdHocRuns(s.execution().ledger(), s.core().clock(), s.core().json())));
+        jersey.register(new AgentResource(s.execution().agents(), s.core().json()));
+        jersey.register(new ApiKeyResource(s.core().apiKeys()));
+        jersey.register(new SchedulePreviewResource(s.core().clock()));
+        jersey.register(new ScheduleResource(s.resources().deployments(), s.core().clock()));
+        jersey.register(new BackfillResource(s.resources().deployments(), s.resources().backfills()));
         jersey.register(new OpenApiResource());
-        jersey.register(new EventResource(s.automations().reader(), s.json()));
-        jersey.register(new AutomationResource(s.automations().automations(), s.json()));
-        jersey.register(new NotificationTargetResource(s.automations().notifications()));
-        jersey.register(new WebhookResource(s.automations().webhooks()));
+        jersey.register(new EventResource(s.background().automations().reader(), s.core().json()));
+        jersey.register(new AutomationResource(s.background().automations().automations(), s.core().json()));
+        jersey.register(new NotificationTargetResource(s.background().automations().notifications()));
+        jersey.register(new WebhookResource(s.background().automations().webhooks()));
         // What the web UI needs beyond the resources above: who the key is, aggregates, a change feed.
         RunChangeFeed changes = new RunChangeFeed();
-        s.signals().subscribe(changes);
+        s.core().signals().subscribe(changes);
         jersey.register(new RunChangesResource(changes));
-        jersey.register(new RunStatsResource(new RunStatsQueries(s.store()), s.deployments(), s.json(), s.clock()));
+        jersey.register(new RunStatsResource(new RunStatsQueries(s.core().store()), s.resources().deployments(), s.core().json(), s.core().clock()));
         jersey.register(new WhoAmIResource());
     }
 

@@ -101,9 +101,9 @@ final class Views {
                        Instant createdAt) {
         static TaskRunView of(TaskRun t, Json json) {
             return new TaskRunView(t.id(), t.taskKey(), t.name(),
-                    new StateView(t.stateType().name(), t.stateName(), t.message(), t.updatedAt()), t.cacheKey(),
-                    t.resultUri(), t.resultHash(), t.attempt(), List.of(json.read(t.tags(), String[].class)),
-                    t.startedAt(), t.endedAt(), t.createdAt());
+                    new StateView(t.state().type().name(), t.state().name(), t.state().message(), t.times().updatedAt()), t.result().cacheKey(),
+                    t.result().uri(), t.result().hash(), t.attempt(), List.of(json.read(t.tags(), String[].class)),
+                    t.times().startedAt(), t.times().endedAt(), t.times().createdAt());
         }
     }
 

@@ -40,13 +40,13 @@ final class BackgroundServices implements Managed {
     @Override
     public void start() {
         long every = reaperInterval.toMillis();
-        timers.scheduleWithFixedDelay(() -> guarded("reaper", () -> services.reaper().tick()), every, every,
+        timers.scheduleWithFixedDelay(() -> guarded("reaper", () -> services.background().reaper().tick()), every, every,
                 TimeUnit.MILLISECONDS);
         long tick = schedulerInterval.toMillis();
         // Its own thread: a long materialisation must not delay the dispatcher's due-time timers.
-        scheduler.scheduleWithFixedDelay(() -> guarded("scheduler", () -> services.scheduler().tick()), 0, tick,
+        scheduler.scheduleWithFixedDelay(() -> guarded("scheduler", () -> services.background().scheduler().tick()), 0, tick,
                 TimeUnit.MILLISECONDS);
-        timers.scheduleWithFixedDelay(() -> guarded("log retention", () -> services.logRetention().tick()),
+        timers.scheduleWithFixedDelay(() -> guarded("log retention", () -> services.background().logRetention().tick()),
                 1, 60, TimeUnit.MINUTES);
     }
 

@@ -122,7 +122,7 @@ public class ControlPlaneApplication extends Application<ControlPlaneConfigurati
                     new io.flowplane.controlplane.retention.RunRetention(store, clock, config.getRetention(), env.metrics()),
                     timers, cluster.leadership()));
         }
-        env.lifecycle().manage(services.automations());
+        env.lifecycle().manage(services.background().automations());
         RestApi.register(env, services, config.getMaxRequestBytes());
         RestApi.jettyErrorsAsProblems(env);
         io.flowplane.controlplane.ui.WebUi.register(env);
@@ -218,17 +218,21 @@ public class ControlPlaneApplication extends Application<ControlPlaneConfigurati
         AgentRegistry agents = new AgentRegistry(store, clock, json, ledger.leases(), runs.agentOfflineAfter.toJavaDuration());
         Automations automations = new Automations(new Automations.Collaborators(store, clock, json, ledger, deployments,
                 pools, flowRuns, agents), config.getAutomations());
-        return new Services(clock, store, json, signals, new ApiKeys(store, clock, mapper),
-                pools, deployments, flowRuns, ledger, watchers, claims, dispatcher, events, agents,
-                new Reaper(ledger, clock, runs.cancellingTimeout.toJavaDuration(), runs.leaseDuration.toJavaDuration(), metrics),
-                new LogRetention(store, clock, logs.retention.toJavaDuration()),
-                new Scheduler(store, clock, json, materializer, ledger, backfills, scheduling, metrics),
-                backfills, automations);
+        return new Services(new Services.Core(clock, store, json, signals, new ApiKeys(store, clock, mapper)),
+                new Services.Resources(pools, deployments, flowRuns, backfills),
+                new Services.Execution(ledger, watchers, claims, dispatcher, events, agents),
+                new Services.Background(
+                        new Reaper(ledger, clock, runs.cancellingTimeout.toJavaDuration(),
+                                runs.leaseDuration.toJavaDuration(), metrics),
+                        new LogRetention(store, clock, logs.retention.toJavaDuration()),
+                        new Scheduler(new Scheduler.Collaborators(store, clock, json, materializer, ledger,
+                                backfills), scheduling, metrics),
+                        automations));
     }
 
     /** On first start with an empty key store: the configured key, or a new one printed once. */
     private void bootstrapAdminKey(ControlPlaneConfiguration config) {
-        ApiKeys keys = services.apiKeys();
+        ApiKeys keys = services.core().apiKeys();
         if (!keys.isEmpty()) {
             return;
         }

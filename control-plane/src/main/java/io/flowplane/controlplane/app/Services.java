@@ -20,11 +20,29 @@ import io.flowplane.controlplane.backfills.BackfillService;
 
 import java.time.Clock;
 
-/** The control plane's collaborators, built once and handed to the REST and gRPC edges. */
-public record Services(Clock clock, Store store, Json json, Signals signals, ApiKeys apiKeys,
-                       WorkPoolService pools, DeploymentService deployments, FlowRunService runs,
-                       RunLedger ledger, RunWatchers watchers, ClaimService claims, Dispatcher dispatcher,
-                       EventIngestor events, AgentRegistry agents, Reaper reaper, LogRetention logRetention,
-                       Scheduler scheduler, BackfillService backfills,
-                       io.flowplane.controlplane.automations.Automations automations) {
+/**
+ * The control plane's collaborators, built once and handed to the REST and gRPC edges, grouped by
+ * what they serve: the shared base, the resources users manage, the execution of runs, and the
+ * background loops.
+ */
+public record Services(Core core, Resources resources, Execution execution, Background background) {
+
+    /** What everything else is built on. */
+    public record Core(Clock clock, Store store, Json json, Signals signals, ApiKeys apiKeys) {
+    }
+
+    /** The resources users create and change through the API. */
+    public record Resources(WorkPoolService pools, DeploymentService deployments, FlowRunService runs,
+                            BackfillService backfills) {
+    }
+
+    /** Runs on their way through agents: the ledger that changes them, claims, dispatch, reports. */
+    public record Execution(RunLedger ledger, RunWatchers watchers, ClaimService claims, Dispatcher dispatcher,
+                            EventIngestor events, AgentRegistry agents) {
+    }
+
+    /** The loops the server runs on its own. */
+    public record Background(Reaper reaper, LogRetention logRetention, Scheduler scheduler,
+                             io.flowplane.controlplane.automations.Automations automations) {
+    }
 }

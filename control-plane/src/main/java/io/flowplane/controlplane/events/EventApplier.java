@@ -165,15 +165,17 @@ final class EventApplier {
             reject(event, EventAck.Reason.INVALID_EVENT, e.getMessage());
             return;
         }
-        Instant started = existing == null ? null : existing.startedAt();
+        Instant started = existing == null ? null : existing.times().startedAt();
         if (started == null && t.type() == StateType.RUNNING) {
             started = now;
         }
         Instant ended = t.type().isTerminal() ? now : null;
-        Instant created = existing == null ? now : existing.createdAt();
+        Instant created = existing == null ? now : existing.times().createdAt();
         String tags = JsonArrays.of(t.tags());
-        tasks.put(t.taskRunId(), new TaskRun(t.taskRunId(), run.id(), t.taskKey(), t.name(), t.type(), name.label(),
-                t.message(), t.cacheKey(), t.resultUri(), t.resultHash(), t.attempt(), tags, started, ended, created, now));
+        tasks.put(t.taskRunId(), new TaskRun(t.taskRunId(), run.id(), t.taskKey(), t.name(),
+                new TaskRun.State(t.type(), name.label(), t.message()),
+                new TaskRun.Result(t.cacheKey(), t.resultUri(), t.resultHash()), t.attempt(), tags,
+                new TaskRun.Times(started, ended, created, now)));
         if (existing == null) {
             newTasks.add(t.taskRunId());
         }

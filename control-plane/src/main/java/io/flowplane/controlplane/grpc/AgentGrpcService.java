@@ -37,7 +37,7 @@ final class AgentGrpcService extends AgentServiceGrpc.AgentServiceImplBase {
                      AgentCommands commands) {
         this.services = services;
         this.commands = commands;
-        this.mapper = new ProtoMapper(services.json());
+        this.mapper = new ProtoMapper(services.core().json());
         this.maxPollWait = maxPollWait;
         this.leaseDuration = leaseDuration;
         this.heartbeatInterval = heartbeatInterval;
@@ -48,7 +48,7 @@ final class AgentGrpcService extends AgentServiceGrpc.AgentServiceImplBase {
         GrpcErrors.unary(observer, () -> {
             Principal principal = GrpcErrors.require(Permission.POLL);
             request.getPoolsList().forEach(pool -> checkPool(principal, pool));
-            var agent = services.agents().register(new AgentRegistry.Registration(request.getAgentId(),
+            var agent = services.execution().agents().register(new AgentRegistry.Registration(request.getAgentId(),
                     request.getName(), request.getPoolsList(), request.getSlots(), request.getVersion(),
                     request.getHostname(), request.getLabelsMap()));
             return RegisterResponse.newBuilder().setAgentId(agent.id())
@@ -75,7 +75,7 @@ final class AgentGrpcService extends AgentServiceGrpc.AgentServiceImplBase {
             }
             var claim = new ClaimService.ClaimRequest(request.getAgentId(), request.getPool(), request.getQueuesList(),
                     (int) Math.min(request.getMaxRuns(), 1000));
-            pending = services.dispatcher().poll(claim, wait, runs -> reply(call, request.getPool(), runs));
+            pending = services.execution().dispatcher().poll(claim, wait, runs -> reply(call, request.getPool(), runs));
         } catch (RuntimeException e) {
             observer.onError(GrpcErrors.toStatus(e));
             return;
@@ -101,7 +101,7 @@ final class AgentGrpcService extends AgentServiceGrpc.AgentServiceImplBase {
             List<AgentRegistry.Lease> leases = request.getRunsList().stream()
                     .map(l -> new AgentRegistry.Lease(ProtoMapper.uuid(l.getRunId(), "runs.run_id"), l.getLeaseEpoch()))
                     .toList();
-            var result = services.agents().heartbeat(request.getAgentId(), request.getFreeSlots(), leases);
+            var result = services.execution().agents().heartbeat(request.getAgentId(), request.getFreeSlots(), leases);
             HeartbeatResponse.Builder b = HeartbeatResponse.newBuilder()
                     .setLeaseExpiresAt(ProtoMapper.timestamp(result.leaseExpiresAt()));
             result.cancel().forEach(id -> b.addCancelRunIds(id.toString()));
@@ -118,7 +118,7 @@ final class AgentGrpcService extends AgentServiceGrpc.AgentServiceImplBase {
             if (request.getAgentId().isEmpty()) {
                 throw GrpcErrors.invalid("agent_id is required: call Register first");
             }
-            services.agents().get(request.getAgentId());
+            services.execution().agents().get(request.getAgentId());
         } catch (RuntimeException e) {
             observer.onError(GrpcErrors.toStatus(e));
             return;

@@ -42,10 +42,10 @@ public final class GrpcServer implements Managed {
 
     @Override
     public void start() throws IOException {
-        AuthInterceptor auth = new AuthInterceptor(services.apiKeys(), config.clientCaFile == null ? null
+        AuthInterceptor auth = new AuthInterceptor(services.core().apiKeys(), config.clientCaFile == null ? null
                 : new ClientCertificates(config.revokedClientSerials, config.clientCertBinding));
-        commands = new AgentCommands(services.ledger().leases());
-        services.signals().subscribe(commands);
+        commands = new AgentCommands(services.execution().ledger().leases());
+        services.core().signals().subscribe(commands);
         var agentService = new AgentGrpcService(services, config.maxPollWait.toJavaDuration(),
                 runs.leaseDuration.toJavaDuration(), runs.heartbeatInterval.toJavaDuration(), commands);
         FrameLogGuard.install(); // before the first connection: its frame logger would print the API key

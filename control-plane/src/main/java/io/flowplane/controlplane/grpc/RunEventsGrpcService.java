@@ -38,7 +38,7 @@ final class RunEventsGrpcService extends RunEventsServiceGrpc.RunEventsServiceIm
                 throw GrpcErrors.invalid("a batch holds at most " + MAX_EVENTS + " events");
             }
             List<RunEvent> events = batch.getEventsList().stream().map(ProtoMapper::event).toList();
-            return ProtoMapper.ack(services.events().ingest(batch.getSourceId(), events, scope(principal)));
+            return ProtoMapper.ack(services.execution().events().ingest(batch.getSourceId(), events, scope(principal)));
         });
     }
 
@@ -47,7 +47,7 @@ final class RunEventsGrpcService extends RunEventsServiceGrpc.RunEventsServiceIm
         if (principal.pools().isEmpty()) {
             return run -> true;
         }
-        Set<UUID> allowed = services.pools().list().stream().filter(p -> principal.pools().contains(p.name()))
+        Set<UUID> allowed = services.resources().pools().list().stream().filter(p -> principal.pools().contains(p.name()))
                 .map(WorkPool::id).collect(Collectors.toSet());
         return run -> run.placement().poolId() != null && allowed.contains(run.placement().poolId());
     }

@@ -37,14 +37,18 @@ public final class Scheduler {
     private final SchedulerSettings settings;
     private final Meter skipped;
 
-    public Scheduler(Store store, Clock clock, Json json, Materializer materializer, RunLedger ledger,
-                     BackfillService backfills, SchedulerSettings settings, MetricRegistry metrics) {
-        this.store = store;
-        this.clock = clock;
-        this.materializer = materializer;
-        this.catchUp = new CatchUp(store, json, ledger);
-        this.ledger = ledger;
-        this.backfills = backfills;
+    /** What the scheduler plans with and writes through. */
+    public record Collaborators(Store store, Clock clock, Json json, Materializer materializer, RunLedger ledger,
+                                BackfillService backfills) {
+    }
+
+    public Scheduler(Collaborators c, SchedulerSettings settings, MetricRegistry metrics) {
+        this.store = c.store();
+        this.clock = c.clock();
+        this.materializer = c.materializer();
+        this.catchUp = new CatchUp(c.store(), c.json(), c.ledger());
+        this.ledger = c.ledger();
+        this.backfills = c.backfills();
         this.settings = settings;
         this.skipped = metrics.meter("flowplane.runs.skipped");
     }

@@ -1,5 +1,7 @@
 package io.flowplane.controlplane.store;
 
+import io.flowplane.controlplane.state.StateType;
+
 import java.time.Instant;
 import java.util.UUID;
 
@@ -29,10 +31,10 @@ public record DeploymentHealth(UUID deploymentId, String name, long completed, l
         }
 
         void ended(String type, long n) {
-            switch (type) {
-                case "COMPLETED" -> completed += n;
-                case "FAILED", "CRASHED" -> failed += n;
-                case "CANCELLED" -> cancelled += n;
+            switch (StateType.valueOf(type)) {
+                case COMPLETED -> completed += n;
+                case FAILED, CRASHED -> failed += n;
+                case CANCELLED -> cancelled += n;
                 default -> { }
             }
         }

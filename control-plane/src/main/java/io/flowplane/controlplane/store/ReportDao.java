@@ -17,16 +17,15 @@ import java.util.UUID;
 public interface ReportDao extends SqlObject {
     String TASK = "id, flow_run_id, task_key, name, state_type, state_name, message, cache_key, result_uri, "
             + "result_hash, attempt, tags, started_at, ended_at, created_at, updated_at";
-    @SqlBatch("INSERT INTO task_runs (" + TASK + ") VALUES (:id, :flowRunId, :taskKey, :name, :stateType, "
-            + ":stateName, :message, :cacheKey, :resultUri, :resultHash, :attempt, :tags, :startedAt, :endedAt, "
-            + ":createdAt, :updatedAt)")
-    void insertTaskRuns(@BindMethods Collection<TaskRun> runs);
+    /** New task runs, in multi-row INSERTs (see {@link RunRows}). */
+    default void insertTaskRuns(Collection<TaskRun> runs) {
+        RunRows.insertTaskRuns(getHandle(), runs);
+    }
 
-    @SqlBatch("UPDATE task_runs SET task_key = :taskKey, name = :name, state_type = :stateType, "
-            + "state_name = :stateName, message = :message, cache_key = :cacheKey, result_uri = :resultUri, "
-            + "result_hash = :resultHash, attempt = :attempt, tags = :tags, started_at = :startedAt, "
-            + "ended_at = :endedAt, updated_at = :updatedAt WHERE id = :id")
-    void updateTaskRuns(@BindMethods Collection<TaskRun> runs);
+    /** Task runs reported again: their state, result and times, as one JDBC batch. */
+    default void updateTaskRuns(Collection<TaskRun> runs) {
+        RunRows.updateTaskRuns(getHandle(), runs);
+    }
 
     @SqlQuery("SELECT " + TASK + " FROM task_runs WHERE id IN (<ids>)")
     List<TaskRun> findTaskRuns(@BindList("ids") Collection<UUID> ids);

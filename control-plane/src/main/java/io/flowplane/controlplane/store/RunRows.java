@@ -2,6 +2,7 @@ package io.flowplane.controlplane.store;
 
 import io.flowplane.controlplane.model.FlowRun;
 import io.flowplane.controlplane.model.RunStateRecord;
+import io.flowplane.controlplane.model.TaskRun;
 import io.flowplane.controlplane.state.Actor;
 import org.jdbi.v3.core.Handle;
 
@@ -113,6 +114,53 @@ public final class RunRows {
         } catch (SQLException e) {
             throw new StoreException("updating " + runs.size() + " flow runs", e);
         }
+    }
+
+    public static void insertTaskRuns(Handle h, Collection<TaskRun> tasks) {
+        insertRows(h, "task_runs (" + ReportDao.TASK + ")", 16, RUNS_PER_STATEMENT, List.copyOf(tasks),
+                (ps, i, t) -> {
+                    ps.setObject(i, t.id());
+                    ps.setObject(i + 1, t.flowRunId());
+                    ps.setString(i + 2, t.taskKey());
+                    ps.setString(i + 3, t.name());
+                    bindTaskReport(ps, i + 4, t);
+                    setInstant(ps, i + 14, t.times().createdAt());
+                    setInstant(ps, i + 15, t.times().updatedAt());
+                });
+    }
+
+    public static void updateTaskRuns(Handle h, Collection<TaskRun> tasks) {
+        try (PreparedStatement ps = h.getConnection().prepareStatement(UPDATE_TASK)) {
+            for (TaskRun t : tasks) {
+                ps.setString(1, t.taskKey());
+                ps.setString(2, t.name());
+                bindTaskReport(ps, 3, t);
+                setInstant(ps, 13, t.times().updatedAt());
+                ps.setObject(14, t.id());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        } catch (SQLException e) {
+            throw new StoreException("updating " + tasks.size() + " task runs", e);
+        }
+    }
+
+    private static final String UPDATE_TASK = "UPDATE task_runs SET task_key = ?, name = ?, state_type = ?, "
+            + "state_name = ?, message = ?, cache_key = ?, result_uri = ?, result_hash = ?, attempt = ?, tags = ?, "
+            + "started_at = ?, ended_at = ?, updated_at = ? WHERE id = ?";
+
+    /** The ten columns from state_type to ended_at, in ReportDao.TASK's order. */
+    private static void bindTaskReport(PreparedStatement ps, int i, TaskRun t) throws SQLException {
+        ps.setString(i, t.state().type().name());
+        ps.setString(i + 1, t.state().name());
+        ps.setString(i + 2, t.state().message());
+        ps.setString(i + 3, t.result().cacheKey());
+        ps.setString(i + 4, t.result().uri());
+        ps.setString(i + 5, t.result().hash());
+        ps.setInt(i + 6, t.attempt());
+        ps.setString(i + 7, t.tags());
+        setInstant(ps, i + 8, t.times().startedAt());
+        setInstant(ps, i + 9, t.times().endedAt());
     }
 
     private interface RowBinder<T> {

@@ -67,13 +67,14 @@ public final class Store {
         });
         jdbi.registerColumnMapper(UUID.class, (rs, col, ctx) -> rs.getObject(col, UUID.class));
         for (Class<?> row : List.of(WorkPool.class, WorkQueue.class, Deployment.class,
-                RunStateRecord.class, TaskRun.class, LogChunk.class, Artifact.class, Agent.class, ApiKey.class,
+                RunStateRecord.class, LogChunk.class, Artifact.class, Agent.class, ApiKey.class,
                 ClaimDao.Candidate.class, FlowRunDao.ActiveCount.class,
                 DeploymentDao.DeploymentLimit.class, Schedule.class, Backfill.class, BackfillDao.StateCount.class,
                 FlowRunDao.DueRun.class, FlowRunDao.Overdue.class)) {
             jdbi.registerRowMapper(ConstructorMapper.factory(row));
         }
         jdbi.registerRowMapper(FlowRun.class, new FlowRunMapper());
+        jdbi.registerRowMapper(TaskRun.class, new TaskRunMapper());
         warmSqlObjects(jdbi);
     }
 

@@ -72,10 +72,10 @@ class AdHocRunTest {
                 .addEvents(io.flowplane.proto.v1.RunEvent.newBuilder().setSeq(1).setRunId(id).setLeaseEpoch(0)
                         .setHeartbeat(io.flowplane.proto.v1.RunHeartbeat.getDefaultInstance())).build());
         clock.advance(Duration.ofSeconds(20));
-        cp.services().reaper().tick();
+        cp.services().background().reaper().tick();
         assertThat(state(id)).as("the heartbeat extended the 30 s lease").isEqualTo("RUNNING");
         clock.advance(Duration.ofSeconds(31));
-        cp.services().reaper().tick();
+        cp.services().background().reaper().tick();
         assertThat(state(id)).isEqualTo("CRASHED");
     }
 

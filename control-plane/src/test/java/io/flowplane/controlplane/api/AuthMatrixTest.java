@@ -411,7 +411,7 @@ class AuthMatrixTest {
         String keyId = JSON.readTree(created(cp.admin("POST", "/api/v1/api-keys",
                 "{\"name\":\"am-key-" + n + "\",\"role\":\"viewer\"}")).body()).get("id").asText();
         String agentId = "am-agent-" + n;
-        cp.services().agents().register(new AgentRegistry.Registration(agentId, agentId, List.of(deploymentPool), 2,
+        cp.services().execution().agents().register(new AgentRegistry.Registration(agentId, agentId, List.of(deploymentPool), 2,
                 "test", "localhost", Map.of()));
         String backfill = JSON.readTree(created(cp.admin("POST", "/api/v1/deployments/" + deployment + "/backfills",
                 "{\"from\":\"2026-01-01T00:00:00Z\",\"to\":\"2026-01-03T00:00:00Z\"}")).body()).get("id").asText();

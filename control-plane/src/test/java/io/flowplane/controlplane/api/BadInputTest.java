@@ -374,7 +374,7 @@ class BadInputTest {
                 + "\"s\":{\"type\":\"string\"}}}")), 201);
         VALUES.put("scheduledRun", newRun());
         String completed = newRun();
-        var writer = cp.services().ledger();
+        var writer = cp.services().execution().ledger();
         writer.transition(UUID.fromString(completed), r -> StateChange.of(StateType.PENDING, Actor.CLAIM));
         writer.transition(UUID.fromString(completed), r -> StateChange.of(StateType.RUNNING, Actor.AGENT));
         writer.transition(UUID.fromString(completed), r -> StateChange.of(StateType.COMPLETED, Actor.AGENT));
@@ -520,7 +520,7 @@ class BadInputTest {
                 problems.add(DEPLOYMENT + " was paused by a rejected PATCH");
             }
             // Counted below the REST views, so a stored run that cannot be shown is still seen.
-            List<FlowRun> stored = cp.services().runs().list(new RunFilter(UUID.fromString(dep.get("id").asText()),
+            List<FlowRun> stored = cp.services().resources().runs().list(new RunFilter(UUID.fromString(dep.get("id").asText()),
                     Set.of(), null, null, null, 500, null)).runs();
             if (stored.size() != FIXTURE_RUNS) {
                 problems.add(DEPLOYMENT + " has " + stored.size() + " stored runs, not the fixtures' " + FIXTURE_RUNS

@@ -207,7 +207,7 @@ class UiSupportApiTest {
         deployment("tardy", "tardy-pool");
         run("tardy");
         clock.advance(Duration.ofMinutes(2));
-        cp.services().scheduler().tick();
+        cp.services().background().scheduler().tick();
         JsonNode late = call("GET", "/api/v1/run-stats/late?limit=10", ADMIN, null, 200);
         assertThat(late.toString()).contains("\"deploymentName\":\"tardy\"").contains("\"name\":\"Late\"");
         call("GET", "/api/v1/run-stats/late?limit=0", ADMIN, null, 422);

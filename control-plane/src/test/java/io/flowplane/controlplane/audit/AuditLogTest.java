@@ -115,7 +115,7 @@ class AuditLogTest {
         assertThat(all).extracting(e -> e.get("resource").asText()).containsOnly("/api/v1/work-pools");
         assertThat(all).extracting(e -> e.get("id").asLong()).isSortedAccordingTo((a, b) -> Long.compare(b, a));
 
-        AuditLog log = new AuditLog(cp.services().store());
+        AuditLog log = new AuditLog(cp.services().core().store());
         assertThat(log.deleteBefore(Instant.parse(all.get(4).get("at").asText()))).isZero();
         assertThat(log.deleteBefore(Instant.now().plusSeconds(60))).isEqualTo(5);
         assertThat(all()).isEmpty();

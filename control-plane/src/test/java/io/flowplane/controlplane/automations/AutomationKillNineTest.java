@@ -82,8 +82,8 @@ class AutomationKillNineTest {
             await().atMost(Duration.ofSeconds(30)).until(() -> world.runsOf("b").size() == 1);
             JsonNode b = world.runsOf("b").get(0);
             assertThat(b.at("/parameters/upstreamRunId").asText()).isNotBlank();
-            cp.services().automations().evaluator().evaluate();
-            cp.services().automations().actions().runDue();
+            cp.services().background().automations().evaluator().evaluate();
+            cp.services().background().automations().actions().runDue();
             assertThat(world.runsOf("b")).hasSize(1);
             assertThat(world.call("GET", "/api/v1/automations/a-then-b", null, 200).at("/health/firings").asLong())
                     .isEqualTo(1);

@@ -69,8 +69,8 @@ class AutomationTest {
         world.runToEnd(agent, pool, StateType.FAILED); // C failing triggers nothing
 
         // Later passes (the periodic tick, a wake-up) fire nothing again.
-        cp.services().automations().evaluator().evaluate();
-        cp.services().automations().actions().runDue();
+        cp.services().background().automations().evaluator().evaluate();
+        cp.services().background().automations().actions().runDue();
         assertThat(world.runsOf(a)).hasSize(1);
         assertThat(world.runsOf(b)).hasSize(1);
         assertThat(world.runsOf(c)).hasSize(1);
@@ -111,7 +111,7 @@ class AutomationTest {
     private void failOnce(String deployment, String agent, String pool) throws Exception {
         world.run(deployment);
         world.runToEnd(agent, pool, StateType.FAILED);
-        cp.services().automations().evaluator().evaluate();
+        cp.services().background().automations().evaluator().evaluate();
     }
 
     private long firings(String automation) throws Exception {
@@ -134,7 +134,7 @@ class AutomationTest {
                  "actions":[{"type":"run-deployment","deployment":"%s","parameters":{"reason":"{{ firing.reason }}"}}]}
                 """.formatted(name, nightly, fallback));
         String agent = world.agent(pool);
-        Evaluator evaluator = cp.services().automations().evaluator();
+        Evaluator evaluator = cp.services().background().automations().evaluator();
 
         clock.advance(Duration.ofHours(24));
         assertThat(evaluator.checkAbsence()).isZero();
@@ -145,7 +145,7 @@ class AutomationTest {
         clock.advance(Duration.ofHours(2)); // 26 h since the last completion
         assertThat(evaluator.checkAbsence()).isEqualTo(1);
         assertThat(evaluator.checkAbsence()).isZero();
-        cp.services().automations().actions().runDue();
+        cp.services().background().automations().actions().runDue();
         assertThat(world.runsOf(fallback)).hasSize(1);
         assertThat(world.runsOf(fallback).get(0).at("/parameters/reason").asText()).contains("flow-run.completed");
 
@@ -171,8 +171,8 @@ class AutomationTest {
         String agent = world.agent(pool);
         world.run(a);
         world.runToEnd(agent, pool, StateType.COMPLETED);
-        cp.services().automations().evaluator().evaluate();
-        cp.services().automations().actions().runDue();
+        cp.services().background().automations().evaluator().evaluate();
+        cp.services().background().automations().actions().runDue();
         assertThat(world.runsOf(b)).isEmpty();
 
         JsonNode replaced = world.call("PUT", "/api/v1/automations/" + created.get("id").asText(), """

@@ -85,11 +85,11 @@ class EventLogTest {
 
         String agent = world.agent(pool);
         assertThat(types(world.events("resource=" + agent))).containsExactly("agent.online");
-        clock.advance(cp.services().agents().offlineAfter().plusSeconds(1));
-        cp.services().automations().housekeeping().sweepPresence();
+        clock.advance(cp.services().execution().agents().offlineAfter().plusSeconds(1));
+        cp.services().background().automations().housekeeping().sweepPresence();
         assertThat(types(world.events("resource=" + agent))).containsExactly("agent.online", "agent.offline");
         world.agent(pool); // another agent; the first stays offline
-        cp.services().automations().housekeeping().sweepPresence();
+        cp.services().background().automations().housekeeping().sweepPresence();
         assertThat(types(world.events("resource=" + agent))).containsExactly("agent.online", "agent.offline");
     }
 
@@ -99,8 +99,8 @@ class EventLogTest {
         String dep = world.deployment(pool, "[]");
         UUID runId = UUID.fromString(world.run(dep));
         var services = cp.services();
-        assertThatThrownBy(() -> services.store().useTransaction(unit -> {
-            services.ledger().transition(unit, runId, r -> StateChange.of(
+        assertThatThrownBy(() -> services.core().store().useTransaction(unit -> {
+            services.execution().ledger().transition(unit, runId, r -> StateChange.of(
                     io.flowplane.controlplane.state.StateType.CANCELLED, Actor.USER));
             throw new IllegalStateException("roll back");
         })).hasMessage("roll back");
@@ -168,7 +168,7 @@ class EventLogTest {
         world.call("PATCH", "/api/v1/work-pools/" + pool, "{\"paused\":true}", 200);
         clock.advance(Duration.ofDays(8));
         world.call("PATCH", "/api/v1/work-pools/" + pool, "{\"paused\":false}", 200);
-        assertThat(cp.services().automations().housekeeping().trim()).isPositive();
+        assertThat(cp.services().background().automations().housekeeping().trim()).isPositive();
         assertThat(types(world.events("resource=" + pool))).containsExactly("work-pool.resumed");
     }
 

@@ -50,7 +50,7 @@ class ExactlyOnceAcrossRestartTest {
 
             // The action on C had its effect, but the DONE mark was lost with the process.
             JsonNode pendingC = world.call("GET", "/api/v1/automations/" + automationC + "/actions", null, 200).get(0);
-            cp.services().deployments().createRun(c, new DeploymentService.RunRequest(null, null, null, null,
+            cp.services().resources().deployments().createRun(c, new DeploymentService.RunRequest(null, null, null, null,
                     "automation-action:" + pendingC.get("id").asText()));
             assertThat(world.runsOf(c)).hasSize(1);
         }
@@ -62,14 +62,14 @@ class ExactlyOnceAcrossRestartTest {
             JsonNode doneC = world.call("GET", "/api/v1/automations/" + automationC + "/actions", null, 200).get(0);
             assertThat(doneC.get("status").asText()).isEqualTo("DONE");
             assertThat(doneC.get("result").asText()).isEqualTo("run " + world.runsOf(c).get(0).get("id").asText());
-            cp.services().automations().evaluator().evaluate();
-            cp.services().automations().actions().runDue();
+            cp.services().background().automations().evaluator().evaluate();
+            cp.services().background().automations().actions().runDue();
             assertThat(world.runsOf(b)).hasSize(1);
         }
         // 3. Another restart: nothing is evaluated or executed again.
         try (TestControlPlane cp = TestControlPlane.start(dir, Clock.systemUTC()); World world = new World(cp)) {
-            assertThat(cp.services().automations().evaluator().evaluate()).isZero();
-            cp.services().automations().actions().runDue();
+            assertThat(cp.services().background().automations().evaluator().evaluate()).isZero();
+            cp.services().background().automations().actions().runDue();
             assertThat(world.runsOf(b)).hasSize(1);
             assertThat(world.runsOf(c)).hasSize(1);
             assertThat(health(world, automation).get("firings").asLong()).isEqualTo(1);

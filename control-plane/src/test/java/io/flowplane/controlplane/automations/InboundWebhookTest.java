@@ -73,8 +73,8 @@ class InboundWebhookTest {
         // An API key is not the webhook's secret.
         HttpResponse<String> withKey = cp.call("POST", path, TestControlPlane.ADMIN_KEY, body);
         assertThat(withKey.statusCode()).isEqualTo(401);
-        cp.services().automations().evaluator().evaluate();
-        cp.services().automations().actions().runDue();
+        cp.services().background().automations().evaluator().evaluate();
+        cp.services().background().automations().actions().runDue();
         assertThat(world.runsOf(dep)).isEmpty();
         assertThat(world.events("type=webhook.received&resource=" + hookName).get("items")).isEmpty();
 

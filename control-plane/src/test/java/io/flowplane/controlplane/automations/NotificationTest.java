@@ -125,8 +125,8 @@ class NotificationTest {
         assertThat(log.get(0).get("log")).hasSize(1);
         assertThat(log.get(0).at("/log/0/statusCode").asInt()).isEqualTo(200);
         // Later passes send nothing more.
-        cp.services().automations().actions().runDue();
-        cp.services().automations().notifier().deliverDue();
+        cp.services().background().automations().actions().runDue();
+        cp.services().background().automations().notifier().deliverDue();
         assertThat(received).hasSize(1);
     }
 
@@ -188,7 +188,7 @@ class NotificationTest {
                 "/api/v1/notification-targets/" + target + "/deliveries", "/api/v1/automations")) {
             assertThat(world.call("GET", path, null, 200).toString()).as(path).doesNotContain(SECRET);
         }
-        assertThat(cp.services().automations().notifications().get(target).toString()).doesNotContain(SECRET);
+        assertThat(cp.services().background().automations().notifications().get(target).toString()).doesNotContain(SECRET);
     }
 
     static String hmac(String secret, String body) throws Exception {

@@ -82,14 +82,14 @@ class PostgresAutomationTest {
                 world.call("GET", "/api/v1/deployments/" + paused, null, 200).get("paused").asBoolean());
 
         clock.advance(Duration.ofMinutes(61));
-        assertThat(cp.services().automations().evaluator().checkAbsence()).isEqualTo(1);
-        cp.services().automations().actions().runDue();
+        assertThat(cp.services().background().automations().evaluator().checkAbsence()).isEqualTo(1);
+        cp.services().background().automations().actions().runDue();
         assertThat(world.call("GET", "/api/v1/deployments/" + paused, null, 200).get("paused").asBoolean()).isFalse();
 
         JsonNode followed = world.events("wait=0.2&type=agent.offline&resource=" + agent);
         assertThat(followed.get("items")).isEmpty();
         clock.advance(Duration.ofDays(8));
-        assertThat(cp.services().automations().housekeeping().trim()).isPositive();
+        assertThat(cp.services().background().automations().housekeeping().trim()).isPositive();
         assertThat(world.events("resource=" + aRun).get("items")).isEmpty();
     }
 }

@@ -97,7 +97,7 @@ class ReplicasOnPostgresTest {
     void aRunCreatedOnOneReplicaIsClaimedAtOnceByAPollHeldOnAnother() throws Exception {
         register(1, "agent-b");
         var poll = grpc.get(1).agentFuture(ADMIN_KEY, HELD.plusSeconds(10)).pollWork(poll("agent-b", HELD));
-        await().atMost(Duration.ofSeconds(10)).until(() -> replicas.get(1).services().dispatcher().waitingPolls() > 0);
+        await().atMost(Duration.ofSeconds(10)).until(() -> replicas.get(1).services().execution().dispatcher().waitingPolls() > 0);
 
         long t0 = System.nanoTime();
         String run = createRun(0);
@@ -161,7 +161,7 @@ class ReplicasOnPostgresTest {
             }
         });
         UUID runId = UUID.fromString(run);
-        await().atMost(Duration.ofSeconds(10)).until(() -> replicas.get(0).services().watchers().watching(runId) > 0);
+        await().atMost(Duration.ofSeconds(10)).until(() -> replicas.get(0).services().execution().watchers().watching(runId) > 0);
         long t0 = System.nanoTime();
         grpc.get(1).events(ADMIN_KEY).sendEvents(EventBatch.newBuilder().setSourceId(source(claim))
                 .addEvents(GrpcTestClient.log(next(claim), claim.getRunId(), claim.getLeaseEpoch(), "hello from replica 1"))

@@ -129,12 +129,12 @@ class AgentProtocolTest {
         String deployment = createDeployment(unique("lp-dep"), pool, 0);
         String agent = register(pool);
 
-        int waitingBefore = cp.services().dispatcher().waitingPolls();
+        int waitingBefore = cp.services().execution().dispatcher().waitingPolls();
         long start = System.nanoTime();
         ListenableFuture<PollWorkResponse> pending = grpc.agentFuture(ADMIN, Duration.ofSeconds(30))
                 .pollWork(poll(agent, pool, 1, 10_000));
         await().atMost(Duration.ofSeconds(5))
-                .until(() -> cp.services().dispatcher().waitingPolls() > waitingBefore);
+                .until(() -> cp.services().execution().dispatcher().waitingPolls() > waitingBefore);
         // Nothing is due: the call is held, not answered empty at once.
         await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).until(() -> !pending.isDone());
 
@@ -205,20 +205,20 @@ class AgentProtocolTest {
 
         assertThat(grpc.agent(ADMIN).pollWork(poll(agent, pool, 1, 0)).getRunsList()).isEmpty();
 
-        int waitingBefore = cp.services().dispatcher().waitingPolls();
+        int waitingBefore = cp.services().execution().dispatcher().waitingPolls();
         ListenableFuture<PollWorkResponse> pending = grpc.agentFuture(ADMIN, Duration.ofSeconds(30))
                 .pollWork(poll(agent, pool, 1, 10_000));
         await().atMost(Duration.ofSeconds(5))
-                .until(() -> cp.services().dispatcher().waitingPolls() > waitingBefore);
+                .until(() -> cp.services().execution().dispatcher().waitingPolls() > waitingBefore);
         // Real time passes the due time (the dispatcher's due timer fires), the control plane's clock does not.
         await().during(Duration.ofMillis(900)).atMost(Duration.ofSeconds(3)).until(() -> !pending.isDone());
-        cp.services().dispatcher().wakeAll();
+        cp.services().execution().dispatcher().wakeAll();
         await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(2)).until(() -> !pending.isDone());
         assertThat(runJson(runId).at("/state/type").asText()).isEqualTo("SCHEDULED");
 
         clock.advance(Duration.ofSeconds(1));
         long start = System.nanoTime();
-        cp.services().dispatcher().wakeAll();
+        cp.services().execution().dispatcher().wakeAll();
         PollWorkResponse response = pending.get(5, TimeUnit.SECONDS);
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
         assertThat(response.getRunsList()).extracting(ClaimedRun::getRunId).containsExactly(runId);
@@ -295,7 +295,7 @@ class AgentProtocolTest {
         // The lease ran out while the control plane was down.
         clock.advance(Duration.ofSeconds(31));
         var s = cp.services();
-        var restarted = new io.flowplane.controlplane.runs.Reaper(s.ledger(), clock,
+        var restarted = new io.flowplane.controlplane.runs.Reaper(s.execution().ledger(), clock,
                 Duration.ofSeconds(60), Duration.ofSeconds(30), new com.codahale.metrics.MetricRegistry());
         restarted.tick();
         assertThat(runJson(runId).at("/state/type").asText()).isEqualTo("PENDING");
@@ -325,7 +325,7 @@ class AgentProtocolTest {
                 .addEvents(state(1, runId, 1, StateType.RUNNING)).build()).getRejectionsList()).isEmpty();
 
         clock.advance(Duration.ofSeconds(31));
-        cp.services().reaper().tick();
+        cp.services().background().reaper().tick();
         JsonNode crashed = runJson(runId);
         assertThat(crashed.at("/state/type").asText()).isEqualTo("SCHEDULED");
         assertThat(crashed.at("/state/name").asText()).isEqualTo("AwaitingRetry");
@@ -375,7 +375,7 @@ class AgentProtocolTest {
                 .addEvents(state(1, runId, epoch, StateType.RUNNING)).build()).getRejectionsList()).isEmpty();
 
         clock.advance(Duration.ofSeconds(31));
-        cp.services().reaper().tick();
+        cp.services().background().reaper().tick();
         assertThat(runJson(runId).at("/state/type").asText()).isEqualTo("CRASHED");
         List<String> history = stateTypes(runId);
         assertThat(history).containsExactly("SCHEDULED", "PENDING", "RUNNING", "CRASHED");
@@ -561,7 +561,7 @@ class AgentProtocolTest {
     private static Step serverAfter(Duration d) {
         return (runId, claim, source, seq) -> {
             clock.advance(d);
-            cp.services().reaper().tick();
+            cp.services().background().reaper().tick();
         };
     }
 

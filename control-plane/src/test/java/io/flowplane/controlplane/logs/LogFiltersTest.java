@@ -42,7 +42,7 @@ class LogFiltersTest {
             lines.add(new RunEvent.Log(i % 3 == 0 ? TASK : null, i % 2 == 0 ? "STDERR" : "STDOUT",
                     i % 10 == 0 ? "ERROR" : i % 5 == 0 ? "WARN" : "INFO", "line " + i + (i == 17 ? " Disk FULL" : "")));
         }
-        var ack = cp.services().events().ingest("log-filters", List.of(new RunEvent(1, UUID.fromString(run), 0,
+        var ack = cp.services().execution().events().ingest("log-filters", List.of(new RunEvent(1, UUID.fromString(run), 0,
                 Instant.now(), new RunEvent.Logs(lines))), r -> true);
         assertThat(ack.rejections()).isEmpty();
     }

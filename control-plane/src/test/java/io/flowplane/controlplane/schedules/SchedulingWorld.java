@@ -60,7 +60,8 @@ final class SchedulingWorld {
         deployments = new DeploymentService(store, clock, json, factory, new ScheduleSync(json, materializer, writer));
         runs = new FlowRunService(store, writer);
         backfills = new BackfillService(store, clock, json, factory, runs, writer);
-        scheduler = new Scheduler(store, clock, json, materializer, writer, backfills, settings, metrics);
+        scheduler = new Scheduler(
+                new Scheduler.Collaborators(store, clock, json, materializer, writer, backfills), settings, metrics);
         claims = new ClaimService(store, clock, writer.claims(), metrics);
     }
 
