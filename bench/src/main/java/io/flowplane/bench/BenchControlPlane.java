@@ -9,7 +9,7 @@ import io.dropwizard.request.logging.LogbackAccessRequestLogFactory;
 import io.dropwizard.testing.DropwizardTestSupport;
 import io.flowplane.controlplane.app.ControlPlaneApplication;
 import io.flowplane.controlplane.app.ControlPlaneConfiguration;
-import io.flowplane.controlplane.app.Services;
+import io.flowplane.controlplane.services.Services;
 
 import java.net.URI;
 import java.net.http.HttpClient;

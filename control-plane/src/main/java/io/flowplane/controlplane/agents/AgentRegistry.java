@@ -1,5 +1,6 @@
 package io.flowplane.controlplane.agents;
 
+import io.flowplane.controlplane.eventlog.AgentPresence;
 import io.flowplane.controlplane.common.Json;
 import io.flowplane.controlplane.common.NotFoundException;
 import io.flowplane.controlplane.common.Validator;
@@ -17,7 +18,7 @@ import java.util.Map;
 import java.util.UUID;
 
 /** Agents: registration, heartbeats (which extend the leases of their runs) and liveness. */
-public final class AgentRegistry {
+public final class AgentRegistry implements AgentPresence {
 
     public record Registration(String agentId, String name, List<String> pools, int slots, String version,
                                String hostname, Map<String, String> labels) {
@@ -101,10 +102,12 @@ public final class AgentRegistry {
         });
     }
 
+    @Override
     public List<Agent> list() {
         return store.withDao(AgentDao.class, AgentDao::list);
     }
 
+    @Override
     public boolean online(Agent agent) {
         return agent.lastHeartbeatAt().isAfter(clock.instant().minus(offlineAfter));
     }

@@ -1,7 +1,8 @@
 package io.flowplane.controlplane.api;
 
+import io.flowplane.controlplane.auth.Requires;
 import io.flowplane.controlplane.agents.AgentRegistry;
-import io.flowplane.controlplane.auth.Permission;
+import io.flowplane.controlplane.model.Permission;
 import io.flowplane.controlplane.common.Json;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;

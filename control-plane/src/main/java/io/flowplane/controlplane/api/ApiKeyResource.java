@@ -1,8 +1,9 @@
 package io.flowplane.controlplane.api;
 
+import io.flowplane.controlplane.auth.Requires;
 import io.flowplane.controlplane.auth.ApiKeys;
-import io.flowplane.controlplane.auth.Permission;
-import io.flowplane.controlplane.auth.Role;
+import io.flowplane.controlplane.model.Permission;
+import io.flowplane.controlplane.model.Role;
 import io.flowplane.controlplane.common.ValidationException;
 import io.flowplane.controlplane.model.ApiKey;
 import jakarta.ws.rs.Consumes;

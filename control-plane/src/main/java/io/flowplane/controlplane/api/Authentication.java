@@ -1,7 +1,8 @@
 package io.flowplane.controlplane.api;
 
+import io.flowplane.controlplane.auth.Requires;
 import io.flowplane.controlplane.auth.ApiKeys;
-import io.flowplane.controlplane.auth.Permission;
+import io.flowplane.controlplane.model.Permission;
 import io.flowplane.controlplane.auth.Principal;
 import jakarta.annotation.Priority;
 import jakarta.ws.rs.Priorities;

@@ -1,7 +1,8 @@
 package io.flowplane.controlplane.api;
 
+import io.flowplane.controlplane.auth.Requires;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.flowplane.controlplane.auth.Permission;
+import io.flowplane.controlplane.model.Permission;
 import io.flowplane.controlplane.common.Json;
 import io.flowplane.controlplane.common.ValidationException;
 import io.flowplane.controlplane.eventlog.EventReader;

@@ -1,6 +1,7 @@
 package io.flowplane.controlplane.api;
 
-import io.flowplane.controlplane.auth.Permission;
+import io.flowplane.controlplane.auth.Requires;
+import io.flowplane.controlplane.model.Permission;
 import io.flowplane.controlplane.automations.NotificationService;
 import io.flowplane.controlplane.common.ValidationException;
 import io.flowplane.controlplane.model.NotificationAttempt;

@@ -1,6 +1,7 @@
 package io.flowplane.controlplane.api;
 
-import io.flowplane.controlplane.auth.Permission;
+import io.flowplane.controlplane.auth.Requires;
+import io.flowplane.controlplane.model.Permission;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;

@@ -1,7 +1,7 @@
 package io.flowplane.controlplane.api;
 
 import io.dropwizard.core.setup.Environment;
-import io.flowplane.controlplane.app.Services;
+import io.flowplane.controlplane.services.Services;
 import io.flowplane.controlplane.runs.AdHocRuns;
 import io.flowplane.controlplane.runs.RunChangeFeed;
 import io.flowplane.controlplane.store.RunStatsQueries;

@@ -1,5 +1,6 @@
 package io.flowplane.controlplane.app;
 
+import io.flowplane.controlplane.services.Services;
 import io.dropwizard.lifecycle.Managed;
 import io.flowplane.controlplane.cluster.Leadership;
 import org.slf4j.Logger;

@@ -1,5 +1,6 @@
 package io.flowplane.controlplane.app;
 
+import io.flowplane.controlplane.services.Services;
 import com.codahale.metrics.MetricRegistry;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -16,7 +17,7 @@ import io.flowplane.controlplane.agents.AgentRegistry;
 import io.flowplane.controlplane.api.RestApi;
 import io.flowplane.controlplane.automations.Automations;
 import io.flowplane.controlplane.auth.ApiKeys;
-import io.flowplane.controlplane.auth.Role;
+import io.flowplane.controlplane.model.Role;
 import io.flowplane.controlplane.common.Json;
 import io.flowplane.controlplane.deployments.DeploymentService;
 import io.flowplane.controlplane.dispatch.ClaimService;
@@ -113,7 +114,8 @@ public class ControlPlaneApplication extends Application<ControlPlaneConfigurati
         bootstrapAdminKey(config);
         env.lifecycle().manage(new BackgroundServices(services, config.getRuns().reaperInterval.toJavaDuration(),
                 config.getScheduler().interval.toJavaDuration(), timers, claimers, cluster.leadership()));
-        grpcServer = new GrpcServer(config.getGrpc(), services, config.getRuns(), new GrpcMetrics(ops));
+        grpcServer = new GrpcServer(config.getGrpc(), services, config.getRuns().leaseDuration.toJavaDuration(),
+                config.getRuns().heartbeatInterval.toJavaDuration(), new GrpcMetrics(ops));
         env.lifecycle().manage(grpcServer);
         installMetrics(config, env, prometheus, ops, store, mapper);
         installAudit(config, env, store, timers);

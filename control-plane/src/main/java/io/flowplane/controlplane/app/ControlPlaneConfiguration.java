@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import io.dropwizard.core.Configuration;
 import io.dropwizard.db.DataSourceFactory;
 import io.dropwizard.util.Duration;
+import io.flowplane.controlplane.grpc.GrpcConfiguration;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
@@ -25,7 +26,7 @@ public class ControlPlaneConfiguration extends Configuration {
     @Valid
     @NotNull
     @JsonProperty
-    private Grpc grpc = new Grpc();
+    private GrpcConfiguration grpc = new GrpcConfiguration();
 
     @Valid
     @NotNull
@@ -82,7 +83,7 @@ public class ControlPlaneConfiguration extends Configuration {
         return database;
     }
 
-    public Grpc getGrpc() {
+    public GrpcConfiguration getGrpc() {
         return grpc;
     }
 
@@ -140,31 +141,6 @@ public class ControlPlaneConfiguration extends Configuration {
         db.setPassword("");
         db.setProperties(Map.of());
         return db;
-    }
-
-    /** The gRPC endpoint agents and the SDK connect to. */
-    public static class Grpc {
-        @JsonProperty public String bindHost = "0.0.0.0";
-        @Min(0) @JsonProperty public int port = 9090;
-        /** PEM files; both set means TLS. */
-        @JsonProperty public String certChainFile;
-        @JsonProperty public String privateKeyFile;
-        /**
-         * Mutual TLS: a PEM bundle of the CA(s) that issue agents' client certificates. Set, every
-         * gRPC call needs a client certificate from one of them as well as an API key.
-         */
-        @JsonProperty public String clientCaFile;
-        /** Serial numbers (hex, as {@code openssl x509 -serial} prints them) of client certificates no longer accepted. */
-        @JsonProperty public java.util.List<String> revokedClientSerials = new java.util.ArrayList<>();
-        /**
-         * {@code key}: certificate and API key together; {@code pools}: in addition, the certificate's
-         * URI names {@code flowplane:pool:NAME} must cover every pool of the API key
-         * ({@code flowplane:pool:*} covers a key for all pools).
-         */
-        @JsonProperty public String clientCertBinding = "key";
-        /** The longest a PollWork call is held when nothing is due (under proxy idle timeouts). */
-        @NotNull @JsonProperty public Duration maxPollWait = Duration.seconds(25);
-        @Min(1) @JsonProperty public int maxInboundMessageBytes = 16 * 1024 * 1024;
     }
 
     public static class Auth {

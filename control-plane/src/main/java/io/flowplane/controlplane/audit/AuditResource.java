@@ -1,8 +1,8 @@
 package io.flowplane.controlplane.audit;
 
 import io.flowplane.controlplane.model.AuditEvent;
-import io.flowplane.controlplane.api.Requires;
-import io.flowplane.controlplane.auth.Permission;
+import io.flowplane.controlplane.auth.Requires;
+import io.flowplane.controlplane.model.Permission;
 import io.flowplane.controlplane.common.ValidationException;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;

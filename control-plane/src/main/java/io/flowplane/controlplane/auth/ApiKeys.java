@@ -1,5 +1,6 @@
 package io.flowplane.controlplane.auth;
 
+import io.flowplane.controlplane.model.Role;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.flowplane.controlplane.common.Json;

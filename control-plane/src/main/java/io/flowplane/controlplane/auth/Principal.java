@@ -1,5 +1,7 @@
 package io.flowplane.controlplane.auth;
 
+import io.flowplane.controlplane.model.Permission;
+import io.flowplane.controlplane.model.Role;
 import java.util.Set;
 import java.util.UUID;
 

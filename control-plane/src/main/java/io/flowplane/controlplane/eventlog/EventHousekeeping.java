@@ -1,6 +1,5 @@
 package io.flowplane.controlplane.eventlog;
 
-import io.flowplane.controlplane.agents.AgentRegistry;
 import io.flowplane.controlplane.model.Agent;
 import io.flowplane.controlplane.store.EventQueries;
 import io.flowplane.controlplane.store.Store;
@@ -23,10 +22,10 @@ public final class EventHousekeeping {
     private final Store store;
     private final Clock clock;
     private final EventSink events;
-    private final AgentRegistry agents;
+    private final AgentPresence agents;
     private final Duration retention;
 
-    public EventHousekeeping(Store store, Clock clock, EventSink events, AgentRegistry agents, Duration retention) {
+    public EventHousekeeping(Store store, Clock clock, EventSink events, AgentPresence agents, Duration retention) {
         this.store = store;
         this.clock = clock;
         this.events = events;

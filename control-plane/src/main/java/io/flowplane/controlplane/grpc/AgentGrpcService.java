@@ -2,8 +2,8 @@ package io.flowplane.controlplane.grpc;
 
 import io.flowplane.controlplane.agents.AgentCommands;
 import io.flowplane.controlplane.agents.AgentRegistry;
-import io.flowplane.controlplane.app.Services;
-import io.flowplane.controlplane.auth.Permission;
+import io.flowplane.controlplane.services.Services;
+import io.flowplane.controlplane.model.Permission;
 import io.flowplane.controlplane.auth.Principal;
 import io.flowplane.controlplane.dispatch.ClaimService;
 import io.flowplane.controlplane.dispatch.Dispatcher;

@@ -1,6 +1,6 @@
 package io.flowplane.controlplane.grpc;
 
-import io.flowplane.controlplane.auth.Permission;
+import io.flowplane.controlplane.model.Permission;
 import io.flowplane.controlplane.auth.Principal;
 import io.flowplane.controlplane.common.ConflictException;
 import io.flowplane.controlplane.common.NotFoundException;

@@ -3,8 +3,7 @@ package io.flowplane.controlplane.grpc;
 import io.flowplane.proto.logging.FrameLogGuard;
 import io.dropwizard.lifecycle.Managed;
 import io.flowplane.controlplane.agents.AgentCommands;
-import io.flowplane.controlplane.app.ControlPlaneConfiguration;
-import io.flowplane.controlplane.app.Services;
+import io.flowplane.controlplane.services.Services;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
 import io.grpc.ServerCredentials;
@@ -15,24 +14,27 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.File;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /** The gRPC endpoint for agents and the SDK. TLS when a certificate and key are configured. */
 public final class GrpcServer implements Managed {
-    private final ControlPlaneConfiguration.Grpc config;
+    private final GrpcConfiguration config;
     private final Services services;
-    private final ControlPlaneConfiguration.Runs runs;
+    private final Duration leaseDuration;
+    private final Duration heartbeatInterval;
     private final io.grpc.ServerInterceptor[] outer;
     private Server server;
     private volatile AgentCommands commands;
 
     /** {@code outer} interceptors see every call before authentication (metrics: refused calls count too). */
-    public GrpcServer(ControlPlaneConfiguration.Grpc config, Services services, ControlPlaneConfiguration.Runs runs,
+    public GrpcServer(GrpcConfiguration config, Services services, Duration leaseDuration, Duration heartbeatInterval,
                       io.grpc.ServerInterceptor... outer) {
         this.outer = outer;
         this.config = config;
         this.services = services;
-        this.runs = runs;
+        this.leaseDuration = leaseDuration;
+        this.heartbeatInterval = heartbeatInterval;
     }
 
     /** Agents' command streams open on this server (for tests). */
@@ -47,7 +49,7 @@ public final class GrpcServer implements Managed {
         commands = new AgentCommands(services.execution().ledger().leases());
         services.core().signals().subscribe(commands);
         var agentService = new AgentGrpcService(services, config.maxPollWait.toJavaDuration(),
-                runs.leaseDuration.toJavaDuration(), runs.heartbeatInterval.toJavaDuration(), commands);
+                leaseDuration, heartbeatInterval, commands);
         FrameLogGuard.install(); // before the first connection: its frame logger would print the API key
         NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(config.bindHost, config.port),
                 credentials());

@@ -1,7 +1,7 @@
 package io.flowplane.controlplane.grpc;
 
-import io.flowplane.controlplane.app.Services;
-import io.flowplane.controlplane.auth.Permission;
+import io.flowplane.controlplane.services.Services;
+import io.flowplane.controlplane.model.Permission;
 import io.flowplane.controlplane.auth.Principal;
 import io.flowplane.controlplane.events.RunEvent;
 import io.flowplane.controlplane.model.FlowRun;

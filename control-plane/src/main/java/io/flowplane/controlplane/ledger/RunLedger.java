@@ -133,7 +133,7 @@ public final class RunLedger {
 
     private static RunStateRecord firstRecord(FlowRun r, Actor actor) {
         return new RunStateRecord(null, r.id(), r.state().type(), r.state().name(), r.state().message(), actor,
-                r.attempt(), r.state().at(), null, null);
+                r.attempt(), r.state().at(), null, ActorKeys.of(actor));
     }
 
     // ------------------------------------------------------------------ user and server transitions

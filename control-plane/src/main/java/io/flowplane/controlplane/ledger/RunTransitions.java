@@ -82,6 +82,6 @@ public final class RunTransitions {
 
     private static RunStateRecord record(FlowRun run, Actor actor, String idempotencyKey, Instant now) {
         return new RunStateRecord(null, run.id(), run.state().type(), run.state().name(), run.state().message(), actor,
-                run.attempt(), now, idempotencyKey, null);
+                run.attempt(), now, idempotencyKey, ActorKeys.of(actor));
     }
 }

@@ -1,6 +1,5 @@
 package io.flowplane.controlplane.model;
 
-import io.flowplane.controlplane.auth.Role;
 
 import java.time.Instant;
 import java.util.UUID;

@@ -33,8 +33,6 @@ public final class RunRows {
     }
 
     public static void insertStates(Handle h, Collection<RunStateRecord> states) {
-        // The key of the request being served, for the changes its caller made (not the server's own).
-        java.util.UUID caller = io.flowplane.controlplane.auth.Caller.keyId();
         insertRows(h, "flow_run_states (" + STATE_COLUMNS + ")", 9, STATES_PER_STATEMENT, List.copyOf(states),
                 (ps, i, s) -> {
                     ps.setObject(i, s.runId());
@@ -45,8 +43,7 @@ public final class RunRows {
                     ps.setInt(i + 5, s.attempt());
                     setInstant(ps, i + 6, s.at());
                     ps.setString(i + 7, s.idempotencyKey());
-                    ps.setObject(i + 8, s.actorKeyId() != null ? s.actorKeyId()
-                            : s.actor() == Actor.USER || s.actor() == Actor.AGENT ? caller : null);
+                    ps.setObject(i + 8, s.actorKeyId());
                 });
     }
 

@@ -1,11 +1,12 @@
 package io.flowplane.controlplane.api;
 
+import io.flowplane.controlplane.auth.Requires;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dropwizard.core.setup.Environment;
 import io.dropwizard.jersey.setup.JerseyEnvironment;
 import io.flowplane.controlplane.agents.AgentRegistry;
-import io.flowplane.controlplane.auth.Permission;
+import io.flowplane.controlplane.model.Permission;
 import io.flowplane.controlplane.testing.MutableClock;
 import io.flowplane.controlplane.testing.TestControlPlane;
 import jakarta.ws.rs.HttpMethod;

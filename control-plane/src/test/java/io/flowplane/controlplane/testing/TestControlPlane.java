@@ -7,7 +7,7 @@ import io.dropwizard.jetty.HttpConnectorFactory;
 import io.dropwizard.testing.DropwizardTestSupport;
 import io.flowplane.controlplane.app.ControlPlaneApplication;
 import io.flowplane.controlplane.app.ControlPlaneConfiguration;
-import io.flowplane.controlplane.app.Services;
+import io.flowplane.controlplane.services.Services;
 
 import java.net.URI;
 import java.net.http.HttpClient;

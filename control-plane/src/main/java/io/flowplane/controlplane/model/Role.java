@@ -1,4 +1,4 @@
-package io.flowplane.controlplane.auth;
+package io.flowplane.controlplane.model;
 
 import java.util.EnumSet;
 import java.util.Locale;

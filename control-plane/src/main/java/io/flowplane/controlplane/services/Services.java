@@ -1,4 +1,4 @@
-package io.flowplane.controlplane.app;
+package io.flowplane.controlplane.services;
 
 import io.flowplane.controlplane.agents.AgentRegistry;
 import io.flowplane.controlplane.auth.ApiKeys;

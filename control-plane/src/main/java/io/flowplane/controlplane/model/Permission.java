@@ -1,4 +1,4 @@
-package io.flowplane.controlplane.auth;
+package io.flowplane.controlplane.model;
 
 /** What a call needs. Each role grants a fixed set. */
 public enum Permission {

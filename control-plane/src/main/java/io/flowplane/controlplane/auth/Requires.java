@@ -1,6 +1,6 @@
-package io.flowplane.controlplane.api;
+package io.flowplane.controlplane.auth;
 
-import io.flowplane.controlplane.auth.Permission;
+import io.flowplane.controlplane.model.Permission;
 
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
