@@ -3,6 +3,7 @@ package io.flowplane.agent.spool;
 import com.codahale.metrics.Counter;
 import com.codahale.metrics.Gauge;
 import com.codahale.metrics.MetricRegistry;
+import io.flowplane.agent.spool.SpoolFiles.Segment;
 import io.flowplane.proto.v1.RunEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,7 +16,6 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,17 +43,14 @@ import java.util.stream.Stream;
  */
 public final class Spool implements Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(Spool.class);
-    private static final int HEADER = 8;
-    private static final String SEGMENT_PREFIX = "segment-";
-    private static final String SEGMENT_SUFFIX = ".log";
     /** Bytes of recently appended events kept in memory for the shipper (about one full batch). */
     private static final long RECENT_MAX_BYTES = 4L * 1024 * 1024;
 
     /** Bound on unacknowledged bytes, segment size, and whether every append is fsynced. */
     public record Settings(long maxBytes, long segmentBytes, boolean fsync) {
         public Settings {
-            if (segmentBytes <= HEADER || maxBytes < segmentBytes) {
-                throw new IllegalArgumentException("spool needs maxBytes >= segmentBytes > " + HEADER);
+            if (segmentBytes <= SpoolFiles.HEADER || maxBytes < segmentBytes) {
+                throw new IllegalArgumentException("spool needs maxBytes >= segmentBytes > " + SpoolFiles.HEADER);
             }
         }
     }
@@ -98,7 +95,7 @@ public final class Spool implements Closeable {
         if (!Files.exists(sourceFile)) {
             // A sequence belongs to a spool: a new spool directory is a new source, so its seq 1 is
             // never mistaken for a duplicate of an older spool's events.
-            writeAtomically(dir, sourceFile, "agent-" + UUID.randomUUID());
+            SpoolFiles.writeAtomically(dir, sourceFile, "agent-" + UUID.randomUUID());
         }
         Spool spool = new Spool(dir, settings, Files.readString(sourceFile, StandardCharsets.UTF_8).trim(), metrics);
         spool.recover();
@@ -130,7 +127,7 @@ public final class Spool implements Closeable {
         try {
             RunEvent numbered = event.toBuilder().setSeq(nextSeq).build();
             byte[] payload = numbered.toByteArray();
-            long size = HEADER + payload.length;
+            long size = SpoolFiles.HEADER + payload.length;
             if (size > settings.maxBytes()) {
                 throw new IllegalArgumentException("an event of " + size + " bytes exceeds the spool bound");
             }
@@ -152,7 +149,7 @@ public final class Spool implements Closeable {
             if (written != null) {
                 written.run();
             }
-            recent.add(numbered, HEADER + payload.length);
+            recent.add(numbered, SpoolFiles.HEADER + payload.length);
             changed.signalAll();
             return numbered.getSeq();
         } catch (IOException e) {
@@ -174,12 +171,12 @@ public final class Spool implements Closeable {
 
     private void write(long seq, byte[] payload) throws IOException {
         Segment active = segments.isEmpty() ? null : segments.get(segments.size() - 1);
-        if (writer == null || active == null || active.size + HEADER + payload.length > settings.segmentBytes()) {
+        if (writer == null || active == null || active.size + SpoolFiles.HEADER + payload.length > settings.segmentBytes()) {
             roll(seq);
             active = segments.get(segments.size() - 1);
         }
-        ByteBuffer record = ByteBuffer.allocate(HEADER + payload.length);
-        record.putInt(payload.length).putInt(crc(payload)).put(payload).flip();
+        ByteBuffer record = ByteBuffer.allocate(SpoolFiles.HEADER + payload.length);
+        record.putInt(payload.length).putInt(SpoolFiles.crc(payload)).put(payload).flip();
         long before = active.size;
         try {
             while (record.hasRemaining()) {
@@ -202,7 +199,7 @@ public final class Spool implements Closeable {
         if (writer != null) {
             writer.close();
         }
-        Path path = dir.resolve(String.format("%s%020d%s", SEGMENT_PREFIX, firstSeq, SEGMENT_SUFFIX));
+        Path path = dir.resolve(SpoolFiles.segmentName(firstSeq));
         writer = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
         segments.add(new Segment(path, firstSeq, firstSeq - 1, writer.size()));
         bytes += writer.size();
@@ -241,7 +238,7 @@ public final class Spool implements Closeable {
             try (FileChannel in = FileChannel.open(v.segment().path, StandardOpenOption.READ)) {
                 long pos = start != null && start.segment == v.segment() && start.seq == seq ? start.position : 0;
                 while (pos < v.size() && out.size() < maxEvents && taken < maxBytes) {
-                    Record r = readRecord(in, pos);
+                    SpoolFiles.Record r = SpoolFiles.readRecord(in, pos);
                     RunEvent e = r.event();
                     pos += r.length();
                     if (e.getSeq() >= seq) {
@@ -272,29 +269,6 @@ public final class Spool implements Closeable {
     private record SegmentView(Segment segment, long size) {
     }
 
-    /** A record read back: its event and its length on disk (header included). */
-    private record Record(RunEvent event, int length) {
-    }
-
-    private static Record readRecord(FileChannel in, long pos) throws IOException {
-        ByteBuffer header = ByteBuffer.allocate(HEADER);
-        readFully(in, header, pos);
-        int length = header.getInt(0);
-        ByteBuffer body = ByteBuffer.allocate(length);
-        readFully(in, body, pos + HEADER);
-        if (crc(body.array()) != header.getInt(4)) {
-            throw new IOException("spool record at " + pos + " fails its checksum");
-        }
-        return new Record(RunEvent.parseFrom(body.array()), HEADER + length);
-    }
-
-    private static void readFully(FileChannel in, ByteBuffer buf, long pos) throws IOException {
-        while (buf.hasRemaining()) {
-            if (in.read(buf, pos + buf.position()) < 0) {
-                throw new IOException("spool record cut short at " + pos);
-            }
-        }
-    }
 
     /** The control plane holds everything up to {@code seq}: drop it from disk. */
     public void acknowledge(long seq) {
@@ -306,7 +280,7 @@ public final class Spool implements Closeable {
             }
             acked = upTo;
             recent.dropUpTo(acked);
-            writeAtomically(dir, dir.resolve("acked"), Long.toString(acked));
+            SpoolFiles.writeAtomically(dir, dir.resolve("acked"), Long.toString(acked));
             while (!segments.isEmpty() && segments.get(0).lastSeq <= acked && segments.get(0).size > 0) {
                 Segment s = segments.remove(0);
                 if (segments.isEmpty() && writer != null) {
@@ -422,8 +396,7 @@ public final class Spool implements Closeable {
         acked = Files.exists(ackFile) ? Long.parseLong(Files.readString(ackFile, StandardCharsets.UTF_8).trim()) : 0;
         List<Path> files;
         try (Stream<Path> list = Files.list(dir)) {
-            files = list.filter(p -> p.getFileName().toString().startsWith(SEGMENT_PREFIX)
-                    && p.getFileName().toString().endsWith(SEGMENT_SUFFIX)).sorted().toList();
+            files = list.filter(SpoolFiles::isSegment).sorted().toList();
         }
         long expected = -1;
         boolean torn = false;
@@ -433,7 +406,7 @@ public final class Spool implements Closeable {
                 Files.delete(path);
                 continue;
             }
-            Segment s = scan(path, expected);
+            Segment s = SpoolFiles.scan(path, expected);
             torn = s.torn;
             if (s.lastSeq >= s.firstSeq) {
                 expected = s.lastSeq + 1;
@@ -459,68 +432,9 @@ public final class Spool implements Closeable {
         }
     }
 
-    /** Reads a segment's records, cutting it at the first torn or out-of-sequence record. */
-    private Segment scan(Path path, long expectedFirst) throws IOException {
-        String name = path.getFileName().toString();
-        long first = Long.parseLong(name.substring(SEGMENT_PREFIX.length(), name.length() - SEGMENT_SUFFIX.length()));
-        Segment s = new Segment(path, first, first - 1, 0);
-        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            long pos = 0;
-            long size = ch.size();
-            long next = expectedFirst > 0 ? expectedFirst : first;
-            while (pos < size) {
-                Record r;
-                try {
-                    r = readRecord(ch, pos);
-                } catch (IOException | RuntimeException bad) {
-                    LOG.warn("spool segment {}: cutting a torn record at byte {} ({})", path, pos, bad.getMessage());
-                    ch.truncate(pos);
-                    s.torn = true;
-                    break;
-                }
-                RunEvent e = r.event();
-                if (e.getSeq() != next) {
-                    LOG.warn("spool segment {}: seq {} where {} was expected; cutting there", path, e.getSeq(), next);
-                    ch.truncate(pos);
-                    s.torn = true;
-                    break;
-                }
-                pos += r.length();
-                s.lastSeq = e.getSeq();
-                next++;
-            }
-            s.size = pos;
-            ch.force(true);
-        }
-        return s;
-    }
 
-    private static void writeAtomically(Path dir, Path target, String content) throws IOException {
-        Path tmp = dir.resolve(target.getFileName() + ".tmp");
-        Files.writeString(tmp, content, StandardCharsets.UTF_8);
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    }
 
-    private static int crc(byte[] payload) {
-        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
-        crc.update(payload);
-        return (int) crc.getValue();
-    }
 
-    private static final class Segment {
-        final Path path;
-        final long firstSeq;
-        long lastSeq;
-        long size;
-        boolean torn;
-
-        Segment(Path path, long firstSeq, long lastSeq, long size) {
-            this.path = path;
-            this.firstSeq = firstSeq;
-            this.lastSeq = lastSeq;
-            this.size = size;
-        }
-    }
 
     /** Where the last read stopped, so the shipper's next read does not rescan the segment. */
     private record ReadCursor(Segment segment, long position, long seq) {
