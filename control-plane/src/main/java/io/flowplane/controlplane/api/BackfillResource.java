@@ -1,5 +1,6 @@
 package io.flowplane.controlplane.api;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import io.flowplane.controlplane.auth.Requires;
 import io.flowplane.controlplane.model.Permission;
 import io.flowplane.controlplane.backfills.BackfillProgress;
@@ -34,14 +35,20 @@ public final class BackfillResource {
         this.backfills = backfills;
     }
 
+    /** A backfill with its progress; the counts are unwrapped, so the JSON stays one flat object. */
     public record BackfillView(UUID id, UUID deploymentId, Instant from, Instant to, String schedule, int maxActive,
-                               String state, long total, long completed, long failed, long cancelled, long running,
-                               long scheduled, long waiting, Instant createdAt, Instant endedAt) {
+                               String state, @JsonUnwrapped Counts counts, Instant createdAt, Instant endedAt) {
+
+        /** Its runs by where they are; the six after {@code total} add up to it (see {@link BackfillProgress}). */
+        public record Counts(long total, long completed, long failed, long cancelled, long running, long scheduled,
+                             long waiting) {
+        }
+
         static BackfillView of(BackfillProgress p) {
             Backfill b = p.backfill();
             return new BackfillView(b.id(), b.deploymentId(), b.rangeFrom(), b.rangeTo(), b.scheduleName(),
-                    b.maxActive(), b.state().toLowerCase(java.util.Locale.ROOT), p.total(), p.completed(), p.failed(),
-                    p.cancelled(), p.running(), p.scheduled(), p.waiting(), b.createdAt(), b.endedAt());
+                    b.maxActive(), b.state().toLowerCase(java.util.Locale.ROOT), new Counts(p.total(), p.completed(),
+                    p.failed(), p.cancelled(), p.running(), p.scheduled(), p.waiting()), b.createdAt(), b.endedAt());
         }
     }
 

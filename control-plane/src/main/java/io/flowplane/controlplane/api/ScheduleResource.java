@@ -60,7 +60,7 @@ public final class ScheduleResource {
     @Requires(Permission.READ)
     public List<ScheduleView> list(@PathParam("ref") String ref) {
         Deployment d = deployments.get(ref);
-        List<ScheduleSpec> specs = deployments.spec(d).schedules();
+        List<ScheduleSpec> specs = deployments.spec(d).scheduling().schedules();
         List<Schedule> rows = deployments.schedules(d);
         return rows.stream().map(row -> {
             ScheduleSpec spec = specs.stream().filter(s -> row.name().equals(s.name())).findFirst().orElse(null);

@@ -1,6 +1,7 @@
 package io.flowplane.controlplane.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.flowplane.controlplane.common.Json;
 import io.flowplane.controlplane.deployments.DeploymentService;
@@ -64,10 +65,26 @@ final class Views {
     record StateView(String type, String name, String message, Instant at) {
     }
 
-    record FlowRunView(UUID id, String name, UUID deploymentId, String deploymentName, String flowName,
-                       JsonNode parameters, List<String> tags, StateView state, Instant scheduledAt, Instant nextAt,
-                       int attempt, int maxRetries, String agentId, long leaseEpoch, Instant startedAt,
-                       Instant endedAt, Instant createdAt, UUID scheduleId, UUID backfillId, String codeVersion) {
+    /**
+     * A run as the API shows it. The groups mirror {@link FlowRun}'s and are unwrapped: the JSON is
+     * one flat object, as it was before they existed.
+     */
+    record FlowRunView(UUID id, String name, @JsonUnwrapped Origin origin, JsonNode parameters, List<String> tags,
+                       StateView state, @JsonUnwrapped Execution execution, @JsonUnwrapped Times times,
+                       String codeVersion) {
+
+        /** The flow and what started the run; the deployment and schedule ids are null for ad-hoc runs. */
+        record Origin(UUID deploymentId, String deploymentName, String flowName, UUID scheduleId, UUID backfillId) {
+        }
+
+        /** Which try this is, how many are allowed, and who holds the run (with its fencing epoch). */
+        record Execution(int attempt, int maxRetries, String agentId, long leaseEpoch) {
+        }
+
+        /** {@code nextAt}: when the run next needs attention (see {@link FlowRun}). */
+        record Times(Instant createdAt, Instant scheduledAt, Instant nextAt, Instant startedAt, Instant endedAt) {
+        }
+
         static FlowRunView of(FlowRun r, Json json) {
             return of(r, json, null);
         }
@@ -76,12 +93,12 @@ final class Views {
         static FlowRunView of(FlowRun r, Json json, String codeVersion) {
             FlowRun.Origin o = r.origin();
             FlowRun.Times t = r.times();
-            return new FlowRunView(r.id(), r.name(), o.deploymentId(), o.deploymentName(), o.flowName(),
+            return new FlowRunView(r.id(), r.name(),
+                    new Origin(o.deploymentId(), o.deploymentName(), o.flowName(), o.scheduleId(), o.backfillId()),
                     json.tree(r.parameters()), List.of(json.read(r.tags(), String[].class)),
                     new StateView(r.state().type().name(), r.state().name(), r.state().message(), r.state().at()),
-                    t.scheduledAt(), r.nextAt(), r.attempt(), r.policy().maxRetries(), r.lease().agentId(),
-                    r.lease().epoch(), t.startedAt(), t.endedAt(), t.createdAt(), o.scheduleId(), o.backfillId(),
-                    codeVersion);
+                    new Execution(r.attempt(), r.policy().maxRetries(), r.lease().agentId(), r.lease().epoch()),
+                    new Times(t.createdAt(), t.scheduledAt(), r.nextAt(), t.startedAt(), t.endedAt()), codeVersion);
         }
     }
 

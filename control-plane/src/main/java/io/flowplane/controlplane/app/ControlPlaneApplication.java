@@ -95,7 +95,8 @@ public class ControlPlaneApplication extends Application<ControlPlaneConfigurati
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-                .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS);
+                .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
+                .registerModule(new io.flowplane.controlplane.common.StrictUnwrapping());
         if (config.getServerFactory() instanceof AbstractServerFactory server) {
             // Our own mappers answer every error as problem+json.
             server.setRegisterDefaultExceptionMappers(false);

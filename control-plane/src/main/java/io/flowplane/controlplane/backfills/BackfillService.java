@@ -109,7 +109,7 @@ public final class BackfillService {
 
     /** Instants in [from, to) per schedule, through the same Recurrence the scheduler uses. */
     private static Map<ScheduleSpec, List<Instant>> instants(DeploymentSpec spec, BackfillRequest r) {
-        List<ScheduleSpec> schedules = spec.schedules() == null ? List.of() : spec.schedules();
+        List<ScheduleSpec> schedules = spec.scheduling().schedules() == null ? List.of() : spec.scheduling().schedules();
         if (r.schedule() != null) {
             schedules = schedules.stream().filter(s -> r.schedule().equals(s.name())).toList();
             if (schedules.isEmpty()) {
@@ -136,7 +136,7 @@ public final class BackfillService {
             if (r.parameters() != null) {
                 merged.setAll(r.parameters());
             }
-            io.flowplane.controlplane.deployments.ParameterSchema.validateParameters(spec.parameterSchema(), merged);
+            io.flowplane.controlplane.deployments.ParameterSchema.validateParameters(spec.program().parameterSchema(), merged);
             out.put(s, json.write(merged));
         }
         return out;

@@ -86,11 +86,11 @@ public final class DeploymentService {
     private Upserted upsert(UnitOfWork unit, DeploymentSpec spec, DeploymentSpec normalized, String specJson,
                             String hash) {
         WorkPoolDao pools = unit.handle().attach(WorkPoolDao.class);
-        WorkPool pool = pools.findByName(normalized.workPool()).orElseThrow(() -> new ValidationException("workPool",
-                "no work pool named '" + normalized.workPool() + "': create it first (POST /api/v1/work-pools)"));
-        WorkQueue queue = pools.findQueue(pool.id(), normalized.workQueue()).orElseThrow(() -> new ValidationException(
-                "workQueue", "work pool '" + pool.name() + "' has no queue named '" + normalized.workQueue() + "'"));
-        if (normalized.jobVariables() != null && !WorkPool.KUBERNETES.equals(pool.type())) {
+        WorkPool pool = pools.findByName(normalized.placement().workPool()).orElseThrow(() -> new ValidationException("workPool",
+                "no work pool named '" + normalized.placement().workPool() + "': create it first (POST /api/v1/work-pools)"));
+        WorkQueue queue = pools.findQueue(pool.id(), normalized.placement().workQueue()).orElseThrow(() -> new ValidationException(
+                "workQueue", "work pool '" + pool.name() + "' has no queue named '" + normalized.placement().workQueue() + "'"));
+        if (normalized.placement().jobVariables() != null && !WorkPool.KUBERNETES.equals(pool.type())) {
             throw new ValidationException("jobVariables", "work pool '" + pool.name() + "' is of type " + pool.type()
                     + ": Job variables apply only to kubernetes pools");
         }
@@ -99,7 +99,7 @@ public final class DeploymentService {
         Optional<Deployment> existing = dao.lockByName(normalized.name());
         if (existing.isEmpty()) {
             Deployment d = new Deployment(UUID.randomUUID(), normalized.name(), normalized.flowName(), pool.id(),
-                    queue.id(), specJson, hash, normalized.concurrencyLimit(), Boolean.TRUE.equals(spec.paused()), now, now);
+                    queue.id(), specJson, hash, normalized.placement().concurrencyLimit(), Boolean.TRUE.equals(spec.paused()), now, now);
             dao.insert(d);
             schedules.apply(unit, d, normalized, now);
             event(unit, io.flowplane.controlplane.eventlog.EventTypes.DEPLOYMENT_CREATED, d, normalized.tags());
@@ -111,7 +111,7 @@ public final class DeploymentService {
             return new Upserted(old, Change.UNCHANGED);
         }
         Deployment d = new Deployment(old.id(), old.name(), normalized.flowName(), pool.id(), queue.id(), specJson, hash,
-                normalized.concurrencyLimit(), paused, old.createdAt(), now);
+                normalized.placement().concurrencyLimit(), paused, old.createdAt(), now);
         dao.update(d);
         schedules.apply(unit, d, normalized, now);
         if (!old.specHash().equals(hash)) {
@@ -175,7 +175,7 @@ public final class DeploymentService {
      */
     public Upserted setScheduleActive(String ref, String scheduleName, boolean active) {
         DeploymentSpec spec = spec(get(ref));
-        List<ScheduleSpec> schedules = spec.schedules() == null ? List.of() : spec.schedules();
+        List<ScheduleSpec> schedules = spec.scheduling().schedules() == null ? List.of() : spec.scheduling().schedules();
         List<ScheduleSpec> changed = new java.util.ArrayList<>();
         boolean found = false;
         for (int i = 0; i < schedules.size(); i++) {
@@ -197,9 +197,7 @@ public final class DeploymentService {
         Deployment d = get(ref);
         store.useTransaction(unit -> {
             DeploymentSpec unscheduled = spec(d);
-            schedules.apply(unit, d, new DeploymentSpec(unscheduled.name(), unscheduled.flowName(), null,
-                    unscheduled.workPool(), unscheduled.workQueue(), null, null, null, List.of(), null, null, null,
-                    null, null, null, null, null, null, null, null), clock.instant());
+            schedules.apply(unit, d, unscheduled.withSchedules(List.of()), clock.instant());
             unit.handle().attach(DeploymentDao.class).delete(d.id());
             event(unit, io.flowplane.controlplane.eventlog.EventTypes.DEPLOYMENT_DELETED, d, unscheduled.tags());
         });
@@ -209,11 +207,12 @@ public final class DeploymentService {
     public RunFactory.Result createRun(String ref, RunRequest request) {
         Deployment d = get(ref);
         DeploymentSpec spec = spec(d);
-        ObjectNode parameters = spec.parameters() == null ? json.mapper().createObjectNode() : spec.parameters().deepCopy();
+        ObjectNode defaults = spec.program().parameters();
+        ObjectNode parameters = defaults == null ? json.mapper().createObjectNode() : defaults.deepCopy();
         if (request.parameters() != null) {
             parameters.setAll(request.parameters());
         }
-        ParameterSchema.validateParameters(spec.parameterSchema(), parameters);
+        ParameterSchema.validateParameters(spec.program().parameterSchema(), parameters);
         new io.flowplane.controlplane.common.Validator()
                 .check(request.name() == null || (request.name().length() <= 200 && !request.name().isBlank()),
                         "name", "must be 1-200 characters")

@@ -1,6 +1,7 @@
 package io.flowplane.controlplane.deployments;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flowplane.controlplane.common.Validator;
@@ -13,28 +14,66 @@ import java.util.regex.Pattern;
 /**
  * A deployment as users register it (REST body, SDK, flowplane.yaml). Upserting the same spec
  * twice changes nothing. {@code paused} is state, not definition: absent means "leave as is".
- * {@code jobVariables}: overrides of a kubernetes pool's Job template variables (image, resources, ...).
+ * On the wire the groups are unwrapped: the JSON stays one flat object (see {@code StrictUnwrapping}
+ * for why unknown fields are still refused).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record DeploymentSpec(String name, String flowName, String description, String workPool, String workQueue,
-                             EntrypointSpec entrypoint, ObjectNode parameters, ObjectNode parameterSchema,
-                             List<ScheduleSpec> schedules, Integer retries, List<Double> retryDelaysSeconds,
-                             Double timeoutSeconds, List<String> tags, Integer concurrencyLimit,
-                             String catchup, Integer catchupMaxRuns, Double maxLatenessSeconds, Boolean paused,
-                             SourceSpec source, ObjectNode jobVariables) {
+public record DeploymentSpec(String name, String flowName, String description, List<String> tags,
+                             @JsonUnwrapped Placement placement, @JsonUnwrapped Program program,
+                             @JsonUnwrapped Policy policy, @JsonUnwrapped Scheduling scheduling, Boolean paused) {
+
+    /** A group left out reads as all its fields absent, as it does from JSON. */
+    public DeploymentSpec {
+        placement = placement == null ? Placement.NONE : placement;
+        program = program == null ? Program.NONE : program;
+        policy = policy == null ? Policy.NONE : policy;
+        scheduling = scheduling == null ? Scheduling.NONE : scheduling;
+    }
+
+    /**
+     * Where its runs go and how many at once.
+     *
+     * @param jobVariables overrides of a kubernetes pool's Job template variables (image, resources, ...)
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Placement(String workPool, String workQueue, Integer concurrencyLimit, ObjectNode jobVariables) {
+        public static final Placement NONE = new Placement(null, null, null, null);
+    }
+
+    /** What a run executes: the command, where its code comes from, and its parameters. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Program(EntrypointSpec entrypoint, SourceSpec source, ObjectNode parameters,
+                          ObjectNode parameterSchema) {
+        public static final Program NONE = new Program(null, null, null, null);
+    }
+
+    /** Retries and timeout, copied into each run when it is created ({@code FlowRun.Policy}). */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Policy(Integer retries, List<Double> retryDelaysSeconds, Double timeoutSeconds) {
+        public static final Policy NONE = new Policy(null, null, null);
+    }
+
+    /** When runs are made: the schedules, and what happens to instants that were missed or are late. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Scheduling(List<ScheduleSpec> schedules, String catchup, Integer catchupMaxRuns,
+                             Double maxLatenessSeconds) {
+        public static final Scheduling NONE = new Scheduling(null, null, null, null);
+
+        public Catchup catchupPolicy() {
+            return Catchup.parse(catchup);
+        }
+    }
 
     /** The same definition with other schedules. */
     public DeploymentSpec withSchedules(List<ScheduleSpec> other) {
-        return new DeploymentSpec(name, flowName, description, workPool, workQueue, entrypoint, parameters,
-                parameterSchema, other, retries, retryDelaysSeconds, timeoutSeconds, tags, concurrencyLimit, catchup,
-                catchupMaxRuns, maxLatenessSeconds, paused, source, jobVariables);
+        Scheduling s = scheduling;
+        return new DeploymentSpec(name, flowName, description, tags, placement, program, policy,
+                new Scheduling(other, s.catchup(), s.catchupMaxRuns(), s.maxLatenessSeconds()), paused);
     }
 
     /** The same definition with {@code paused} set (null: leave the deployment's state as it is). */
     public DeploymentSpec withPaused(Boolean value) {
-        return new DeploymentSpec(name, flowName, description, workPool, workQueue, entrypoint, parameters,
-                parameterSchema, schedules, retries, retryDelaysSeconds, timeoutSeconds, tags, concurrencyLimit, catchup,
-                catchupMaxRuns, maxLatenessSeconds, value, source, jobVariables);
+        return new DeploymentSpec(name, flowName, description, tags, placement, program, policy, scheduling, value);
     }
 
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
@@ -57,25 +96,31 @@ public record DeploymentSpec(String name, String flowName, String description, S
 
     /** Defaults filled in, {@code paused} dropped: the form that is hashed and stored. */
     public DeploymentSpec normalized() {
-        return new DeploymentSpec(name, flowName, description, workPool,
-                workQueue == null ? WorkQueue.DEFAULT : workQueue,
-                entrypoint == null ? null : entrypoint.normalized(),
-                parameters == null ? JsonNodeFactory.instance.objectNode() : parameters, parameterSchema,
-                schedules == null ? List.of() : java.util.stream.IntStream.range(0, schedules.size())
-                        .mapToObj(i -> schedules.get(i).normalized(i)).toList(),
-                retries == null ? 0 : retries, retryDelaysSeconds == null ? List.of() : retryDelaysSeconds,
-                timeoutSeconds, tags == null ? List.of() : tags, concurrencyLimit,
-                Catchup.parse(catchup).name().toLowerCase(java.util.Locale.ROOT),
-                catchupMaxRuns == null ? DEFAULT_CATCHUP_MAX_RUNS : catchupMaxRuns, maxLatenessSeconds, null,
-                source == null ? null : source.normalized(), jobVariables);
-    }
-
-    public Catchup catchupPolicy() {
-        return Catchup.parse(catchup);
+        Placement pl = placement;
+        Program pr = program;
+        Policy po = policy;
+        Scheduling sc = scheduling;
+        List<ScheduleSpec> schedules = sc.schedules() == null ? List.of()
+                : java.util.stream.IntStream.range(0, sc.schedules().size())
+                        .mapToObj(i -> sc.schedules().get(i).normalized(i)).toList();
+        return new DeploymentSpec(name, flowName, description, tags == null ? List.of() : tags,
+                new Placement(pl.workPool(), pl.workQueue() == null ? WorkQueue.DEFAULT : pl.workQueue(),
+                        pl.concurrencyLimit(), pl.jobVariables()),
+                new Program(pr.entrypoint() == null ? null : pr.entrypoint().normalized(),
+                        pr.source() == null ? null : pr.source().normalized(),
+                        pr.parameters() == null ? JsonNodeFactory.instance.objectNode() : pr.parameters(),
+                        pr.parameterSchema()),
+                new Policy(po.retries() == null ? 0 : po.retries(),
+                        po.retryDelaysSeconds() == null ? List.of() : po.retryDelaysSeconds(), po.timeoutSeconds()),
+                new Scheduling(schedules, Catchup.parse(sc.catchup()).name().toLowerCase(java.util.Locale.ROOT),
+                        sc.catchupMaxRuns() == null ? DEFAULT_CATCHUP_MAX_RUNS : sc.catchupMaxRuns(),
+                        sc.maxLatenessSeconds()),
+                null);
     }
 
     /** Merged parameters of a run of {@code schedule}: the deployment's defaults, then its overrides. */
     public ObjectNode parametersFor(ScheduleSpec schedule) {
+        ObjectNode parameters = program.parameters();
         ObjectNode merged = parameters == null ? JsonNodeFactory.instance.objectNode() : parameters.deepCopy();
         if (schedule != null && schedule.parameters() != null) {
             merged.setAll(schedule.parameters());
@@ -86,15 +131,39 @@ public record DeploymentSpec(String name, String flowName, String description, S
     /** Checks every field; throws one ValidationException listing all problems. */
     public void validate() {
         Validator v = new Validator();
-        v.name(name, "name").name(flowName, "flowName").name(workPool, "workPool");
-        if (workQueue != null) {
-            v.name(workQueue, "workQueue");
+        v.name(name, "name").name(flowName, "flowName").name(placement.workPool(), "workPool");
+        if (placement.workQueue() != null) {
+            v.name(placement.workQueue(), "workQueue");
         }
         v.check(description == null || description.length() <= 2000, "description", "must be at most 2000 characters");
         validateEntrypoint(v);
-        if (source != null) {
-            source.validate(v);
+        if (program.source() != null) {
+            program.source().validate(v);
         }
+        validatePolicy(v);
+        v.check(placement.concurrencyLimit() == null || placement.concurrencyLimit() >= 1, "concurrencyLimit",
+                "must be at least 1 (omit it for no limit)");
+        if (tags != null) {
+            for (int i = 0; i < tags.size(); i++) {
+                String t = tags.get(i);
+                v.check(t != null && !t.isBlank() && t.length() <= 100, "tags[" + i + "]", "must be 1-100 characters");
+            }
+        }
+        validateCatchup(v);
+        validateSchedules(v);
+        ParameterSchema.validateSchema(v, program.parameterSchema(), program.parameters());
+        if (placement.jobVariables() != null) {
+            // Overrides of a kubernetes pool's template variables; the pool's type is checked on upsert.
+            io.flowplane.controlplane.pools.kubernetes.JobTemplate.validateVariables(placement.jobVariables(),
+                    "jobVariables", v);
+        }
+        v.throwIfInvalid();
+    }
+
+    private void validatePolicy(Validator v) {
+        Integer retries = policy.retries();
+        List<Double> retryDelaysSeconds = policy.retryDelaysSeconds();
+        Double timeoutSeconds = policy.timeoutSeconds();
         v.check(retries == null || (retries >= 0 && retries <= 1000), "retries", "must be between 0 and 1000");
         if (retryDelaysSeconds != null) {
             for (int i = 0; i < retryDelaysSeconds.size(); i++) {
@@ -105,26 +174,13 @@ public record DeploymentSpec(String name, String flowName, String description, S
         }
         v.check(timeoutSeconds == null || (timeoutSeconds > 0 && timeoutSeconds <= 366 * 86400), "timeoutSeconds",
                 "must be more than 0 and at most 31622400 (366 days)");
-        v.check(concurrencyLimit == null || concurrencyLimit >= 1, "concurrencyLimit", "must be at least 1 (omit it for no limit)");
-        if (tags != null) {
-            for (int i = 0; i < tags.size(); i++) {
-                String t = tags.get(i);
-                v.check(t != null && !t.isBlank() && t.length() <= 100, "tags[" + i + "]", "must be 1-100 characters");
-            }
-        }
-        validateCatchup(v);
-        validateSchedules(v);
-        ParameterSchema.validateSchema(v, parameterSchema, parameters);
-        if (jobVariables != null) {
-            // Overrides of a kubernetes pool's template variables; the pool's type is checked on upsert.
-            io.flowplane.controlplane.pools.kubernetes.JobTemplate.validateVariables(jobVariables, "jobVariables", v);
-        }
-        v.throwIfInvalid();
     }
 
     private void validateCatchup(Validator v) {
+        Integer catchupMaxRuns = scheduling.catchupMaxRuns();
+        Double maxLatenessSeconds = scheduling.maxLatenessSeconds();
         try {
-            Catchup.parse(catchup);
+            Catchup.parse(scheduling.catchup());
         } catch (IllegalArgumentException e) {
             v.add("catchup", "must be one of latest, all, none");
         }
@@ -135,6 +191,8 @@ public record DeploymentSpec(String name, String flowName, String description, S
     }
 
     private void validateSchedules(Validator v) {
+        List<ScheduleSpec> schedules = scheduling.schedules();
+        ObjectNode parameterSchema = program.parameterSchema();
         if (schedules == null) {
             return;
         }
@@ -157,6 +215,7 @@ public record DeploymentSpec(String name, String flowName, String description, S
     }
 
     private void validateEntrypoint(Validator v) {
+        EntrypointSpec entrypoint = program.entrypoint();
         if (entrypoint == null) {
             v.add("entrypoint", "is required");
             return;

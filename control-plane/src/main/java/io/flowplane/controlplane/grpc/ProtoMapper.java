@@ -123,7 +123,8 @@ final class ProtoMapper {
         Launch cached = launches.get(specHash);
         if (cached == null) {
             DeploymentSpec spec = json.read(specJson, DeploymentSpec.class);
-            cached = new Launch(spec.workQueue(), entrypoint(spec.entrypoint()), source(spec.source()), spec.jobVariables());
+            cached = new Launch(spec.placement().workQueue(), entrypoint(spec.program().entrypoint()),
+                    source(spec.program().source()), spec.placement().jobVariables());
             remember(launches, specHash, cached);
         }
         return cached;

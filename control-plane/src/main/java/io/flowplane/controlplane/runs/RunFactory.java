@@ -73,13 +73,15 @@ public final class RunFactory {
 
     /** The deployment's retries and timeout, fixed in the run when it is created. */
     private FlowRun.Policy policy(DeploymentSpec spec) {
-        Long timeoutMs = spec.timeoutSeconds() == null ? null : Math.round(spec.timeoutSeconds() * 1000);
-        return new FlowRun.Policy(spec.retries(), json.write(spec.retryDelaysSeconds()), timeoutMs);
+        DeploymentSpec.Policy p = spec.policy();
+        Long timeoutMs = p.timeoutSeconds() == null ? null : Math.round(p.timeoutSeconds() * 1000);
+        return new FlowRun.Policy(p.retries(), json.write(p.retryDelaysSeconds()), timeoutMs);
     }
 
     /** When an unstarted run is no longer worth starting: its due time plus the deployment's max lateness. */
     static Instant skipAfter(DeploymentSpec spec, Instant due) {
-        return spec.maxLatenessSeconds() == null ? null : due.plusMillis(Math.round(spec.maxLatenessSeconds() * 1000));
+        Double lateness = spec.scheduling().maxLatenessSeconds();
+        return lateness == null ? null : due.plusMillis(Math.round(lateness * 1000));
     }
 
     /** Stores the run inside the caller's unit of work; its pool's polls wake after commit. */

@@ -57,7 +57,7 @@ final class CatchUp {
         Map<UUID, String> skips = new java.util.HashMap<>();
         for (Map.Entry<UUID, List<DueRun>> e : bySchedule.entrySet()) {
             DeploymentSpec spec = specs.get(e.getKey());
-            Catchup policy = spec == null ? Catchup.LATEST : spec.catchupPolicy();
+            Catchup policy = spec == null ? Catchup.LATEST : spec.scheduling().catchupPolicy();
             int keep = switch (policy) {
                 case NONE -> 0;
                 case LATEST -> 1;

@@ -173,7 +173,7 @@ public final class Materializer {
      * {@link CatchUp} the same way.
      */
     private List<Instant> missedToRun(Recurrence recurrence, Instant cursor, Instant cutoff, DeploymentSpec spec) {
-        Catchup policy = spec.catchupPolicy();
+        Catchup policy = spec.scheduling().catchupPolicy();
         if (policy == Catchup.NONE) {
             return List.of();
         }
@@ -182,7 +182,8 @@ public final class Materializer {
     }
 
     static int catchupMax(DeploymentSpec spec) {
-        return spec.catchupMaxRuns() == null ? DeploymentSpec.DEFAULT_CATCHUP_MAX_RUNS : spec.catchupMaxRuns();
+        Integer max = spec.scheduling().catchupMaxRuns();
+        return max == null ? DeploymentSpec.DEFAULT_CATCHUP_MAX_RUNS : max;
     }
 
     /**

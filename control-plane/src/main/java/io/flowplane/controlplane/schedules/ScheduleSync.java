@@ -41,7 +41,7 @@ public final class ScheduleSync {
         Map<String, Schedule> existing = new HashMap<>();
         dao.lockOfDeployment(d.id()).forEach(s -> existing.put(s.name(), s));
         List<Schedule> changed = new ArrayList<>();
-        for (ScheduleSpec spec : normalized.schedules()) {
+        for (ScheduleSpec spec : normalized.scheduling().schedules()) {
             boolean enabled = spec.activeOrDefault() && !d.paused();
             String fingerprint = fingerprint(normalized, spec);
             Schedule row = existing.remove(spec.name());
@@ -75,9 +75,10 @@ public final class ScheduleSync {
 
     /** Everything a materialised run copies: the schedule, and the deployment fields a run is built from. */
     private String fingerprint(DeploymentSpec d, ScheduleSpec s) {
-        DeploymentSpec runShape = new DeploymentSpec(d.name(), d.flowName(), null, d.workPool(), d.workQueue(), null,
-                d.parameters(), null, List.of(s), d.retries(), d.retryDelaysSeconds(), d.timeoutSeconds(), d.tags(),
-                null, null, null, d.maxLatenessSeconds(), null, null, null);
+        DeploymentSpec runShape = new DeploymentSpec(d.name(), d.flowName(), null, d.tags(),
+                new DeploymentSpec.Placement(d.placement().workPool(), d.placement().workQueue(), null, null),
+                new DeploymentSpec.Program(null, null, d.program().parameters(), null), d.policy(),
+                new DeploymentSpec.Scheduling(List.of(s), null, null, d.scheduling().maxLatenessSeconds()), null);
         return Json.sha256(json.canonical(runShape));
     }
 }

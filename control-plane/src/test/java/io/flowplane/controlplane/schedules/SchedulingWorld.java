@@ -73,9 +73,10 @@ final class SchedulingWorld {
     DeploymentService.Upserted deploy(String name, String pool, List<ScheduleSpec> schedules, String catchup,
                                       Double maxLatenessSeconds) {
         ObjectNode params = json.mapper().createObjectNode().put("region", "eu");
-        return deployments.upsert(new DeploymentSpec(name, "etl", null, pool, null,
-                new EntrypointSpec(List.of("true"), null, null), params, null, schedules, null, null, null, null, null,
-                catchup, null, maxLatenessSeconds, null, null, null));
+        return deployments.upsert(new DeploymentSpec(name, "etl", null, null,
+                new DeploymentSpec.Placement(pool, null, null, null),
+                new DeploymentSpec.Program(new EntrypointSpec(List.of("true"), null, null), null, params, null),
+                null, new DeploymentSpec.Scheduling(schedules, catchup, null, maxLatenessSeconds), null));
     }
 
     static ScheduleSpec cron(String name, String expression) {
