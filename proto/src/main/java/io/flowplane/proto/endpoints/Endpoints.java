@@ -44,13 +44,16 @@ public record Endpoints(List<Endpoint> all) {
      * @throws IllegalArgumentException naming {@code setting} and the bad entry
      */
     public static Endpoints parse(String value, String setting, boolean tls, int defaultPort) {
-        if (value == null || value.isBlank()) {
-            throw new IllegalArgumentException(setting + " is empty: give host:port, or several separated by commas");
-        }
-        String[] parts = value.split(",", -1);
         List<Endpoint> all = new ArrayList<>();
-        for (int i = 0; i < parts.length; i++) {
-            Endpoint e = parseOne(parts[i].trim(), i + 1, value, setting, tls, defaultPort);
+        for (Entry entry : entries(value, setting)) {
+            URI uri = entry.uri(tls ? "grpcs" : "grpc");
+            if ((uri.getRawPath() != null && !uri.getRawPath().isEmpty() && !uri.getRawPath().equals("/"))
+                    || uri.getRawQuery() != null) {
+                throw entry.error("has a path; give only scheme://host:port");
+            }
+            String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
+            Endpoint e = new Endpoint(entry.host(uri), uri.getPort() > 0 ? uri.getPort() : defaultPort,
+                    tls || scheme.equals("grpcs") || scheme.equals("https"));
             if (!all.isEmpty() && e.tls() != all.get(0).tls()) {
                 throw new IllegalArgumentException(setting + " '" + value + "' mixes TLS and plaintext endpoints");
             }
@@ -59,40 +62,80 @@ public record Endpoints(List<Endpoint> all) {
         return new Endpoints(all);
     }
 
-    private static Endpoint parseOne(String part, int index, String value, String setting, boolean tls,
-                                     int defaultPort) {
-        String where = setting + " '" + value + "': entry " + index;
-        if (part.isEmpty()) {
-            throw new IllegalArgumentException(where + " is empty");
+    /**
+     * Parses a list of REST base URLs ({@code http://cp-a:8080,http://cp-b:8080/flowplane}): each
+     * needs http:// or https:// and a host, and may carry a path (a control plane behind a proxy).
+     *
+     * @throws IllegalArgumentException naming {@code setting} and the bad entry
+     */
+    public static List<URI> parseUrls(String value, String setting) {
+        List<URI> all = new ArrayList<>();
+        for (Entry entry : entries(value, setting)) {
+            if (!entry.text().contains("://")) {
+                throw entry.error("has no scheme; give http://host:port or https://host:port");
+            }
+            URI uri = entry.uri(null);
+            String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
+            if (!scheme.equals("http") && !scheme.equals("https")) {
+                throw entry.error("has scheme '" + scheme + "'; use http or https");
+            }
+            entry.host(uri);
+            all.add(uri);
         }
-        String u = part.contains("://") ? part : (tls ? "grpcs://" : "grpc://") + part;
-        URI uri;
-        try {
-            uri = new URI(u);
-        } catch (URISyntaxException e) {
-            throw new IllegalArgumentException(where + " ('" + part + "') is not host:port: " + e.getReason());
+        return List.copyOf(all);
+    }
+
+    /** One comma-separated entry of {@code value}, with what an error about it needs. */
+    private record Entry(String text, int index, String value, String setting) {
+        IllegalArgumentException error(String what) {
+            return new IllegalArgumentException(setting + " '" + value + "': entry " + index + " ('" + text + "') "
+                    + what);
         }
-        String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
-        if (!List.of("grpc", "grpcs", "http", "https").contains(scheme)) {
-            throw new IllegalArgumentException(where + " ('" + part + "') has scheme '" + scheme
-                    + "'; use grpc, grpcs, http or https");
+
+        /** The entry as a URI; {@code defaultScheme} is put in front when it has none. */
+        URI uri(String defaultScheme) {
+            String u = text.contains("://") || defaultScheme == null ? text : defaultScheme + "://" + text;
+            URI uri;
+            try {
+                uri = new URI(u);
+            } catch (URISyntaxException e) {
+                throw error("is not host:port: " + e.getReason());
+            }
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if (!List.of("grpc", "grpcs", "http", "https").contains(scheme)) {
+                throw error("has scheme '" + scheme + "'; use grpc, grpcs, http or https");
+            }
+            if (uri.getPort() == 0 || uri.getPort() > 65535) {
+                throw error("has port " + uri.getPort() + "; use 1-65535");
+            }
+            return uri;
         }
-        if (uri.getHost() == null) {
-            // URI leaves the host null for a bad port ("h:x") or a bad name, and keeps the rest as authority.
-            throw new IllegalArgumentException(where + " ('" + part + "') is not host:port");
+
+        /** The host without IPv6 brackets. */
+        String host(URI uri) {
+            if (uri.getHost() == null) {
+                // URI leaves the host null for a bad port ("h:x") or a bad name, keeping the rest as authority.
+                throw error("is not host:port");
+            }
+            String h = uri.getHost();
+            return h.startsWith("[") ? h.substring(1, h.length() - 1) : h;
         }
-        if (uri.getPort() == 0 || uri.getPort() > 65535) {
-            throw new IllegalArgumentException(where + " ('" + part + "') has port " + uri.getPort()
-                    + "; use 1-65535");
+    }
+
+    private static List<Entry> entries(String value, String setting) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException(setting + " is empty: give one endpoint, or several separated by commas");
         }
-        String path = uri.getRawPath();
-        if ((path != null && !path.isEmpty() && !path.equals("/")) || uri.getRawQuery() != null) {
-            throw new IllegalArgumentException(where + " ('" + part + "') has a path; give only scheme://host:port");
+        String[] parts = value.split(",", -1);
+        List<Entry> entries = new ArrayList<>();
+        for (int i = 0; i < parts.length; i++) {
+            String part = parts[i].trim();
+            if (part.isEmpty()) {
+                throw new IllegalArgumentException(setting + " '" + value + "': entry " + (i + 1) + " is empty");
+            }
+            entries.add(new Entry(part, i + 1, value, setting));
         }
-        boolean secure = tls || scheme.equals("grpcs") || scheme.equals("https");
-        String host = uri.getHost().startsWith("[") ? uri.getHost().substring(1, uri.getHost().length() - 1)
-                : uri.getHost();
-        return new Endpoint(host, uri.getPort() > 0 ? uri.getPort() : defaultPort, secure);
+        return entries;
     }
 
     public Endpoint first() {

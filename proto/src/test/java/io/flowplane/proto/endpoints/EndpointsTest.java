@@ -48,4 +48,17 @@ class EndpointsTest {
         Endpoints e = Endpoints.parse("a:1,grpc://b:2", "url", true, 9090);
         assertThat(e.all()).allMatch(Endpoints.Endpoint::tls);
     }
+
+    @Test
+    void restUrlsKeepTheirPathAndNeedHttp() {
+        assertThat(Endpoints.parseUrls("http://a:8080, https://b/flowplane", "FLOWPLANE_URL"))
+                .containsExactly(java.net.URI.create("http://a:8080"), java.net.URI.create("https://b/flowplane"));
+        List.of(
+                List.of("a:8080", "FLOWPLANE_URL 'a:8080': entry 1 ('a:8080') has no scheme"),
+                List.of("http://a:8080,grpc://b:9090", "entry 2 ('grpc://b:9090') has scheme 'grpc'; use http or https"),
+                List.of("http://a:8080,http://b:x", "entry 2 ('http://b:x') is not host:port"),
+                List.of(" , http://a", "entry 1 is empty"))
+                .forEach(c -> assertThatThrownBy(() -> Endpoints.parseUrls(c.get(0), "FLOWPLANE_URL"))
+                        .as(c.get(0)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining(c.get(1)));
+    }
 }
