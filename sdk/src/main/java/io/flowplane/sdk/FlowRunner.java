@@ -1,5 +1,6 @@
 package io.flowplane.sdk;
 
+import io.flowplane.proto.endpoints.Endpoints;
 import io.flowplane.sdk.client.FlowplaneClient;
 import io.flowplane.sdk.internal.AgentEnvironment;
 import io.flowplane.sdk.internal.DirectRuns;
@@ -125,9 +126,11 @@ public final class FlowRunner implements AutoCloseable {
          * Report directly to a control plane: each flow run is created there (POST /flow-runs) and
          * reported over gRPC with heartbeats.
          *
-         * @param restUrl    e.g. {@code http://cp.example.com:8080}
-         * @param grpcTarget e.g. {@code cp.example.com:9090}
-         * @param plaintext  gRPC without TLS
+         * @param restUrl    e.g. {@code http://cp.example.com:8080}; several replicas separated by commas
+         * @param grpcTarget e.g. {@code cp.example.com:9090}; several replicas separated by commas (the
+         *                   channel moves to the next when one cannot be reached, and events are re-sent
+         *                   there: the control plane discards duplicates by source and sequence)
+         * @param plaintext  gRPC without TLS (a {@code grpcs://} entry asks for TLS)
          */
         public Builder reportTo(String restUrl, String grpcTarget, boolean plaintext, String apiKey) {
             return reportTo(restUrl, grpcTarget, plaintext, apiKey, null);
@@ -135,8 +138,10 @@ public final class FlowRunner implements AutoCloseable {
 
         /** The same, trusting the CA(s) of the PEM bundle {@code caFile} (a private CA) for https and gRPC TLS. */
         public Builder reportTo(String restUrl, String grpcTarget, boolean plaintext, String apiKey, Path caFile) {
-            this.reporting = new GrpcReporting(grpcTarget, plaintext, caFile, apiKey,
-                    new DirectRuns(new FlowplaneClient(restUrl, apiKey, caFile), reporterName()), Duration.ofSeconds(10), clock);
+            Endpoints grpc = Endpoints.parse(grpcTarget, "grpcTarget", !plaintext, 9090);
+            FlowplaneClient rest = new FlowplaneClient(restUrl, "restUrl", apiKey, caFile);
+            this.reporting = new GrpcReporting(grpc.grpcTarget(), !grpc.tls(), caFile, apiKey,
+                    new DirectRuns(rest, reporterName()), Duration.ofSeconds(10), clock);
             return this;
         }
 

@@ -2,6 +2,7 @@ package io.flowplane.sdk;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.flowplane.proto.endpoints.Endpoints;
 import io.flowplane.sdk.internal.AgentEnvironment;
 import io.flowplane.sdk.internal.Json;
 import io.flowplane.sdk.internal.Summary;
@@ -13,8 +14,10 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * The entry point of a flow program: {@code public static void main(String[] args) {
@@ -25,7 +28,9 @@ import java.util.Optional;
  *   <li>by hand against a control plane ({@code FLOWPLANE_URL} and {@code FLOWPLANE_API_KEY} set; gRPC at
  *       {@code FLOWPLANE_GRPC_TARGET}, default the URL's host on port 9090, plaintext unless
  *       {@code FLOWPLANE_GRPC_TLS=true}; {@code FLOWPLANE_CA_FILE}: a PEM bundle of a private CA to trust for
- *       https and gRPC TLS): the run is created there and reported directly;</li>
+ *       https and gRPC TLS): the run is created there and reported directly. Both URL variables take
+ *       several replicas separated by commas; the run moves to the next when its replica cannot be
+ *       reached;</li>
  *   <li>otherwise locally, with no server.</li>
  * </ul>
  * Parameters given as arguments ({@code key=value}, values parsed as JSON when they parse) override
@@ -55,10 +60,18 @@ public final class Flowplane {
             String url = env.get("FLOWPLANE_URL");
             String key = env.get("FLOWPLANE_API_KEY");
             if (url != null && key != null) {
-                String grpc = env.getOrDefault("FLOWPLANE_GRPC_TARGET", URI.create(url).getHost() + ":9090");
+                boolean plaintext = !"true".equalsIgnoreCase(env.get("FLOWPLANE_GRPC_TLS"));
+                // Parsed here first so that a bad list is reported under the variable it came from.
+                List<URI> urls = Endpoints.parseUrls(url, "FLOWPLANE_URL");
+                String grpc = env.get("FLOWPLANE_GRPC_TARGET");
+                if (grpc == null) {
+                    grpc = urls.stream().map(u -> new Endpoints.Endpoint(u.getHost().replaceAll("^\\[|\\]$", ""),
+                            9090, false).hostPort()).collect(Collectors.joining(","));
+                } else {
+                    Endpoints.parse(grpc, "FLOWPLANE_GRPC_TARGET", !plaintext, 9090);
+                }
                 String ca = env.get("FLOWPLANE_CA_FILE");
-                builder.reportTo(url, grpc, !"true".equalsIgnoreCase(env.get("FLOWPLANE_GRPC_TLS")), key,
-                        ca == null || ca.isBlank() ? null : Path.of(ca));
+                builder.reportTo(url, grpc, plaintext, key, ca == null || ca.isBlank() ? null : Path.of(ca));
             }
             parameters = parameters(flow, defaults, arguments(args));
         }

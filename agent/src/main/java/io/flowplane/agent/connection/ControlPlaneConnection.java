@@ -1,5 +1,6 @@
 package io.flowplane.agent.connection;
 
+import io.flowplane.proto.endpoints.Endpoints;
 import io.flowplane.proto.logging.FrameLogGuard;
 import io.flowplane.proto.v1.AgentServiceGrpc;
 import io.flowplane.proto.v1.RunEventsServiceGrpc;
@@ -17,9 +18,7 @@ import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
 import java.io.Closeable;
 import java.io.File;
 import java.io.IOException;
-import java.net.URI;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -59,7 +58,8 @@ public final class ControlPlaneConnection implements Closeable {
     }
 
     public static ControlPlaneConnection open(Settings s) throws IOException {
-        Target target = Target.parse(s.url(), s.tls());
+        // One endpoint, or several replicas separated by commas (cp-a:9090,cp-b:9090), all plaintext or all TLS.
+        Endpoints target = Endpoints.parse(s.url(), "control plane url", s.tls(), 9090);
         if (!target.tls() && s.clientCertFile() != null) {
             throw new IllegalArgumentException("a client certificate needs TLS: use grpcs:// or --tls");
         }
@@ -140,50 +140,11 @@ public final class ControlPlaneConnection implements Closeable {
         }
     }
 
-    /** host:port, grpc://host:port (plaintext) or grpcs://host:port (TLS); http(s):// are accepted too. */
     /** One endpoint: straight to it; several (replicas): a channel that moves between them. */
-    private static NettyChannelBuilder builder(Target target, ChannelCredentials creds) {
-        if (target.others().isEmpty()) {
-            return NettyChannelBuilder.forAddress(target.host(), target.port(), creds);
+    private static NettyChannelBuilder builder(Endpoints target, ChannelCredentials creds) {
+        if (target.all().size() == 1) {
+            return NettyChannelBuilder.forAddress(target.first().host(), target.first().port(), creds);
         }
-        EndpointList.register();
-        List<String> all = new java.util.ArrayList<>();
-        all.add(target.host() + ":" + target.port());
-        target.others().forEach(o -> all.add(o.host() + ":" + o.port()));
-        return NettyChannelBuilder.forTarget(EndpointList.target(all), creds);
-    }
-
-    /**
-     * Where the control plane is: one endpoint, or several replicas separated by commas
-     * ({@code cp-a:9090,cp-b:9090}), all plaintext or all TLS.
-     */
-    record Target(String host, int port, boolean tls, List<Target> others) {
-        static Target parse(String url, boolean tls) {
-            String[] parts = url.split(",");
-            Target first = parseOne(parts[0], url, tls);
-            List<Target> others = new java.util.ArrayList<>();
-            for (int i = 1; i < parts.length; i++) {
-                Target t = parseOne(parts[i], url, tls);
-                if (t.tls() != first.tls()) {
-                    throw new IllegalArgumentException("control plane url '" + url + "' mixes TLS and plaintext endpoints");
-                }
-                others.add(t);
-            }
-            return new Target(first.host(), first.port(), first.tls(), List.copyOf(others));
-        }
-
-        private static Target parseOne(String part, String url, boolean tls) {
-            String u = part.trim();
-            if (!u.contains("://")) {
-                u = (tls ? "grpcs://" : "grpc://") + u;
-            }
-            URI uri = URI.create(u);
-            String scheme = uri.getScheme().toLowerCase(java.util.Locale.ROOT);
-            boolean secure = tls || scheme.equals("grpcs") || scheme.equals("https");
-            if (uri.getHost() == null) {
-                throw new IllegalArgumentException("control plane url '" + url + "' has no host");
-            }
-            return new Target(uri.getHost(), uri.getPort() > 0 ? uri.getPort() : 9090, secure, List.of());
-        }
+        return NettyChannelBuilder.forTarget(target.grpcTarget(), creds);
     }
 }

@@ -3,13 +3,16 @@ package io.flowplane.sdk.client;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.flowplane.proto.endpoints.Endpoints;
 import io.flowplane.sdk.internal.Json;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -18,27 +21,47 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A small client for the control plane's REST API (java.net.http + Jackson): deployments, runs,
  * their states, task runs, logs and artifacts, and work pools. Thread-safe. Errors throw
  * {@link ApiException} with the server's problem document.
+ *
+ * <p>Given several base URLs (replicas of one control plane, comma-separated), it talks to one and
+ * moves to the next when a call cannot connect, and makes the call there: a request that never
+ * reached a server is safe to make again, whatever it is. A call that fails after it may have
+ * reached the server is made again elsewhere only if it is a GET, because a POST such as starting a
+ * run could then be applied twice.
  */
 public final class FlowplaneClient {
     private static final Duration TIMEOUT = Duration.ofSeconds(40);
 
-    private final URI base;
+    private final String given;
+    private final List<URI> bases;
+    /** Index into {@link #bases} of the endpoint calls go to until one fails to connect. */
+    private final AtomicInteger current = new AtomicInteger();
     private final String apiKey;
     private final HttpClient http;
 
-    /** @param baseUrl e.g. {@code http://localhost:8080} (the API lives under /api/v1) */
+    /**
+     * @param baseUrl e.g. {@code http://localhost:8080} (the API lives under /api/v1), or several
+     *                replicas separated by commas
+     */
     public FlowplaneClient(String baseUrl, String apiKey) {
         this(baseUrl, apiKey, null);
     }
 
     /** @param caFile for https: a PEM bundle of the CA(s) to trust instead of the JVM's; null: the JVM's */
     public FlowplaneClient(String baseUrl, String apiKey, java.nio.file.Path caFile) {
-        this.base = URI.create(baseUrl.endsWith("/") ? baseUrl : baseUrl + "/");
+        this(baseUrl, "control plane URL", apiKey, caFile);
+    }
+
+    /** @param setting the name {@code baseUrl} was given under, for the error if it is not a URL list */
+    public FlowplaneClient(String baseUrl, String setting, String apiKey, java.nio.file.Path caFile) {
+        this.given = baseUrl.trim();
+        this.bases = Endpoints.parseUrls(baseUrl, setting).stream()
+                .map(u -> u.toString().endsWith("/") ? u : URI.create(u + "/")).toList();
         this.apiKey = apiKey;
         HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10));
         if (caFile != null) {
@@ -47,10 +70,9 @@ public final class FlowplaneClient {
         this.http = b.build();
     }
 
-    /** The base URL this client talks to, as given (without the trailing slash). */
+    /** The base URL(s) this client talks to, as given (without the trailing slash). */
     public String baseUrl() {
-        String s = base.toString();
-        return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
+        return given.endsWith("/") ? given.substring(0, given.length() - 1) : given;
     }
 
     /** FLOWPLANE_URL and FLOWPLANE_API_KEY. */
@@ -60,7 +82,7 @@ public final class FlowplaneClient {
         if (url == null || key == null) {
             throw new IllegalStateException("set FLOWPLANE_URL and FLOWPLANE_API_KEY");
         }
-        return new FlowplaneClient(url, key);
+        return new FlowplaneClient(url, "FLOWPLANE_URL", key, null);
     }
 
     // Work pools
@@ -192,23 +214,7 @@ public final class FlowplaneClient {
     }
 
     private <T> T call(String method, String path, Object body, JavaType type) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(TIMEOUT)
-                .header("Authorization", "Bearer " + apiKey).header("Accept", "application/json");
-        if (body != null) {
-            b.header("Content-Type", "application/json");
-            b.method(method, HttpRequest.BodyPublishers.ofString(Json.write(body)));
-        } else {
-            b.method(method, HttpRequest.BodyPublishers.noBody());
-        }
-        HttpResponse<String> r;
-        try {
-            r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(method + " " + path + " failed", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted: " + method + " " + path, e);
-        }
+        HttpResponse<String> r = send(method, path, body);
         if (r.statusCode() >= 300) {
             throw new ApiException(method + " /" + path, r.statusCode(), r.body());
         }
@@ -220,6 +226,55 @@ public final class FlowplaneClient {
         } catch (IOException e) {
             throw new UncheckedIOException("unexpected answer to " + method + " /" + path + ": " + r.body(), e);
         }
+    }
+
+    /** Sends to the current endpoint, moving through the others as the class comment says; each is tried once. */
+    private HttpResponse<String> send(String method, String path, Object body) {
+        String json = body == null ? null : Json.write(body);
+        int start = current.get();
+        IOException last = null;
+        for (int tried = 0; tried < bases.size(); tried++) {
+            int index = (start + tried) % bases.size();
+            try {
+                HttpResponse<String> r = http.send(request(bases.get(index), method, path, json),
+                        HttpResponse.BodyHandlers.ofString());
+                current.compareAndSet(start, index);
+                return r;
+            } catch (IOException e) {
+                last = e;
+                if (!(neverSent(e) || method.equals("GET"))) {
+                    break;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted: " + method + " " + path, e);
+            }
+        }
+        throw new UncheckedIOException(method + " " + path + " failed", last);
+    }
+
+    private HttpRequest request(URI base, String method, String path, String json) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(TIMEOUT)
+                .header("Authorization", "Bearer " + apiKey).header("Accept", "application/json");
+        if (json != null) {
+            b.header("Content-Type", "application/json");
+            b.method(method, HttpRequest.BodyPublishers.ofString(json));
+        } else {
+            b.method(method, HttpRequest.BodyPublishers.noBody());
+        }
+        return b.build();
+    }
+
+    /** Whether the failure happened before a connection existed, so the server cannot have seen the request. */
+    static boolean neverSent(IOException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ConnectException || t instanceof HttpConnectTimeoutException
+                    || t instanceof java.nio.channels.UnresolvedAddressException
+                    || t instanceof java.net.UnknownHostException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String enc(String s) {

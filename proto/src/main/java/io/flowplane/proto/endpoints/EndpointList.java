@@ -1,4 +1,4 @@
-package io.flowplane.agent.connection;
+package io.flowplane.proto.endpoints;
 
 import io.grpc.EquivalentAddressGroup;
 import io.grpc.NameResolver;
@@ -16,10 +16,11 @@ import java.util.List;
  * Several control-plane replicas given as one URL ({@code host1:9090,host2:9090}): a gRPC name
  * resolver for the scheme {@value #SCHEME} that offers every endpoint to the channel, so when the
  * replica in use goes away the channel connects to another (gRPC's pick-first moves down the
- * list) and the agent's calls continue there. Each host is looked up again whenever gRPC asks
- * (after a connection failure), so a name whose addresses change is followed too.
+ * list) and the calls of the agent or the SDK continue there. Each host is looked up again
+ * whenever gRPC asks (after a connection failure), so a name whose addresses change is followed
+ * too. Callers get a target for it from {@link Endpoints#grpcTarget()}.
  */
-final class EndpointList extends NameResolverProvider {
+public final class EndpointList extends NameResolverProvider {
     static final String SCHEME = "flowplane-endpoints";
     private static volatile boolean registered;
 
