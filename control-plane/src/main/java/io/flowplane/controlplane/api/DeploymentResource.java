@@ -4,7 +4,7 @@ import io.flowplane.controlplane.auth.Requires;
 import io.flowplane.controlplane.model.Permission;
 import io.flowplane.controlplane.common.Json;
 import io.flowplane.controlplane.deployments.DeploymentService;
-import io.flowplane.controlplane.deployments.DeploymentSpec;
+import io.flowplane.controlplane.specs.DeploymentSpec;
 import io.flowplane.controlplane.model.Deployment;
 import io.flowplane.controlplane.runs.RunFactory;
 import jakarta.ws.rs.Consumes;

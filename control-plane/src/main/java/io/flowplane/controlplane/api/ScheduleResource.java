@@ -5,7 +5,7 @@ import io.flowplane.controlplane.model.Permission;
 import io.flowplane.controlplane.deployments.DeploymentService;
 import io.flowplane.controlplane.model.Deployment;
 import io.flowplane.controlplane.model.Schedule;
-import io.flowplane.controlplane.schedules.ScheduleSpec;
+import io.flowplane.controlplane.specs.ScheduleSpec;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;

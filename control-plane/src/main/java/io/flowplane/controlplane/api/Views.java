@@ -5,7 +5,7 @@ import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.flowplane.controlplane.common.Json;
 import io.flowplane.controlplane.deployments.DeploymentService;
-import io.flowplane.controlplane.deployments.DeploymentSpec;
+import io.flowplane.controlplane.specs.DeploymentSpec;
 import io.flowplane.controlplane.model.Agent;
 import io.flowplane.controlplane.model.ApiKey;
 import io.flowplane.controlplane.model.Artifact;

@@ -5,14 +5,14 @@ import io.flowplane.controlplane.common.ConflictException;
 import io.flowplane.controlplane.common.Json;
 import io.flowplane.controlplane.common.NotFoundException;
 import io.flowplane.controlplane.common.ValidationException;
-import io.flowplane.controlplane.deployments.DeploymentSpec;
+import io.flowplane.controlplane.specs.DeploymentSpec;
 import io.flowplane.controlplane.model.Backfill;
 import io.flowplane.controlplane.model.Deployment;
 import io.flowplane.controlplane.model.FlowRun;
 import io.flowplane.controlplane.ledger.RunLedger;
 import io.flowplane.controlplane.runs.FlowRunService;
 import io.flowplane.controlplane.runs.RunFactory;
-import io.flowplane.controlplane.schedules.ScheduleSpec;
+import io.flowplane.controlplane.specs.ScheduleSpec;
 import io.flowplane.controlplane.state.StateName;
 import io.flowplane.controlplane.state.StateType;
 import io.flowplane.controlplane.store.BackfillDao;
@@ -136,7 +136,7 @@ public final class BackfillService {
             if (r.parameters() != null) {
                 merged.setAll(r.parameters());
             }
-            io.flowplane.controlplane.deployments.ParameterSchema.validateParameters(spec.program().parameterSchema(), merged);
+            io.flowplane.controlplane.specs.ParameterSchema.validateParameters(spec.program().parameterSchema(), merged);
             out.put(s, json.write(merged));
         }
         return out;

@@ -1,6 +1,8 @@
 package io.flowplane.controlplane.deployments;
 
-import io.flowplane.controlplane.schedules.ScheduleSpec;
+import io.flowplane.controlplane.specs.ParameterSchema;
+import io.flowplane.controlplane.specs.DeploymentSpec;
+import io.flowplane.controlplane.specs.ScheduleSpec;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flowplane.controlplane.common.Json;
 import io.flowplane.controlplane.common.NotFoundException;

@@ -4,7 +4,7 @@ import io.flowplane.controlplane.store.RowIds;
 import com.codahale.metrics.Meter;
 import com.codahale.metrics.MetricRegistry;
 import io.flowplane.controlplane.common.Json;
-import io.flowplane.controlplane.deployments.DeploymentSpec;
+import io.flowplane.controlplane.specs.DeploymentSpec;
 import io.flowplane.controlplane.model.Deployment;
 import io.flowplane.controlplane.model.FlowRun;
 import io.flowplane.controlplane.ledger.RunLedger;

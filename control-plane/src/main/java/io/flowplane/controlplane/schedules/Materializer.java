@@ -1,8 +1,10 @@
 package io.flowplane.controlplane.schedules;
 
+import io.flowplane.controlplane.specs.Recurrence;
+import io.flowplane.controlplane.specs.ScheduleSpec;
 import io.flowplane.controlplane.common.Json;
-import io.flowplane.controlplane.deployments.DeploymentSpec;
-import io.flowplane.controlplane.deployments.DeploymentSpec.Catchup;
+import io.flowplane.controlplane.specs.DeploymentSpec;
+import io.flowplane.controlplane.specs.DeploymentSpec.Catchup;
 import io.flowplane.controlplane.model.Deployment;
 import io.flowplane.controlplane.model.FlowRun;
 import io.flowplane.controlplane.model.Schedule;

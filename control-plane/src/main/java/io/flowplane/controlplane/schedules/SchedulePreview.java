@@ -1,5 +1,7 @@
 package io.flowplane.controlplane.schedules;
 
+import io.flowplane.controlplane.specs.Recurrence;
+import io.flowplane.controlplane.specs.ScheduleSpec;
 import io.flowplane.controlplane.common.Validator;
 
 import java.time.Instant;

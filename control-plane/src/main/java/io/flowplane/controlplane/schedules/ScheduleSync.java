@@ -1,7 +1,8 @@
 package io.flowplane.controlplane.schedules;
 
+import io.flowplane.controlplane.specs.ScheduleSpec;
 import io.flowplane.controlplane.common.Json;
-import io.flowplane.controlplane.deployments.DeploymentSpec;
+import io.flowplane.controlplane.specs.DeploymentSpec;
 import io.flowplane.controlplane.model.Deployment;
 import io.flowplane.controlplane.model.Schedule;
 import io.flowplane.controlplane.ledger.RunLedger;

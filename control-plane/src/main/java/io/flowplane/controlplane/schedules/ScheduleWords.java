@@ -1,5 +1,6 @@
 package io.flowplane.controlplane.schedules;
 
+import io.flowplane.controlplane.specs.ScheduleSpec;
 import com.cronutils.descriptor.CronDescriptor;
 import com.cronutils.model.CronType;
 import com.cronutils.model.definition.CronDefinitionBuilder;

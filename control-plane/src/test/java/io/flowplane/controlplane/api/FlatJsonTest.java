@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.dropwizard.jackson.Jackson;
 import io.flowplane.controlplane.common.Json;
 import io.flowplane.controlplane.common.StrictUnwrapping;
-import io.flowplane.controlplane.deployments.DeploymentSpec;
+import io.flowplane.controlplane.specs.DeploymentSpec;
 import io.flowplane.controlplane.model.FlowRun;
 import io.flowplane.controlplane.state.StateType;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,6 @@
 package io.flowplane.controlplane.schedules;
 
+import io.flowplane.controlplane.specs.ScheduleSpec;
 import io.flowplane.controlplane.backfills.BackfillProgress;
 import io.flowplane.controlplane.backfills.BackfillRequest;
 import io.flowplane.controlplane.backfills.BackfillService;

@@ -1,5 +1,7 @@
 package io.flowplane.controlplane.schedules;
 
+import io.flowplane.controlplane.specs.Recurrence;
+import io.flowplane.controlplane.specs.ScheduleSpec;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;

@@ -1,5 +1,6 @@
 package io.flowplane.controlplane.schedules;
 
+import io.flowplane.controlplane.specs.ScheduleSpec;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,5 +1,7 @@
 package io.flowplane.controlplane.schedules;
 
+import io.flowplane.controlplane.specs.Recurrence;
+import io.flowplane.controlplane.specs.ScheduleSpec;
 import io.flowplane.controlplane.deployments.DeploymentService;
 import io.flowplane.controlplane.model.FlowRun;
 import io.flowplane.controlplane.state.StateType;

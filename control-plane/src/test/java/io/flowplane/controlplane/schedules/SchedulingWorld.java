@@ -1,5 +1,6 @@
 package io.flowplane.controlplane.schedules;
 
+import io.flowplane.controlplane.specs.ScheduleSpec;
 import com.codahale.metrics.MetricRegistry;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -7,8 +8,8 @@ import io.dropwizard.jackson.Jackson;
 import io.flowplane.controlplane.backfills.BackfillService;
 import io.flowplane.controlplane.common.Json;
 import io.flowplane.controlplane.deployments.DeploymentService;
-import io.flowplane.controlplane.deployments.DeploymentSpec;
-import io.flowplane.controlplane.deployments.EntrypointSpec;
+import io.flowplane.controlplane.specs.DeploymentSpec;
+import io.flowplane.controlplane.specs.EntrypointSpec;
 import io.flowplane.controlplane.dispatch.ClaimService;
 import io.flowplane.controlplane.model.FlowRun;
 import io.flowplane.controlplane.pools.WorkPoolService;

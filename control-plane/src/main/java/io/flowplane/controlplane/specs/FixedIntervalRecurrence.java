@@ -1,4 +1,4 @@
-package io.flowplane.controlplane.schedules;
+package io.flowplane.controlplane.specs;
 
 import java.time.Instant;
 import java.time.ZoneId;

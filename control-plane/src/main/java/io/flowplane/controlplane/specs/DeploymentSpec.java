@@ -1,4 +1,4 @@
-package io.flowplane.controlplane.deployments;
+package io.flowplane.controlplane.specs;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flowplane.controlplane.common.Validator;
 import io.flowplane.controlplane.model.WorkQueue;
-import io.flowplane.controlplane.schedules.ScheduleSpec;
 
 import java.util.List;
 import java.util.regex.Pattern;

@@ -1,4 +1,4 @@
-package io.flowplane.controlplane.schedules;
+package io.flowplane.controlplane.specs;
 
 import org.dmfs.rfc5545.DateTime;
 import org.dmfs.rfc5545.recur.RecurrenceRule;

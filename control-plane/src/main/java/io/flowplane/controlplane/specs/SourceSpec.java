@@ -1,4 +1,4 @@
-package io.flowplane.controlplane.deployments;
+package io.flowplane.controlplane.specs;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.flowplane.controlplane.common.Validator;

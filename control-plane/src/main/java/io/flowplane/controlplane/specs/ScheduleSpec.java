@@ -1,4 +1,4 @@
-package io.flowplane.controlplane.schedules;
+package io.flowplane.controlplane.specs;
 
 import com.cronutils.model.Cron;
 import com.cronutils.model.CronType;

@@ -1,4 +1,4 @@
-package io.flowplane.controlplane.deployments;
+package io.flowplane.controlplane.specs;
 
 import io.flowplane.controlplane.common.ValidationException;
 import io.flowplane.controlplane.common.Validator;

@@ -1,4 +1,4 @@
-package io.flowplane.controlplane.schedules;
+package io.flowplane.controlplane.specs;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
