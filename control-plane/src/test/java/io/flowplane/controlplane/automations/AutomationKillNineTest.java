@@ -3,6 +3,7 @@ package io.flowplane.controlplane.automations;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.flowplane.controlplane.grpc.GrpcTestClient;
 import io.flowplane.controlplane.testing.TestControlPlane;
+import io.flowplane.controlplane.testing.TestDatabase;
 import io.flowplane.proto.v1.ClaimedRun;
 import io.flowplane.proto.v1.EventBatch;
 import io.flowplane.proto.v1.PollWorkRequest;
@@ -95,8 +96,7 @@ class AutomationKillNineTest {
         restPort = ports[0];
         adminPort = ports[1];
         grpcPort = ports[2];
-        // The file TestControlPlane opens for the same directory.
-        Path db = dir.resolve("flowplane").toAbsolutePath();
+        // The database TestControlPlane opens for the same directory.
         Path config = dir.resolve("control-plane.yml");
         Files.writeString(config, """
                 server:
@@ -105,14 +105,15 @@ class AutomationKillNineTest {
                   adminConnectors:
                     - {type: http, bindHost: 127.0.0.1, port: %d}
                 database:
-                  driverClass: org.h2.Driver
-                  url: "jdbc:h2:file:%s;WRITE_DELAY=0;LOCK_TIMEOUT=10000;DB_CLOSE_ON_EXIT=FALSE"
-                  user: sa
+                  driverClass: %s
+                  url: "%s"
+                  user: %s
                   password: ""
                 grpc: {bindHost: 127.0.0.1, port: %d}
                 auth: {bootstrapAdminKey: %s}
                 automations: {executeActions: false}
-                """.formatted(restPort, adminPort, db, grpcPort, ADMIN_KEY));
+                """.formatted(restPort, adminPort, TestDatabase.driverClass(), TestDatabase.url(dir), TestDatabase.user(),
+                        grpcPort, ADMIN_KEY));
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         process = new ProcessBuilder(java, "-Xmx384m", "-XX:TieredStopAtLevel=1", "-cp",
                 System.getProperty("java.class.path"), "io.flowplane.controlplane.app.ControlPlaneApplication",

@@ -2,6 +2,7 @@ package io.flowplane.controlplane.cluster;
 
 import io.flowplane.controlplane.app.ControlPlaneApplication;
 import io.flowplane.controlplane.testing.TestControlPlane;
+import io.flowplane.controlplane.testing.TestDatabase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,6 +25,7 @@ class H2SingleProcessTest {
 
     @Test
     void aSecondControlPlaneOnTheSameH2FileRefusesToStartAndSaysWhy() throws Exception {
+        TestDatabase.assumeH2("the one-process lock of an H2 file; replicas on one PostgreSQL are ReplicasOnPostgresTest's");
         try (TestControlPlane first = TestControlPlane.start(dir, Clock.systemUTC())) {
             String url = TestControlPlane.configuration(dir).getDatabase().getUrl(); // the first one's file
             Path config = Files.writeString(dir.resolve("second.yml"), """

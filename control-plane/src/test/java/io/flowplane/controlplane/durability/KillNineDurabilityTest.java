@@ -3,6 +3,7 @@ package io.flowplane.controlplane.durability;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.flowplane.controlplane.grpc.GrpcTestClient;
+import io.flowplane.controlplane.testing.TestDatabase;
 import io.flowplane.proto.v1.ClaimedRun;
 import io.flowplane.proto.v1.EventAck;
 import io.flowplane.proto.v1.EventBatch;
@@ -40,7 +41,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The control plane as a separate JVM on an H2 file, killed with SIGKILL right after it
+ * The control plane as a separate JVM on an H2 file (or a {@link TestDatabase} PostgreSQL one), killed with SIGKILL right after it
  * acknowledged an event batch while a second source is still sending. After a restart on the
  * same file every acknowledged event is there exactly once, and the sources resume from their
  * acknowledged sequence without duplicates.
@@ -292,7 +293,7 @@ class KillNineDurabilityTest {
         restPort = ports[0];
         adminPort = ports[1];
         grpcPort = ports[2];
-        Path db = dir.resolve("db").resolve("flowplane").toAbsolutePath();
+        Path db = dir.resolve("db");
         String yaml = """
                 server:
                   applicationConnectors:
@@ -304,9 +305,9 @@ class KillNineDurabilityTest {
                       bindHost: 127.0.0.1
                       port: %d
                 database:
-                  driverClass: org.h2.Driver
-                  url: "jdbc:h2:file:%s;WRITE_DELAY=0;LOCK_TIMEOUT=10000;DB_CLOSE_ON_EXIT=FALSE"
-                  user: sa
+                  driverClass: %s
+                  url: "%s"
+                  user: %s
                   password: ""
                 grpc:
                   bindHost: 127.0.0.1
@@ -315,7 +316,8 @@ class KillNineDurabilityTest {
                   bootstrapAdminKey: %s
                 runs:
                   leaseDuration: 10 minutes
-                """.formatted(restPort, adminPort, db, grpcPort, ADMIN_KEY);
+                """.formatted(restPort, adminPort, TestDatabase.driverClass(), TestDatabase.url(db), TestDatabase.user(),
+                        grpcPort, ADMIN_KEY);
         Path config = dir.resolve("control-plane.yml");
         Files.writeString(config, yaml);
         return config;

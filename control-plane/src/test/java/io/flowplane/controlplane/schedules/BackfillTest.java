@@ -7,9 +7,8 @@ import io.flowplane.controlplane.backfills.BackfillService;
 import io.flowplane.controlplane.model.Deployment;
 import io.flowplane.controlplane.model.FlowRun;
 import io.flowplane.controlplane.state.StateType;
-import io.flowplane.controlplane.store.Dialect;
 import io.flowplane.controlplane.testing.MutableClock;
-import org.h2.jdbcx.JdbcConnectionPool;
+import io.flowplane.controlplane.testing.TestDatabase;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,14 +28,14 @@ class BackfillTest {
     @TempDir
     Path dir;
 
-    private JdbcConnectionPool db;
+    private TestDatabase.Pool db;
     private SchedulingWorld world;
     private Deployment deployment;
 
     @BeforeEach
     void setUp() {
-        db = JdbcConnectionPool.create("jdbc:h2:file:" + dir.resolve("db") + ";WRITE_DELAY=0;LOCK_TIMEOUT=10000", "sa", "");
-        world = new SchedulingWorld(db, Dialect.H2, new MutableClock(NOW), SchedulerSettings.defaults().withHorizon(java.time.Duration.ofHours(1)));
+        db = TestDatabase.open(dir.resolve("db"));
+        world = new SchedulingWorld(db.dataSource(), db.dialect(), new MutableClock(NOW), SchedulerSettings.defaults().withHorizon(java.time.Duration.ofHours(1)));
         world.pool("p");
         ScheduleSpec daily = new ScheduleSpec("daily", "30 2 * * *", null, null, null, null, "Europe/Berlin", false, null);
         deployment = world.deploy("nightly", "p", List.of(daily), null, null).deployment();
@@ -44,7 +43,7 @@ class BackfillTest {
 
     @AfterEach
     void tearDown() {
-        db.dispose();
+        db.close();
     }
 
     private BackfillService.Created backfill(int maxActive) {

@@ -2,9 +2,8 @@ package io.flowplane.controlplane.schedules;
 
 import io.flowplane.controlplane.model.FlowRun;
 import io.flowplane.controlplane.state.StateType;
-import io.flowplane.controlplane.store.Dialect;
 import io.flowplane.controlplane.testing.MutableClock;
-import org.h2.jdbcx.JdbcConnectionPool;
+import io.flowplane.controlplane.testing.TestDatabase;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,21 +30,21 @@ class CatchUpTest {
     @TempDir
     Path dir;
 
-    private JdbcConnectionPool db;
+    private TestDatabase.Pool db;
     private MutableClock clock;
     private SchedulingWorld world;
 
     @BeforeEach
     void setUp() {
-        db = JdbcConnectionPool.create("jdbc:h2:file:" + dir.resolve("db") + ";WRITE_DELAY=0;LOCK_TIMEOUT=10000", "sa", "");
+        db = TestDatabase.open(dir.resolve("db"));
         clock = new MutableClock(START);
-        world = new SchedulingWorld(db, Dialect.H2, clock, SchedulerSettings.defaults().withHorizon(java.time.Duration.ofHours(1)));
+        world = new SchedulingWorld(db.dataSource(), db.dialect(), clock, SchedulerSettings.defaults().withHorizon(java.time.Duration.ofHours(1)));
         world.pool("p");
     }
 
     @AfterEach
     void tearDown() {
-        db.dispose();
+        db.close();
     }
 
     private UUID deploy(String catchup, Double maxLateness) {

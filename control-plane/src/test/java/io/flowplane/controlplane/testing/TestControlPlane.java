@@ -19,7 +19,7 @@ import java.time.Duration;
 
 /**
  * The real control plane, in-process: random REST, admin and gRPC ports, an H2 file in a
- * directory the test owns, a known admin key, and the clock the test passes.
+ * directory the test owns (or its own embedded PostgreSQL database, see {@link TestDatabase}), a known admin key, and the clock the test passes.
  */
 public final class TestControlPlane implements AutoCloseable {
     public static final String ADMIN_KEY = "fp_test_admin_key_0123456789abcdefghijklmnop";
@@ -54,11 +54,10 @@ public final class TestControlPlane implements AutoCloseable {
         return new TestControlPlane(support);
     }
 
-    /** Random ports, H2 file under {@code dataDir}, the test admin key, quick reaper. */
+    /** Random ports, the {@link TestDatabase} of {@code dataDir}, the test admin key, quick reaper. */
     public static ControlPlaneConfiguration configuration(Path dataDir) throws Exception {
         ControlPlaneConfiguration config = new ControlPlaneConfiguration();
-        config.getDatabase().setUrl("jdbc:h2:file:" + dataDir.resolve("flowplane").toAbsolutePath()
-                + ";WRITE_DELAY=0;LOCK_TIMEOUT=10000;DB_CLOSE_ON_EXIT=FALSE");
+        TestDatabase.configure(config.getDatabase(), dataDir);
         config.getGrpc().port = 0;
         config.getGrpc().bindHost = "127.0.0.1";
         config.getAuth().bootstrapAdminKey = ADMIN_KEY;
