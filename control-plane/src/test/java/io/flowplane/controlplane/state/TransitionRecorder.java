@@ -1,6 +1,7 @@
 package io.flowplane.controlplane.state;
 
 import io.flowplane.controlplane.ledger.AppliedTransitions;
+import io.flowplane.controlplane.testing.TestDatabase;
 import org.junit.platform.launcher.TestExecutionListener;
 import org.junit.platform.launcher.TestPlan;
 
@@ -23,7 +24,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * Registered through META-INF/services, so every test JVM of this module records.
  */
 public final class TransitionRecorder implements TestExecutionListener {
-    static final Path FILE = Path.of("target", "state-transitions", "visited.txt");
+    static final Path DIR = Path.of("target", "state-transitions");
+    /** One file per database the suite ran on: the PostgreSQL execution must not overwrite the H2 one's record. */
+    static final Path FILE = DIR.resolve("visited-" + (TestDatabase.POSTGRES ? "postgres" : "h2") + ".txt");
     static final String FORBIDDEN_PREFIX = "forbidden ";
 
     private static final Set<String> VISITED = ConcurrentHashMap.newKeySet();
