@@ -18,10 +18,10 @@ import com.fasterxml.jackson.databind.util.TokenBuffer;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Stream;
 
 /**
  * Keeps {@link DeserializationFeature#FAIL_ON_UNKNOWN_PROPERTIES} working for types with
@@ -66,11 +66,7 @@ public final class StrictUnwrapping extends SimpleModule {
     }
 
     private static boolean unwrapped(DeserializationConfig config, BeanPropertyDefinition p) {
-        List<AnnotatedMember> members = new ArrayList<>();
-        members.add(p.getConstructorParameter());
-        members.add(p.getField());
-        members.add(p.getGetter());
-        return members.stream().filter(Objects::nonNull)
+        return Stream.<AnnotatedMember>of(p.getConstructorParameter(), p.getField(), p.getGetter()).filter(Objects::nonNull)
                 .anyMatch(m -> config.getAnnotationIntrospector().findUnwrappingNameTransformer(m) != null);
     }
 
@@ -100,9 +96,7 @@ public final class StrictUnwrapping extends SimpleModule {
                 while (names.nextToken() == JsonToken.FIELD_NAME) {
                     String name = names.currentName();
                     if (!known.contains(name)) {
-                        UnrecognizedPropertyException e = UnrecognizedPropertyException.from(p, type, name,
-                                new ArrayList<>(known));
-                        throw e;
+                        throw UnrecognizedPropertyException.from(p, type, name, new ArrayList<>(known));
                     }
                     names.nextToken();
                     names.skipChildren();

@@ -85,32 +85,22 @@ public final class RunRows {
 
     /** {@link FlowRunDao#UPDATE_STATE_JDBC} for each run, as one JDBC batch. */
     public static void updateRuns(Handle h, Collection<FlowRun> runs) {
-        if (runs.isEmpty()) {
-            return;
-        }
-        Connection c = h.getConnection();
-        try (PreparedStatement ps = c.prepareStatement(FlowRunDao.UPDATE_STATE_JDBC)) {
-            for (FlowRun r : runs) {
-                ps.setString(1, r.state().type().name());
-                ps.setString(2, r.state().name());
-                ps.setString(3, r.state().message());
-                setInstant(ps, 4, r.state().at());
-                setInstant(ps, 5, r.nextAt());
-                ps.setInt(6, r.attempt());
-                ps.setString(7, r.lease().agentId());
-                ps.setLong(8, r.lease().epoch());
-                setInstant(ps, 9, r.lease().expiresAt());
-                setInstant(ps, 10, r.times().startedAt());
-                setInstant(ps, 11, r.times().endedAt());
-                ps.setLong(12, r.logCount());
-                ps.setString(13, r.state().type().name());
-                ps.setObject(14, r.id());
-                ps.addBatch();
-            }
-            ps.executeBatch();
-        } catch (SQLException e) {
-            throw new StoreException("updating " + runs.size() + " flow runs", e);
-        }
+        batch(h, FlowRunDao.UPDATE_STATE_JDBC, runs, "flow runs", (ps, i, r) -> {
+            ps.setString(i, r.state().type().name());
+            ps.setString(i + 1, r.state().name());
+            ps.setString(i + 2, r.state().message());
+            setInstant(ps, i + 3, r.state().at());
+            setInstant(ps, i + 4, r.nextAt());
+            ps.setInt(i + 5, r.attempt());
+            ps.setString(i + 6, r.lease().agentId());
+            ps.setLong(i + 7, r.lease().epoch());
+            setInstant(ps, i + 8, r.lease().expiresAt());
+            setInstant(ps, i + 9, r.times().startedAt());
+            setInstant(ps, i + 10, r.times().endedAt());
+            ps.setLong(i + 11, r.logCount());
+            ps.setString(i + 12, r.state().type().name());
+            ps.setObject(i + 13, r.id());
+        });
     }
 
     public static void insertTaskRuns(Handle h, Collection<TaskRun> tasks) {
@@ -127,18 +117,28 @@ public final class RunRows {
     }
 
     public static void updateTaskRuns(Handle h, Collection<TaskRun> tasks) {
-        try (PreparedStatement ps = h.getConnection().prepareStatement(UPDATE_TASK)) {
-            for (TaskRun t : tasks) {
-                ps.setString(1, t.taskKey());
-                ps.setString(2, t.name());
-                bindTaskReport(ps, 3, t);
-                setInstant(ps, 13, t.times().updatedAt());
-                ps.setObject(14, t.id());
+        batch(h, UPDATE_TASK, tasks, "task runs", (ps, i, t) -> {
+            ps.setString(i, t.taskKey());
+            ps.setString(i + 1, t.name());
+            bindTaskReport(ps, i + 2, t);
+            setInstant(ps, i + 12, t.times().updatedAt());
+            ps.setObject(i + 13, t.id());
+        });
+    }
+
+    /** One statement executed for each row as a single JDBC batch; nothing is prepared for no rows. */
+    private static <T> void batch(Handle h, String sql, Collection<T> rows, String what, RowBinder<T> binder) {
+        if (rows.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = h.getConnection().prepareStatement(sql)) {
+            for (T row : rows) {
+                binder.bind(ps, 1, row);
                 ps.addBatch();
             }
             ps.executeBatch();
         } catch (SQLException e) {
-            throw new StoreException("updating " + tasks.size() + " task runs", e);
+            throw new StoreException("updating " + rows.size() + " " + what, e);
         }
     }
 
