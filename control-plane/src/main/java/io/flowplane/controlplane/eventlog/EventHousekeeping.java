@@ -52,13 +52,20 @@ public final class EventHousekeeping {
         });
     }
 
-    /** Deletes events older than the retention; returns how many. */
+    /**
+     * Deletes events older than the retention, and moves run state events older than it out of
+     * the log (the runs keep their history); returns how many events left the log.
+     */
     public int trim() {
         Instant cutoff = clock.instant().minus(retention);
         int total = 0;
         int n;
         do {
             n = store.inTransaction(unit -> EventQueries.deleteBefore(unit.handle(), cutoff, DELETE_BATCH));
+            total += n;
+        } while (n == DELETE_BATCH);
+        do {
+            n = store.inTransaction(unit -> EventQueries.passRunStatesBefore(unit.handle(), cutoff, DELETE_BATCH));
             total += n;
         } while (n == DELETE_BATCH);
         return total;

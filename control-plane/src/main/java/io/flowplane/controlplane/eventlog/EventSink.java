@@ -1,12 +1,9 @@
 package io.flowplane.controlplane.eventlog;
 
-import io.flowplane.controlplane.model.FlowRun;
 import io.flowplane.controlplane.model.RunStateRecord;
 import io.flowplane.controlplane.store.UnitOfWork;
 
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
 
 /**
  * Where changes record their events, inside the unit of work that makes the change, so an event
@@ -16,7 +13,7 @@ import java.util.UUID;
 public interface EventSink {
     EventSink NONE = new EventSink() {
         @Override
-        public void runStates(UnitOfWork unit, Map<UUID, FlowRun> runs, List<RunStateRecord> records) {
+        public void runStates(UnitOfWork unit, List<RunStateRecord> records) {
         }
 
         @Override
@@ -24,11 +21,8 @@ public interface EventSink {
         }
     };
 
-    /**
-     * The state rows one change wrote, with the runs as that change left them; a run missing from
-     * {@code runs} is read in the same transaction.
-     */
-    void runStates(UnitOfWork unit, Map<UUID, FlowRun> runs, List<RunStateRecord> records);
+    /** The state rows one change wrote (each is an event of the log). */
+    void runStates(UnitOfWork unit, List<RunStateRecord> records);
 
     void record(UnitOfWork unit, EventDraft event);
 }

@@ -1,17 +1,15 @@
 package io.flowplane.controlplane.eventlog;
 
-import io.flowplane.controlplane.state.StateName;
+import io.flowplane.controlplane.store.RunStateEvents;
 import io.flowplane.controlplane.state.StateType;
 
-import java.util.Arrays;
-import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 
 /** Every event type the control plane records; filters and triggers refuse any other. */
 public final class EventTypes {
-    public static final String RUN_PREFIX = "flow-run.";
-    public static final String RUN_LATE = "flow-run.late";
+    public static final String RUN_PREFIX = RunStateEvents.PREFIX;
+    public static final String RUN_LATE = RunStateEvents.LATE;
     public static final String DEPLOYMENT_CREATED = "deployment.created";
     public static final String DEPLOYMENT_UPDATED = "deployment.updated";
     public static final String DEPLOYMENT_PAUSED = "deployment.paused";
@@ -27,10 +25,10 @@ public final class EventTypes {
     public static final Set<String> ALL;
 
     static {
-        Set<String> all = new TreeSet<>(Set.of(RUN_LATE, DEPLOYMENT_CREATED, DEPLOYMENT_UPDATED, DEPLOYMENT_PAUSED,
+        Set<String> all = new TreeSet<>(RunStateEvents.TYPES);
+        all.addAll(Set.of(DEPLOYMENT_CREATED, DEPLOYMENT_UPDATED, DEPLOYMENT_PAUSED,
                 DEPLOYMENT_RESUMED, DEPLOYMENT_DELETED, POOL_PAUSED, POOL_RESUMED, AGENT_ONLINE, AGENT_OFFLINE,
                 BACKFILL_FINISHED, WEBHOOK_RECEIVED));
-        Arrays.stream(StateType.values()).forEach(t -> all.add(ofState(t)));
         ALL = Set.copyOf(all);
     }
 
@@ -38,12 +36,12 @@ public final class EventTypes {
     }
 
     public static String ofState(StateType type) {
-        return RUN_PREFIX + type.name().toLowerCase(Locale.ROOT);
+        return RunStateEvents.type(type);
     }
 
     /** The event a history row is: Late has its own type (it keeps the SCHEDULED type). */
     public static String ofState(StateType type, String name) {
-        return StateName.LATE.label().equals(name) ? RUN_LATE : ofState(type);
+        return RunStateEvents.type(type, name);
     }
 
     /** A known type, or a family written with a trailing "*" ("flow-run.*") that matches at least one. */

@@ -63,7 +63,7 @@ public final class Claims {
             pending.runUpdated(r.id());
         }
         RunRows.insertStates(unit.handle(), records);
-        events.get().runStates(unit, moved, records);
+        events.get().runStates(unit, records);
         return moved;
     }
 }

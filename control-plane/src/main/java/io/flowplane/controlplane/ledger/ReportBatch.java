@@ -112,7 +112,7 @@ public final class ReportBatch {
         }
         if (!states.isEmpty()) {
             RunRows.insertStates(unit.handle(), states);
-            events.runStates(unit, runs, states);
+            events.runStates(unit, states);
         }
         dirty.keySet().forEach(signals::runUpdated);
         freedPools.forEach(signals::poolChanged);

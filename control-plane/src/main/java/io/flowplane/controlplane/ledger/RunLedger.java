@@ -19,7 +19,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
 
@@ -92,7 +91,7 @@ public final class RunLedger {
         RunRows.insertRuns(unit.handle(), List.of(run));
         List<RunStateRecord> first = List.of(firstRecord(run, actor));
         RunRows.insertStates(unit.handle(), first);
-        events.runStates(unit, Map.of(run.id(), run), first);
+        events.runStates(unit, first);
         if (run.nextAt() != null) {
             hooks.in(unit).poolChanged(run.placement().poolId());
         }
@@ -106,7 +105,7 @@ public final class RunLedger {
         RunRows.insertRuns(unit.handle(), runs);
         List<RunStateRecord> first = runs.stream().map(r -> firstRecord(r, Actor.SERVER)).toList();
         RunRows.insertStates(unit.handle(), first);
-        events.runStates(unit, byId(runs), first);
+        events.runStates(unit, first);
         SignalHooks.Pending pending = hooks.in(unit);
         // A held backfill run (no due time) wakes nobody until it is released.
         runs.stream().filter(r -> r.nextAt() != null).map(r -> r.placement().poolId()).distinct().forEach(pending::poolChanged);
@@ -171,7 +170,7 @@ public final class RunLedger {
             RunTransitions.Outcome t = RunTransitions.apply(run, change, retries.of(run), clock.instant());
             runs.update(t.run());
             runs.insertStates(t.records());
-            events.runStates(unit, Map.of(runId, t.run()), t.records());
+            events.runStates(unit, t.records());
             observe(run, t.records());
             outcome = new Outcome(run, t.run(), t.records());
         }
@@ -220,7 +219,7 @@ public final class RunLedger {
         }
         RunRows.updateRuns(unit.handle(), after);
         RunRows.insertStates(unit.handle(), records);
-        events.runStates(unit, byId(after), records);
+        events.runStates(unit, records);
         SignalHooks.Pending pending = hooks.in(unit);
         after.forEach(r -> pending.runUpdated(r.id()));
         after.forEach(r -> pending.poolChanged(r.placement().poolId()));
@@ -263,7 +262,7 @@ public final class RunLedger {
                 }
             }
             RunRows.insertStates(unit.handle(), history);
-            events.runStates(unit, Map.of(), history);
+            events.runStates(unit, history);
             SignalHooks.Pending pending = hooks.in(unit);
             history.forEach(r -> pending.runUpdated(r.runId()));
             return history.size();
@@ -288,17 +287,11 @@ public final class RunLedger {
             }
         }
         RunRows.insertStates(unit.handle(), history);
-        events.runStates(unit, Map.of(), history);
+        events.runStates(unit, history);
         if (!history.isEmpty()) {
             hooks.in(unit).poolChanged(runs.poolOf(held.get(0)).orElse(null));
         }
         return history.size();
-    }
-
-    static Map<UUID, FlowRun> byId(Collection<FlowRun> runs) {
-        Map<UUID, FlowRun> out = new java.util.HashMap<>(runs.size() * 2);
-        runs.forEach(r -> out.put(r.id(), r));
-        return out;
     }
 
     /** Reports each type change the history rows of one change wrote, in order, starting from {@code before}. */

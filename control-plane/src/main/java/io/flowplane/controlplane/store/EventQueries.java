@@ -11,7 +11,11 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
-/** Reads and retention of the event log. */
+/**
+ * Reads and retention of the event log: the rows of {@code events} merged by id with the run
+ * state events read from the state history ({@link RunStateEvents}); both take their ids from one
+ * sequence.
+ */
 public final class EventQueries {
     static final String COLUMNS = "id, occurred_at, type, resource_kind, resource_id, resource_name, run_id, "
             + "deployment_id, deployment_name, flow_name, pool_id, tags, payload";
@@ -29,6 +33,50 @@ public final class EventQueries {
     }
 
     public static List<EventEntry> page(Handle h, Filter f) {
+        Set<String> runTypes = wantedRunTypes(f);
+        List<EventEntry> rows = rows(h, f);
+        if (runTypes.isEmpty()) {
+            return rows;
+        }
+        return merge(rows, RunStateEvents.page(h, f, runTypes), f.limit());
+    }
+
+    /** The run state event types the filter asks for (all when it names no type). */
+    private static Set<String> wantedRunTypes(Filter f) {
+        if (f.types().isEmpty() && f.typePrefixes().isEmpty()) {
+            return RunStateEvents.TYPES;
+        }
+        return RunStateEvents.TYPES.stream().filter(t -> f.types().contains(t)
+                || f.typePrefixes().stream().anyMatch(p -> t.startsWith(p.replace("%", ""))))
+                .collect(java.util.stream.Collectors.toUnmodifiableSet());
+    }
+
+    /** The two sources' pages, each oldest first, as one page of at most {@code limit}. */
+    private static List<EventEntry> merge(List<EventEntry> a, List<EventEntry> b, int limit) {
+        if (b.isEmpty()) {
+            return a;
+        }
+        if (a.isEmpty()) {
+            return b.size() <= limit ? b : b.subList(0, limit);
+        }
+        List<EventEntry> out = new ArrayList<>(Math.min(limit, a.size() + b.size()));
+        int i = 0;
+        int j = 0;
+        while (out.size() < limit && (i < a.size() || j < b.size())) {
+            if (j >= b.size() || (i < a.size() && a.get(i).id() < b.get(j).id())) {
+                out.add(a.get(i++));
+            } else {
+                out.add(b.get(j++));
+            }
+        }
+        return out;
+    }
+
+    static String tagPattern(String tag) {
+        return "%\"" + tag.replace("%", "").replace("\"", "") + "\"%";
+    }
+
+    private static List<EventEntry> rows(Handle h, Filter f) {
         StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM events WHERE id > :after");
         List<String> typeClauses = new ArrayList<>();
         int i = 0;
@@ -70,7 +118,7 @@ public final class EventQueries {
             q.bind("res", f.resource());
         }
         if (f.tag() != null) {
-            q.bind("tag", "%\"" + f.tag().replace("%", "").replace("\"", "") + "\"%");
+            q.bind("tag", tagPattern(f.tag()));
         }
         if (f.since() != null) {
             q.bind("since", f.since().toEpochMilli());
@@ -83,6 +131,10 @@ public final class EventQueries {
 
     /** The events after {@code after}, oldest first, at most {@code limit}: the evaluator's read. */
     public static List<EventEntry> after(Handle h, long after, int limit) {
+        return merge(rowsAfter(h, after, limit), RunStateEvents.after(h, after, limit), limit);
+    }
+
+    private static List<EventEntry> rowsAfter(Handle h, long after, int limit) {
         return h.createQuery("SELECT " + COLUMNS + " FROM events WHERE id > :after ORDER BY id FETCH FIRST "
                         + limit + " ROWS ONLY").bind("after", after)
                 .map(ConstructorMapper.of(EventEntry.class)).list();
@@ -93,6 +145,14 @@ public final class EventQueries {
         if (types.isEmpty()) {
             return List.of();
         }
+        Set<String> runTypes = types.stream().filter(RunStateEvents.TYPES::contains)
+                .collect(java.util.stream.Collectors.toUnmodifiableSet());
+        List<EventEntry> rows = rowsOfTypesSince(h, types, since, upTo);
+        return runTypes.isEmpty() ? rows
+                : merge(rows, RunStateEvents.ofTypesSince(h, runTypes, since, upTo), Integer.MAX_VALUE);
+    }
+
+    private static List<EventEntry> rowsOfTypesSince(Handle h, Set<String> types, Instant since, long upTo) {
         return h.createQuery("SELECT " + COLUMNS + " FROM events WHERE type IN (<types>) AND occurred_at >= :since"
                         + " AND id <= :upTo ORDER BY id")
                 .bindList("types", List.copyOf(types)).bind("since", since.toEpochMilli()).bind("upTo", upTo)
@@ -100,15 +160,25 @@ public final class EventQueries {
     }
 
     public static Optional<EventEntry> find(Handle h, long id) {
-        return h.createQuery("SELECT " + COLUMNS + " FROM events WHERE id = :id").bind("id", id)
-                .map(ConstructorMapper.of(EventEntry.class)).findOne();
+        Optional<EventEntry> row = h.createQuery("SELECT " + COLUMNS + " FROM events WHERE id = :id")
+                .bind("id", id).map(ConstructorMapper.of(EventEntry.class)).findOne();
+        return row.isPresent() ? row : RunStateEvents.find(h, id);
     }
 
     public static long maxId(Handle h) {
-        return h.createQuery("SELECT COALESCE(MAX(id), 0) FROM events").mapTo(Long.class).one();
+        return Math.max(h.createQuery("SELECT COALESCE(MAX(id), 0) FROM events").mapTo(Long.class).one(),
+                RunStateEvents.maxId(h));
     }
 
-    /** Deletes up to {@code limit} of the oldest events that occurred before {@code cutoff}; returns how many. */
+    /**
+     * Run state events older than {@code cutoff} leave the log, up to {@code limit} of them; the
+     * state rows stay the runs' history. Returns how many left.
+     */
+    public static int passRunStatesBefore(Handle h, Instant cutoff, int limit) {
+        return RunStateEvents.passBefore(h, cutoff, limit);
+    }
+
+    /** Deletes up to {@code limit} of the oldest events rows that occurred before {@code cutoff}; returns how many. */
     public static int deleteBefore(Handle h, Instant cutoff, int limit) {
         return h.createUpdate("DELETE FROM events WHERE id IN (SELECT id FROM events WHERE occurred_at < :cutoff "
                 + "ORDER BY id FETCH FIRST " + limit + " ROWS ONLY)").bind("cutoff", cutoff.toEpochMilli()).execute();

@@ -50,7 +50,7 @@ public final class Store {
                 .locations("classpath:db/migration/common", "classpath:db/migration/" + dialect.migrationFolder())
                 .failOnMissingLocations(false)
                 // Migrations SQL cannot express portably; found by version like the SQL files.
-                .javaMigrations(new V3_1__Logs_into_chunks())
+                .javaMigrations(new V3_1__Logs_into_chunks(), new V16__Run_state_events_from_history())
                 .load()
                 .migrate();
     }
