@@ -64,6 +64,12 @@ class KubernetesExecutorTest {
     static Agent agent;
     /** Pod name → the log text the "kubelet" serves for it. */
     static final Map<String, String> LOGS = new ConcurrentHashMap<>();
+    /** Pod name → the timestamp the "kubelet" gave each of its lines (the one it was first served with). */
+    static final Map<String, List<java.time.Instant>> STAMPS = new ConcurrentHashMap<>();
+    /** Pod name → the size of each log response served for it, in order. */
+    static final Map<String, List<Integer>> SERVED = new ConcurrentHashMap<>();
+    private static final java.time.format.DateTimeFormatter RFC3339_NANO = java.time.format.DateTimeFormatter
+            .ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSSSSXXX").withZone(java.time.ZoneOffset.UTC);
     /** Every request the API server got (from the agents and from the test), as method, path, headers and body. */
     static final List<String> REQUESTS = new CopyOnWriteArrayList<>();
 
@@ -76,7 +82,8 @@ class KubernetesExecutorTest {
                     public MockResponse dispatch(RecordedRequest request) {
                         REQUESTS.add(request.getMethod() + " " + request.getPath() + "\n" + request.getHeaders() + "\n"
                                 + (request.getBody() == null ? "" : new String(request.getBody().getBytes(), StandardCharsets.UTF_8)));
-                        return super.dispatch(request);
+                        MockResponse log = kubeletLog(request);
+                        return log != null ? log : super.dispatch(request);
                     }
                 }, false);
         server.init(InetAddress.getLoopbackAddress(), 0);
@@ -360,6 +367,39 @@ class KubernetesExecutorTest {
     }
 
     @Test
+    void aLongLogIsNotDownloadedAgainOnEveryPollOnlyFromItsLastShippedSecond() throws Exception {
+        String run = runOf("longlog", 0, "");
+        Pod p = createPod(awaitJob(run, 1));
+        StringBuilder log = new StringBuilder();
+        List<String> expected = new java.util.ArrayList<>();
+        for (int i = 1; i <= 3000; i++) {
+            log.append("line ").append(i).append(" of a long log\n");
+            expected.add("line " + i + " of a long log");
+        }
+        LOGS.put(name(p), log.toString());
+        running(p);
+        await().atMost(WAIT).until(() -> cluster.logMessages(run).size() == 3000);
+        int full = SERVED.get(name(p)).stream().mapToInt(Integer::intValue).max().orElse(0);
+        assertThat(full).isGreaterThan(3000 * 20);
+        // One more line, stamped in a later second than the 3000.
+        java.time.Instant first = STAMPS.get(name(p)).get(0).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        await().atMost(WAIT).until(() -> java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).isAfter(first));
+        LOGS.put(name(p), log + "the last line\n");
+        expected.add("the last line");
+        await().atMost(WAIT).until(() -> cluster.logMessages(run).size() == 3001);
+        int served = SERVED.get(name(p)).size();
+        await().atMost(WAIT).until(() -> SERVED.get(name(p)).size() >= served + 5);
+        // Each poll now reads the last shipped second only: that one line, not the 3000 before it.
+        List<Integer> later = SERVED.get(name(p)).subList(served, served + 5);
+        assertThat(later).allSatisfy(bytes -> assertThat(bytes).isLessThan(100));
+        terminated(p, 0, "Completed");
+        await().atMost(WAIT).until(() -> cluster.stateType(run).equals("COMPLETED"));
+        assertThat(cluster.logMessages(run)).containsExactlyElementsOf(expected);
+        assertThat(REQUESTS).filteredOn(r -> r.startsWith("GET ") && r.contains("/pods/" + name(p) + "/log"))
+                .allSatisfy(r -> assertThat(r).contains("timestamps=true"));
+    }
+
+    @Test
     void aSecretsValueAppearsNowhereTheAgentSentNeitherToTheControlPlaneNorToTheApiServer() throws Exception {
         cluster.post("/api/v1/deployments", """
                 {"name":"canary","flowName":"canary","workPool":"k8s",
@@ -526,9 +566,59 @@ class KubernetesExecutorTest {
                 .withSpec(job.getSpec().getTemplate().getSpec())
                 .withNewStatus().withPhase("Pending").endStatus().build();
         LOGS.put(name, "");
-        server.expect().get().withPath("/api/v1/namespaces/" + NS + "/pods/" + name + "/log?pretty=false&container=flow")
-                .andReply(200, r -> LOGS.get(name)).always();
         return kube.pods().inNamespace(NS).resource(pod).create();
+    }
+
+    /**
+     * The kubelet's log endpoint for the pods of {@link #LOGS}: {@code timestamps=true} prefixes each
+     * line with its RFC 3339 timestamp (nanoseconds), {@code sinceTime} leaves out the lines stamped
+     * before it. The lines a read sees first all get that read's time: lines sharing a timestamp, and
+     * reads within one second, are what the reader has to tell apart. Null for any other request.
+     */
+    private static MockResponse kubeletLog(RecordedRequest request) {
+        String path = request.getPath();
+        String prefix = "/api/v1/namespaces/" + NS + "/pods/";
+        int q = path.indexOf('?');
+        String resource = q < 0 ? path : path.substring(0, q);
+        if (!"GET".equals(request.getMethod()) || !resource.startsWith(prefix) || !resource.endsWith("/log")) {
+            return null;
+        }
+        String pod = resource.substring(prefix.length(), resource.length() - "/log".length());
+        String text = LOGS.get(pod);
+        if (text == null) {
+            return null;
+        }
+        Map<String, String> query = new HashMap<>();
+        for (String kv : q < 0 ? new String[0] : path.substring(q + 1).split("&")) {
+            int eq = kv.indexOf('=');
+            query.put(eq < 0 ? kv : kv.substring(0, eq),
+                    eq < 0 ? "" : java.net.URLDecoder.decode(kv.substring(eq + 1), StandardCharsets.UTF_8));
+        }
+        java.time.Instant since = query.containsKey("sinceTime")
+                ? java.time.OffsetDateTime.parse(query.get("sinceTime")).toInstant() : null;
+        boolean timestamps = "true".equals(query.get("timestamps"));
+        String[] parts = text.split("\n", -1);
+        int entries = parts[parts.length - 1].isEmpty() ? parts.length - 1 : parts.length;
+        List<java.time.Instant> stamps = STAMPS.computeIfAbsent(pod, k -> new CopyOnWriteArrayList<>());
+        java.time.Instant now = java.time.Instant.now();
+        while (stamps.size() < entries) {
+            stamps.add(stamps.isEmpty() || now.isAfter(stamps.get(stamps.size() - 1)) ? now : stamps.get(stamps.size() - 1));
+        }
+        StringBuilder body = new StringBuilder();
+        for (int i = 0; i < entries; i++) {
+            if (since != null && stamps.get(i).isBefore(since)) {
+                continue;
+            }
+            if (timestamps) {
+                body.append(RFC3339_NANO.format(stamps.get(i))).append(' ');
+            }
+            body.append(parts[i]);
+            if (i < parts.length - 1) {
+                body.append('\n');
+            }
+        }
+        SERVED.computeIfAbsent(pod, k -> new CopyOnWriteArrayList<>()).add(body.length());
+        return new MockResponse().setResponseCode(200).setBody(body.toString());
     }
 
     private static void running(Pod p) {
