@@ -13,6 +13,8 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.fabric8.mockwebserver.ServerRequest;
 import io.fabric8.mockwebserver.ServerResponse;
 import io.flowplane.agent.Agent;
@@ -28,6 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,6 +40,7 @@ import java.util.Map;
 import java.util.Queue;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -60,12 +64,28 @@ class KubernetesExecutorTest {
     static Agent agent;
     /** Pod name → the log text the "kubelet" serves for it. */
     static final Map<String, String> LOGS = new ConcurrentHashMap<>();
+    /** Pod name → the timestamp the "kubelet" gave each of its lines (the one it was first served with). */
+    static final Map<String, List<java.time.Instant>> STAMPS = new ConcurrentHashMap<>();
+    /** Pod name → the size of each log response served for it, in order. */
+    static final Map<String, List<Integer>> SERVED = new ConcurrentHashMap<>();
+    private static final java.time.format.DateTimeFormatter RFC3339_NANO = java.time.format.DateTimeFormatter
+            .ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSSSSXXX").withZone(java.time.ZoneOffset.UTC);
+    /** Every request the API server got (from the agents and from the test), as method, path, headers and body. */
+    static final List<String> REQUESTS = new CopyOnWriteArrayList<>();
 
     @BeforeAll
     static void start() throws Exception {
         Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
         server = new KubernetesMockServer(new Context(), new MockWebServer(), responses,
-                new KubernetesMixedDispatcher(responses), false);
+                new KubernetesMixedDispatcher(responses) {
+                    @Override
+                    public MockResponse dispatch(RecordedRequest request) {
+                        REQUESTS.add(request.getMethod() + " " + request.getPath() + "\n" + request.getHeaders() + "\n"
+                                + (request.getBody() == null ? "" : new String(request.getBody().getBytes(), StandardCharsets.UTF_8)));
+                        MockResponse log = kubeletLog(request);
+                        return log != null ? log : super.dispatch(request);
+                    }
+                }, false);
         server.init(InetAddress.getLoopbackAddress(), 0);
         kube = server.createClient(new JdkHttpClientFactory());
         cluster = Cluster.start(dir, c -> { });
@@ -346,6 +366,178 @@ class KubernetesExecutorTest {
         }
     }
 
+    @Test
+    void aLongLogIsNotDownloadedAgainOnEveryPollOnlyFromItsLastShippedSecond() throws Exception {
+        String run = runOf("longlog", 0, "");
+        Pod p = createPod(awaitJob(run, 1));
+        StringBuilder log = new StringBuilder();
+        List<String> expected = new java.util.ArrayList<>();
+        for (int i = 1; i <= 3000; i++) {
+            log.append("line ").append(i).append(" of a long log\n");
+            expected.add("line " + i + " of a long log");
+        }
+        LOGS.put(name(p), log.toString());
+        running(p);
+        await().atMost(WAIT).until(() -> cluster.logMessages(run).size() == 3000);
+        int full = SERVED.get(name(p)).stream().mapToInt(Integer::intValue).max().orElse(0);
+        assertThat(full).isGreaterThan(3000 * 20);
+        // One more line, stamped in a later second than the 3000.
+        java.time.Instant first = STAMPS.get(name(p)).get(0).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        await().atMost(WAIT).until(() -> java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).isAfter(first));
+        LOGS.put(name(p), log + "the last line\n");
+        expected.add("the last line");
+        await().atMost(WAIT).until(() -> cluster.logMessages(run).size() == 3001);
+        int served = SERVED.get(name(p)).size();
+        await().atMost(WAIT).until(() -> SERVED.get(name(p)).size() >= served + 5);
+        // Each poll now reads the last shipped second only: that one line, not the 3000 before it.
+        List<Integer> later = SERVED.get(name(p)).subList(served, served + 5);
+        assertThat(later).allSatisfy(bytes -> assertThat(bytes).isLessThan(100));
+        terminated(p, 0, "Completed");
+        await().atMost(WAIT).until(() -> cluster.stateType(run).equals("COMPLETED"));
+        assertThat(cluster.logMessages(run)).containsExactlyElementsOf(expected);
+        assertThat(REQUESTS).filteredOn(r -> r.startsWith("GET ") && r.contains("/pods/" + name(p) + "/log"))
+                .allSatisfy(r -> assertThat(r).contains("timestamps=true"));
+    }
+
+    @Test
+    void aSecretsValueAppearsNowhereTheAgentSentNeitherToTheControlPlaneNorToTheApiServer() throws Exception {
+        cluster.post("/api/v1/deployments", """
+                {"name":"canary","flowName":"canary","workPool":"k8s",
+                 "entrypoint":{"command":["run"],"env":{"TOKEN":"${secret:DB_PASSWORD}","DSN":"u:${secret:DB_PASSWORD}@h"}}}""",
+                201);
+        String run = cluster.run("canary");
+        Job job = awaitJob(run, 1);
+        Pod p = createPod(job);
+        LOGS.put(name(p), "connecting with " + SECRET + "\n");
+        running(p);
+        await().atMost(WAIT).until(() -> cluster.logMessages(run).size() == 1);
+        LOGS.put(name(p), "connecting with " + SECRET + "\nfailed: bad password " + SECRET + "\n");
+        terminated(p, 1, "Error");
+        await().atMost(WAIT).until(() -> cluster.stateType(run).equals("FAILED"));
+        assertThat(cluster.logMessages(run)).containsExactly("connecting with [redacted]", "failed: bad password [redacted]");
+
+        // The API server: the Job the agent posted refers to the Kubernetes Secret, and no request carried the value.
+        List<String> posted = REQUESTS.stream().filter(r -> r.startsWith("POST ") && r.contains("/jobs")
+                && r.contains("fp-" + run + "-1")).toList();
+        assertThat(posted).hasSize(1);
+        assertThat(posted.get(0)).contains("secretKeyRef").contains("db-password");
+        assertThat(REQUESTS).isNotEmpty().noneMatch(r -> r.contains(SECRET));
+
+        // The control plane, over REST: the run, its states, its log, every event.
+        assertThat(cluster.flowRun(run).toString()).doesNotContain(SECRET);
+        assertThat(cluster.get("/api/v1/flow-runs/" + run + "/states").toString()).doesNotContain(SECRET)
+                .contains("exit code 1");
+        assertThat(cluster.logLines(run).toString()).doesNotContain(SECRET);
+        assertThat(cluster.get("/api/v1/flow-runs?deployment=canary").toString()).doesNotContain(SECRET);
+        long cursor = 0;
+        int events = 0;
+        while (true) {
+            JsonNode page = cluster.get("/api/v1/events?limit=500&cursor=" + cursor);
+            assertThat(page.toString()).doesNotContain(SECRET);
+            events += page.get("items").size();
+            if (page.get("items").isEmpty()) {
+                break;
+            }
+            cursor = page.get("nextCursor").asLong();
+        }
+        assertThat(events).isPositive();
+        // And in its database files (H2: written out first), every byte of them.
+        Path cpDir = dir.resolve("cp");
+        List<Path> files;
+        try (var walk = Files.walk(cpDir)) {
+            files = walk.filter(Files::isRegularFile).toList();
+        }
+        if (files.stream().anyMatch(f -> f.toString().endsWith(".mv.db"))) {
+            cluster.controlPlane().services().core().store().useTransaction(unit -> unit.handle().execute("CHECKPOINT SYNC"));
+            byte[] needle = SECRET.getBytes(StandardCharsets.UTF_8);
+            byte[] known = "${secret:DB_PASSWORD}".getBytes(StandardCharsets.UTF_8);
+            boolean sawKnown = false;
+            for (Path f : files) {
+                byte[] bytes = Files.readAllBytes(f);
+                assertThat(indexOf(bytes, needle)).as("the secret's value in " + f).isEqualTo(-1);
+                sawKnown |= indexOf(bytes, known) >= 0;
+            }
+            assertThat(sawKnown).as("the scan reads the stored deployments (their ${secret:…} references)").isTrue();
+        }
+    }
+
+    @Test
+    void aJobAlreadyThereWhenTheAgentClaimsTheRunIsFollowedAndNoSecondOneIsMade() throws Exception {
+        String pool = "k8s-repeat";
+        cluster.post("/api/v1/work-pools", "{\"name\":\"" + pool + "\",\"type\":\"kubernetes\",\"baseJobTemplate\":"
+                + "{\"variables\":{\"namespace\":\"" + NS + "\"}}}", 201);
+        cluster.post("/api/v1/deployments", "{\"name\":\"repeat\",\"flowName\":\"repeat\",\"workPool\":\"" + pool
+                + "\",\"entrypoint\":{\"command\":[\"run\"]}}", 201);
+        String run = cluster.run("repeat");
+        // What an earlier claim of this attempt left (an agent that created the Job, then died before
+        // it could record it): the Job with the deterministic name, labelled for the run and attempt.
+        Map<String, String> labels = Map.of("flowplane.io/run-id", run, "flowplane.io/attempt", "1");
+        kube.batch().v1().jobs().inNamespace(NS).resource(new io.fabric8.kubernetes.api.model.batch.v1.JobBuilder()
+                .withNewMetadata().withName("fp-" + run + "-1").withNamespace(NS).withLabels(labels)
+                .addToLabels("made-by", "earlier-claim").endMetadata()
+                .withNewSpec().withBackoffLimit(0).withNewTemplate().withNewMetadata().withLabels(labels).endMetadata()
+                .withNewSpec().withRestartPolicy("Never").addNewContainer().withName("flow").withImage("acme/earlier:1")
+                .withCommand("run").endContainer().endSpec().endTemplate().endSpec().build()).create();
+
+        AgentConfig c = config("repeat-agent");
+        c.pool = pool;
+        try (Agent repeat = startAgent(c)) {
+            // The agent's own create was refused (409): it follows the Job that is there.
+            await().atMost(WAIT).until(() -> REQUESTS.stream().filter(r -> r.startsWith("POST ") && r.contains("/jobs")
+                    && r.contains("fp-" + run + "-1") && !r.contains("earlier-claim")).count() == 1);
+            await().atMost(WAIT).until(() -> cluster.stateType(run).equals("PENDING"));
+            Job job = job(run, 1);
+            assertThat(job.getMetadata().getLabels()).containsEntry("made-by", "earlier-claim");
+            assertThat(job.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo("acme/earlier:1");
+            Pod p = createPod(job);
+            LOGS.put(name(p), "from the existing job\n");
+            running(p);
+            await().atMost(WAIT).until(() -> cluster.stateType(run).equals("RUNNING"));
+            terminated(p, 0, "Completed");
+            await().atMost(WAIT).until(() -> cluster.stateType(run).equals("COMPLETED"));
+            assertThat(cluster.logMessages(run)).containsExactly("from the existing job");
+            assertThat(jobs(run)).hasSize(1);
+            assertThat(cluster.flowRun(run).get("attempt").asInt()).isEqualTo(1);
+            assertThat(cluster.history(run)).containsExactly("SCHEDULED", "PENDING", "RUNNING", "COMPLETED");
+        }
+    }
+
+    @Test
+    void aJobOfAnotherRunWithTheNameFailsTheRunInsteadOfBeingFollowed() throws Exception {
+        String pool = "k8s-foreign";
+        cluster.post("/api/v1/work-pools", "{\"name\":\"" + pool + "\",\"type\":\"kubernetes\",\"baseJobTemplate\":"
+                + "{\"variables\":{\"namespace\":\"" + NS + "\"}}}", 201);
+        cluster.post("/api/v1/deployments", "{\"name\":\"foreign\",\"flowName\":\"foreign\",\"workPool\":\"" + pool
+                + "\",\"entrypoint\":{\"command\":[\"run\"]}}", 201);
+        String run = cluster.run("foreign");
+        kube.batch().v1().jobs().inNamespace(NS).resource(new io.fabric8.kubernetes.api.model.batch.v1.JobBuilder()
+                .withNewMetadata().withName("fp-" + run + "-1").withNamespace(NS)
+                .withLabels(Map.of("flowplane.io/run-id", UUID.randomUUID().toString())).endMetadata()
+                .withNewSpec().withNewTemplate().withNewSpec().withRestartPolicy("Never").addNewContainer().withName("flow")
+                .withImage("someone/else:1").endContainer().endSpec().endTemplate().endSpec().build()).create();
+        AgentConfig c = config("foreign-agent");
+        c.pool = pool;
+        try (Agent foreign = startAgent(c)) {
+            await().atMost(WAIT).until(() -> cluster.stateType(run).equals("FAILED"));
+            assertThat(cluster.flowRun(run).at("/state/message").asText()).contains("exists that this agent did not create");
+            assertThat(job(run, 1).getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+                    .as("left alone").isEqualTo("someone/else:1");
+        }
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
     // ------------------------------------------------------------ the cluster's part
 
     private static String runOf(String name, int retries, String extra) throws Exception {
@@ -374,9 +566,59 @@ class KubernetesExecutorTest {
                 .withSpec(job.getSpec().getTemplate().getSpec())
                 .withNewStatus().withPhase("Pending").endStatus().build();
         LOGS.put(name, "");
-        server.expect().get().withPath("/api/v1/namespaces/" + NS + "/pods/" + name + "/log?pretty=false&container=flow")
-                .andReply(200, r -> LOGS.get(name)).always();
         return kube.pods().inNamespace(NS).resource(pod).create();
+    }
+
+    /**
+     * The kubelet's log endpoint for the pods of {@link #LOGS}: {@code timestamps=true} prefixes each
+     * line with its RFC 3339 timestamp (nanoseconds), {@code sinceTime} leaves out the lines stamped
+     * before it. The lines a read sees first all get that read's time: lines sharing a timestamp, and
+     * reads within one second, are what the reader has to tell apart. Null for any other request.
+     */
+    private static MockResponse kubeletLog(RecordedRequest request) {
+        String path = request.getPath();
+        String prefix = "/api/v1/namespaces/" + NS + "/pods/";
+        int q = path.indexOf('?');
+        String resource = q < 0 ? path : path.substring(0, q);
+        if (!"GET".equals(request.getMethod()) || !resource.startsWith(prefix) || !resource.endsWith("/log")) {
+            return null;
+        }
+        String pod = resource.substring(prefix.length(), resource.length() - "/log".length());
+        String text = LOGS.get(pod);
+        if (text == null) {
+            return null;
+        }
+        Map<String, String> query = new HashMap<>();
+        for (String kv : q < 0 ? new String[0] : path.substring(q + 1).split("&")) {
+            int eq = kv.indexOf('=');
+            query.put(eq < 0 ? kv : kv.substring(0, eq),
+                    eq < 0 ? "" : java.net.URLDecoder.decode(kv.substring(eq + 1), StandardCharsets.UTF_8));
+        }
+        java.time.Instant since = query.containsKey("sinceTime")
+                ? java.time.OffsetDateTime.parse(query.get("sinceTime")).toInstant() : null;
+        boolean timestamps = "true".equals(query.get("timestamps"));
+        String[] parts = text.split("\n", -1);
+        int entries = parts[parts.length - 1].isEmpty() ? parts.length - 1 : parts.length;
+        List<java.time.Instant> stamps = STAMPS.computeIfAbsent(pod, k -> new CopyOnWriteArrayList<>());
+        java.time.Instant now = java.time.Instant.now();
+        while (stamps.size() < entries) {
+            stamps.add(stamps.isEmpty() || now.isAfter(stamps.get(stamps.size() - 1)) ? now : stamps.get(stamps.size() - 1));
+        }
+        StringBuilder body = new StringBuilder();
+        for (int i = 0; i < entries; i++) {
+            if (since != null && stamps.get(i).isBefore(since)) {
+                continue;
+            }
+            if (timestamps) {
+                body.append(RFC3339_NANO.format(stamps.get(i))).append(' ');
+            }
+            body.append(parts[i]);
+            if (i < parts.length - 1) {
+                body.append('\n');
+            }
+        }
+        SERVED.computeIfAbsent(pod, k -> new CopyOnWriteArrayList<>()).add(body.length());
+        return new MockResponse().setResponseCode(200).setBody(body.toString());
     }
 
     private static void running(Pod p) {

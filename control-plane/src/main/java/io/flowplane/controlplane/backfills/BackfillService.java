@@ -212,10 +212,7 @@ public final class BackfillService {
             }
             if (active == 0 && held == 0) {
                 if (dao.end(id, Backfill.COMPLETED, now) > 0) {
-                    ledger.events().record(unit, io.flowplane.controlplane.eventlog.EventDraft.of(
-                            io.flowplane.controlplane.eventlog.EventTypes.BACKFILL_FINISHED, "backfill", id.toString(),
-                            null, java.util.Map.of("state", Backfill.COMPLETED, "total", b.total()))
-                            .withDeployment(b.deploymentId(), null, null, null));
+                    finished(unit, b);
                 }
                 return 0;
             }
@@ -225,6 +222,22 @@ public final class BackfillService {
             }
             return ledger.release(unit, id, dao.held(id, room), now);
         });
+    }
+
+    /**
+     * backfill.finished, related to its deployment by id, name, flow, pool and tags like the
+     * deployment's own events, so {@code resource=NAME}, {@code tag=} and automations matching the
+     * deployment by name find it.
+     */
+    private void finished(UnitOfWork unit, Backfill b) {
+        Optional<Deployment> d = unit.handle().attach(io.flowplane.controlplane.store.DeploymentDao.class)
+                .find(b.deploymentId());
+        List<String> tags = d.map(x -> json.read(x.spec(), DeploymentSpec.class).tags()).orElse(null);
+        ledger.events().record(unit, new io.flowplane.controlplane.eventlog.EventDraft(
+                io.flowplane.controlplane.eventlog.EventTypes.BACKFILL_FINISHED, "backfill", b.id().toString(), null,
+                null, b.deploymentId(), d.map(Deployment::name).orElse(null), d.map(Deployment::flowName).orElse(null),
+                d.map(Deployment::poolId).orElse(null), tags == null ? List.of() : tags,
+                Map.of("state", Backfill.COMPLETED, "total", b.total())));
     }
 
     private static Optional<UUID> asUuid(String ref) {

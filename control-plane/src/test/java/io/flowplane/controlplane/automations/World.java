@@ -86,6 +86,13 @@ final class World implements AutoCloseable {
                 .build());
     }
 
+    /** Reports RUNNING for a claimed run, as its agent would on start. */
+    void start(ClaimedRun run) {
+        grpc.events(ADMIN_KEY).sendEvents(EventBatch.newBuilder().setSourceId(source)
+                .addEvents(GrpcTestClient.state(seq.incrementAndGet(), run.getRunId(), run.getLeaseEpoch(), StateType.RUNNING))
+                .build());
+    }
+
     /** Claims the one due run of the pool and ends it in {@code end}; returns its id. */
     String runToEnd(String agent, String pool, StateType end) {
         List<ClaimedRun> claimed = claim(agent, pool);
