@@ -37,11 +37,13 @@ public final class Materializer {
     private final Json json;
     private final RunFactory runs;
     private final SchedulerSettings settings;
+    private final CompiledSchedules compiled;
 
     public Materializer(Json json, RunFactory runs, SchedulerSettings settings) {
         this.json = json;
         this.runs = runs;
         this.settings = settings;
+        this.compiled = new CompiledSchedules(json);
     }
 
     /** What one pass planned for one schedule. */
@@ -96,8 +98,9 @@ public final class Materializer {
     }
 
     Plan plan(Schedule s, Deployment d, DeploymentSpec spec, Instant now) {
-        ScheduleSpec schedule = json.read(s.spec(), ScheduleSpec.class);
-        Recurrence recurrence = schedule.recurrence();
+        CompiledSchedules.Compiled c = compiled.of(s.spec());
+        ScheduleSpec schedule = c.spec();
+        Recurrence recurrence = c.recurrence();
         String parameters = json.write(spec.parametersFor(schedule));
         List<FlowRun> planned = new ArrayList<>();
         Instant cursor = s.cursorAt();
