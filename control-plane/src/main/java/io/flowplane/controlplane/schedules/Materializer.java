@@ -121,7 +121,7 @@ public final class Materializer {
             }
         }
         Instant newCursor = ahead.isEmpty() ? now : ahead.get(ahead.size() - 1);
-        return new Plan(planned, newCursor.isAfter(cursor) ? newCursor : cursor, nextCheck(recurrence, ahead, now));
+        return new Plan(planned, newCursor.isAfter(cursor) ? newCursor : cursor, nextCheck(recurrence, ahead, now, s.id()));
     }
 
     private FlowRun run(Deployment d, DeploymentSpec spec, Schedule s, String parameters, Instant at, String state) {
@@ -147,14 +147,15 @@ public final class Materializer {
      * When the runs ahead stop covering the horizon or drop below minRuns — or, when capped at
      * maxRuns, once half of them have passed. Null when the series has ended and everything exists.
      */
-    private Instant nextCheck(Recurrence recurrence, List<Instant> ahead, Instant now) {
+    private Instant nextCheck(Recurrence recurrence, List<Instant> ahead, Instant now, UUID scheduleId) {
         if (ahead.isEmpty()) {
             return recurrence.next(now) == null ? null : now.plus(settings.horizon());
         }
         int n = ahead.size();
         Instant last = ahead.get(n - 1);
         Instant check;
-        if (n >= settings.maxRuns()) {
+        boolean capped = n >= settings.maxRuns();
+        if (capped) {
             // Capped before the horizon was covered: the horizon can never be covered, so the
             // "horizon no longer covered" moment is already past and would bring the schedule
             // back every tick (a 5 s interval was re-read every second). Come back when half ran.
@@ -165,11 +166,32 @@ public final class Materializer {
                 check = min(check, ahead.get(n - settings.minRuns()));
             }
         }
-        if (recurrence.next(last) == null && n < settings.minRuns()) {
+        Instant following = recurrence.next(last);
+        if (following == null && n < settings.minRuns()) {
             check = last;
+        } else if (!capped && following != null && !following.isAfter(last.plus(slack()))) {
+            // Only where the revisit is sure to add a run (the next instant after the last one
+            // falls within the slack a spread check still looks ahead): the check then moves on.
+            check = check.minus(spread(scheduleId));
         }
         Instant soonest = now.plusSeconds(1);
         return check.isBefore(soonest) ? soonest : check;
+    }
+
+    /**
+     * How much earlier than needed this schedule is revisited: a fixed share of the slack between
+     * the horizon and the target, by schedule. Without it every check falls on a fire instant, so
+     * schedules created together (10,000 one-minute crons) were all revisited in the very second
+     * their runs fell due, competing with the dispatch of those runs. Earlier is always safe.
+     */
+    private java.time.Duration spread(UUID scheduleId) {
+        long slack = slack().toMillis();
+        return slack <= 0 ? java.time.Duration.ZERO
+                : java.time.Duration.ofMillis(Math.floorMod(scheduleId.getLeastSignificantBits(), slack));
+    }
+
+    private java.time.Duration slack() {
+        return settings.target().minus(settings.horizon()).dividedBy(2);
     }
 
     /**

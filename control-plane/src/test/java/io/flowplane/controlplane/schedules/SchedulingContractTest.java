@@ -111,6 +111,48 @@ abstract class SchedulingContractTest {
     }
 
     @Test
+    void schedulesCreatedTogetherAreRevisitedAtSpreadMomentsEachAddingRuns() {
+        // This world: a one-hour horizon, runs materialised 75 minutes ahead. Unspread, every
+        // one-minute cron would be revisited at the same fire instant: last run ahead - horizon.
+        List<UUID> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            ids.add(deploy("* * * * *"));
+        }
+        Instant now = clock.instant();
+        java.util.Set<Instant> checks = new java.util.HashSet<>();
+        for (UUID d : ids) {
+            Instant last = world.runsOf(d).stream().map(r -> r.times().scheduledAt()).max(Instant::compareTo).orElseThrow();
+            Instant check = nextCheck(d);
+            assertThat(check).isAfter(now).isBeforeOrEqualTo(last.minus(Duration.ofHours(1)));
+            // Spread by at most half the slack between target and horizon (7.5 minutes).
+            assertThat(check).isAfterOrEqualTo(last.minus(Duration.ofHours(1)).minusSeconds(450));
+            checks.add(check);
+        }
+        assertThat(checks).hasSizeGreaterThan(1);
+        // Each revisit adds runs and moves its next check on, so no schedule comes back every tick.
+        for (int round = 0; round < 3; round++) {
+            Instant soonest = ids.stream().map(this::nextCheck).min(Instant::compareTo).orElseThrow();
+            clock.advance(Duration.between(clock.instant(), soonest));
+            java.util.Map<UUID, Integer> before = new java.util.HashMap<>();
+            ids.forEach(d -> before.put(d, world.runsOf(d).size()));
+            java.util.Map<UUID, Instant> due = new java.util.HashMap<>();
+            ids.stream().filter(d -> !nextCheck(d).isAfter(clock.instant())).forEach(d -> due.put(d, nextCheck(d)));
+            assertThat(due).isNotEmpty();
+            world.scheduler.tick();
+            due.forEach((d, check) -> {
+                assertThat(world.runsOf(d).size()).isGreaterThan(before.get(d));
+                assertThat(nextCheck(d)).isAfter(clock.instant().plusSeconds(30));
+            });
+        }
+    }
+
+    private Instant nextCheck(UUID deploymentId) {
+        return Instant.ofEpochMilli(world.store.jdbi().withHandle(h -> h.createQuery(
+                "SELECT next_check_at FROM schedules WHERE deployment_id = :d").bind("d", deploymentId)
+                .mapTo(Long.class).one()));
+    }
+
+    @Test
     void aSparseScheduleStillHasThreeRunsAhead() {
         UUID d = deploy("0 9 * * 1");
         assertThat(SchedulingWorld.instants(world.runsOf(d))).extracting(Instant::toString)
