@@ -32,7 +32,7 @@ class PrometheusScrapeTest {
     @Timeout(value = 2, unit = TimeUnit.MINUTES)
     void theNumbersFollowARunThroughItsLife() throws Exception {
         Path gate = dir.resolve("gate");
-        try (Cluster cluster = Cluster.start(dir, c -> c.getMetrics().gaugeCacheTtl = io.dropwizard.util.Duration.seconds(0))) {
+        try (Cluster cluster = Cluster.start(dir, c -> c.getPrometheus().gaugeCacheTtl = io.dropwizard.util.Duration.seconds(0))) {
             URI admin = cluster.controlPlane().admin("/metrics/prometheus");
             cluster.pool("prom");
             cluster.shellDeployment("gated", "prom",

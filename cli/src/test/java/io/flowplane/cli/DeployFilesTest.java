@@ -118,6 +118,34 @@ class DeployFilesTest {
         }
     }
 
+    /**
+     * Each shipped control-plane configuration builds the way `flowplane server --config` builds
+     * it (Dropwizard's factory, environment substitution, validation): a sample that parses as
+     * YAML but not as a configuration does not start (a `metrics:` section of our own once
+     * collided with Dropwizard's).
+     */
+    @Test
+    void shippedControlPlaneConfigurationsBuildAndValidate() throws Exception {
+        List<String> configs = new ArrayList<>(List.of(Files.readString(DEPLOY.resolve("control-plane.yml"))));
+        for (JsonNode doc : documents(DEPLOY.resolve("kubernetes/control-plane.yaml"))) {
+            if (doc.path("kind").asText().equals("ConfigMap")) {
+                configs.add(doc.at("/data/control-plane.yml").asText());
+            }
+        }
+        var factory = new io.dropwizard.configuration.YamlConfigurationFactory<>(
+                io.flowplane.controlplane.app.ControlPlaneConfiguration.class,
+                io.dropwizard.jersey.validation.Validators.newValidator(), io.dropwizard.jackson.Jackson.newObjectMapper(),
+                "dw");
+        for (String yaml : configs) {
+            var source = new io.dropwizard.configuration.SubstitutingSourceProvider(
+                    path -> new java.io.ByteArrayInputStream(yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                    new io.dropwizard.configuration.EnvironmentVariableSubstitutor(false));
+            var config = factory.build(source, "control-plane.yml");
+            assertThat(config.getPrometheus().gaugeCacheTtl.toSeconds()).isPositive();
+        }
+        assertThat(configs).hasSizeGreaterThanOrEqualTo(2);
+    }
+
     /** The JVM options of deploy/jvm/ reach every way of starting an agent or a control plane. */
     @Test
     void everyStartLineUsesTheShippedJvmOptions() throws IOException {

@@ -148,7 +148,7 @@ public class ControlPlaneApplication extends Application<ControlPlaneConfigurati
             }
         });
         new RunGauges(store, clock, config.getRuns().agentOfflineAfter.toJavaDuration(),
-                config.getMetrics().gaugeCacheTtl.toJavaDuration(), mapper).register(prometheus);
+                config.getPrometheus().gaugeCacheTtl.toJavaDuration(), mapper).register(prometheus);
         env.jersey().register(new RestMetrics(ops));
         env.servlets().addFilter("request-id", new io.flowplane.controlplane.ops.RequestIdFilter())
                 .addMappingForUrlPatterns(java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST), true, "/api/*");

@@ -51,7 +51,9 @@ public class ControlPlaneConfiguration extends Configuration {
     @Valid
     @NotNull
     @JsonProperty
-    private io.flowplane.controlplane.ops.MetricsSettings metrics = new io.flowplane.controlplane.ops.MetricsSettings();
+    // Not "metrics": that key is Dropwizard's own (reporters, frequency), and a second property of
+    // that name left the shipped sample configuration unparseable.
+    private io.flowplane.controlplane.ops.MetricsSettings prometheus = new io.flowplane.controlplane.ops.MetricsSettings();
 
     @Valid
     @NotNull
@@ -103,8 +105,8 @@ public class ControlPlaneConfiguration extends Configuration {
         return scheduler;
     }
 
-    public io.flowplane.controlplane.ops.MetricsSettings getMetrics() {
-        return metrics;
+    public io.flowplane.controlplane.ops.MetricsSettings getPrometheus() {
+        return prometheus;
     }
 
     public io.flowplane.controlplane.audit.AuditSettings getAudit() {

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import io.dropwizard.util.Duration;
 import jakarta.validation.constraints.NotNull;
 
-/** {@code metrics:} in control-plane.yml. */
+/** {@code prometheus:} in control-plane.yml. */
 public class MetricsSettings {
     /**
      * How long the run and agent gauges' query results are reused: a scrape every few seconds
