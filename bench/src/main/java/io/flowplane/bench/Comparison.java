@@ -9,11 +9,13 @@ import java.util.List;
 /**
  * runs_per_s against db-scheduler, made fair: both run in this JVM, so a figure depends on how
  * warm the JIT is and on what ran just before. Each system first gets untimed full-size warm-up
- * rounds of its own, until two in a row agree within 5 %; then five timed rounds alternate
+ * rounds of its own, at least five and then until two in a row agree within 5 %; then five timed rounds alternate
  * (Flowplane, db-scheduler, Flowplane, ...), each on a fresh database, and the figures are the
  * medians, with the spread, of each and of the ratio of each pair.
  */
 final class Comparison {
+    private static final int MIN_WARMUP = 5;
+
     private Comparison() {
     }
 
@@ -58,16 +60,18 @@ final class Comparison {
     }
 
     /**
-     * Untimed full-size rounds until two in a row differ by less than 5 % (at most 10): one or two
-     * were not enough, Flowplane's per-run CPU kept falling for eight more (C2 compiling more of
-     * H2, JDBI and gRPC; a fixed heap made no difference), db-scheduler's for three.
+     * Untimed full-size rounds, at least {@link #MIN_WARMUP} and then until two in a row differ by
+     * less than 5 % (at most 12): one or two were not enough, Flowplane's per-run CPU kept falling
+     * for eight more (C2 compiling more of H2, JDBI and gRPC; a fixed heap made no difference),
+     * db-scheduler's for three to five; and two noisy early rounds could agree by chance (on
+     * 2026-12-03 Flowplane stopped after three and its timed rounds then rose from 2,963 to 4,397).
      */
     private static void warmUp(String name, Round round, Path dir, int n, boolean tiny) throws Exception {
         double previous = 0;
-        for (int i = 0; i < (tiny ? 1 : 10); i++) {
+        for (int i = 0; i < (tiny ? 1 : 12); i++) {
             double r = round.run(Files.createDirectories(dir.resolve(String.valueOf(i))), n);
             Out.info("comparison: warm-up round %d of %s (%d runs): %.0f runs/s", i + 1, name, n, r);
-            if (i > 0 && Math.abs(r - previous) < 0.05 * previous) {
+            if (i + 1 >= MIN_WARMUP && Math.abs(r - previous) < 0.05 * previous) {
                 return;
             }
             previous = r;
