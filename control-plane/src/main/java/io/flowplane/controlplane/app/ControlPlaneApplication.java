@@ -83,6 +83,12 @@ public class ControlPlaneApplication extends Application<ControlPlaneConfigurati
     }
 
     @Override
+    protected void addDefaultCommands(Bootstrap<ControlPlaneConfiguration> bootstrap) {
+        bootstrap.addCommand(new PlainConfigErrors(this));
+        bootstrap.addCommand(new io.dropwizard.core.cli.CheckCommand<>(this));
+    }
+
+    @Override
     public void initialize(Bootstrap<ControlPlaneConfiguration> bootstrap) {
         bootstrap.setConfigurationSourceProvider(new SubstitutingSourceProvider(
                 bootstrap.getConfigurationSourceProvider(), new EnvironmentVariableSubstitutor(false)));
