@@ -43,11 +43,9 @@ public final class RunStateEvents {
     /** State messages can be long agent error text; the event carries the start of it. */
     static final int MAX_MESSAGE = 500;
     /** Every type a state row can be: one per state type, plus Late (a SCHEDULED state of its own type). */
-    public static final Set<String> TYPES = Arrays.stream(StateType.values()).map(RunStateEvents::type)
-            .collect(Collectors.collectingAndThen(Collectors.toCollection(java.util.TreeSet::new), s -> {
-                s.add(LATE);
-                return Set.copyOf(s);
-            }));
+    public static final Set<String> TYPES = java.util.stream.Stream.concat(
+            Arrays.stream(StateType.values()).map(RunStateEvents::type), java.util.stream.Stream.of(LATE))
+            .collect(Collectors.toUnmodifiableSet());
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String SELECT = "SELECT s.id, s.at, s.state_type, s.state_name, s.message, s.attempt, "
@@ -68,8 +66,7 @@ public final class RunStateEvents {
 
     /** The first state row id that is an event of this table (the rows before are in {@code events}). */
     static long origin(Handle h) {
-        return h.createQuery("SELECT state_events_from FROM event_log_origin").mapTo(Long.class).findOne()
-                .orElse(Long.MAX_VALUE);
+        return h.createQuery("SELECT state_events_from FROM event_log_origin").mapTo(Long.class).one();
     }
 
     /**
@@ -131,9 +128,6 @@ public final class RunStateEvents {
      */
     static int passBefore(Handle h, Instant cutoff, int limit) {
         long origin = origin(h);
-        if (origin == Long.MAX_VALUE) {
-            return 0;
-        }
         List<long[]> rows = h.createQuery("SELECT id, at FROM flow_run_states WHERE id >= :origin ORDER BY id "
                         + "FETCH FIRST " + limit + " ROWS ONLY").bind("origin", origin)
                 .map((rs, ctx) -> new long[]{rs.getLong(1), rs.getLong(2)}).list();
@@ -159,9 +153,6 @@ public final class RunStateEvents {
     private static List<EventEntry> read(Handle h, StringBuilder sql, long after, int limit,
                                          Map<String, Object> binds) {
         long origin = origin(h);
-        if (origin == Long.MAX_VALUE) {
-            return List.of();
-        }
         sql.append(" ORDER BY s.id");
         if (limit != Integer.MAX_VALUE) {
             sql.append(" FETCH FIRST ").append(limit).append(" ROWS ONLY");

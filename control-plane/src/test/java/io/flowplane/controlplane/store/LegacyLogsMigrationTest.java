@@ -1,17 +1,12 @@
 package io.flowplane.controlplane.store;
 
 import io.flowplane.controlplane.model.LogLine;
-import io.flowplane.controlplane.testing.EmbeddedPostgresHolder;
-import org.flywaydb.core.Flyway;
-import org.h2.jdbcx.JdbcConnectionPool;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import javax.sql.DataSource;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -32,32 +27,16 @@ class LegacyLogsMigrationTest {
 
     @Test
     void h2() throws Exception {
-        JdbcConnectionPool pool = JdbcConnectionPool.create("jdbc:h2:file:" + dir.resolve("db")
-                + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE", "sa", "");
-        try {
-            upgradeKeepsEveryLine(pool, Dialect.H2);
-        } finally {
-            try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
-                s.execute("SHUTDOWN");
-            }
-            pool.dispose();
-        }
+        UpgradeDatabases.onH2(dir, this::upgradeKeepsEveryLine);
     }
 
     @Test
     void postgres() throws Exception {
-        EmbeddedPostgresHolder.Database db = EmbeddedPostgresHolder.freshDatabase("flowplane_log_upgrade");
-        try {
-            upgradeKeepsEveryLine(db.dataSource(), Dialect.POSTGRESQL);
-        } finally {
-            EmbeddedPostgresHolder.drop(db);
-        }
+        UpgradeDatabases.onPostgres("flowplane_log_upgrade", this::upgradeKeepsEveryLine);
     }
 
     private void upgradeKeepsEveryLine(DataSource ds, Dialect dialect) {
-        Flyway.configure().dataSource(ds)
-                .locations("classpath:db/migration/common", "classpath:db/migration/" + dialect.migrationFolder())
-                .failOnMissingLocations(false).target("2").load().migrate();
+        UpgradeDatabases.migrateTo(ds, dialect, "2");
         UUID big = UUID.randomUUID();
         UUID small = UUID.randomUUID();
         UUID task = UUID.randomUUID();

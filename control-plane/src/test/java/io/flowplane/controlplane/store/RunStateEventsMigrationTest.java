@@ -1,9 +1,6 @@
 package io.flowplane.controlplane.store;
 
 import io.flowplane.controlplane.model.EventEntry;
-import io.flowplane.controlplane.testing.EmbeddedPostgresHolder;
-import org.flywaydb.core.Flyway;
-import org.h2.jdbcx.JdbcConnectionPool;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.Test;
@@ -11,8 +8,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import javax.sql.DataSource;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -34,33 +29,16 @@ class RunStateEventsMigrationTest {
 
     @Test
     void h2() throws Exception {
-        JdbcConnectionPool pool = JdbcConnectionPool.create("jdbc:h2:file:" + dir.resolve("db")
-                + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE", "sa", "");
-        try {
-            upgradeReadsEveryEventOnce(pool, Dialect.H2);
-        } finally {
-            try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
-                s.execute("SHUTDOWN");
-            }
-            pool.dispose();
-        }
+        UpgradeDatabases.onH2(dir, this::upgradeReadsEveryEventOnce);
     }
 
     @Test
     void postgres() throws Exception {
-        EmbeddedPostgresHolder.Database db = EmbeddedPostgresHolder.freshDatabase("flowplane_event_upgrade");
-        try {
-            upgradeReadsEveryEventOnce(db.dataSource(), Dialect.POSTGRESQL);
-        } finally {
-            EmbeddedPostgresHolder.drop(db);
-        }
+        UpgradeDatabases.onPostgres("flowplane_event_upgrade", this::upgradeReadsEveryEventOnce);
     }
 
     private void upgradeReadsEveryEventOnce(DataSource ds, Dialect dialect) {
-        Flyway.configure().dataSource(ds)
-                .locations("classpath:db/migration/common", "classpath:db/migration/" + dialect.migrationFolder())
-                .failOnMissingLocations(false).javaMigrations(new V3_1__Logs_into_chunks()).target("15").load()
-                .migrate();
+        UpgradeDatabases.migrateTo(ds, dialect, "15");
         UUID run = UUID.randomUUID();
         Jdbi jdbi = Jdbi.create(ds);
         jdbi.useHandle(h -> {
