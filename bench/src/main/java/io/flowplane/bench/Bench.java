@@ -90,6 +90,11 @@ public final class Bench {
             Out.info("section %s took %.1f s (load %s)", section, (System.nanoTime() - s0) / 1e9, Out.load());
         }
         Out.info("all sections took %.1f s", (System.nanoTime() - t0) / 1e9);
+        if (failures == 0) {
+            Dirs.deleteTree(root);
+        } else {
+            Out.info("data of the run kept for a look at what failed: %s", root);
+        }
         return failures;
     }
 

@@ -28,6 +28,7 @@ final class Fleet implements AutoCloseable {
                     : RunSupervisor.Executor.PROCESS.execution(run, supervisor, dir);
 
     private final List<Agent> agents = new ArrayList<>();
+    private Path states;
 
     static Fleet start(BenchControlPlane cp, String pool, int count, int slots) throws Exception {
         return start(List.of(cp), pool, count, slots);
@@ -37,6 +38,7 @@ final class Fleet implements AutoCloseable {
     static Fleet start(List<BenchControlPlane> replicas, String pool, int count, int slots) throws Exception {
         Fleet f = new Fleet();
         Path states = Files.createTempDirectory("flowplane-bench-agents");
+        f.states = states;
         RunSupervisor.Listener listener = new RunSupervisor.Listener() {
             @Override
             public void started(String runId, long epoch, long pid) {
@@ -60,5 +62,7 @@ final class Fleet implements AutoCloseable {
     @Override
     public void close() {
         agents.forEach(Agent::shutdown);
+        // Their spools and run directories: a full run starts agents dozens of times.
+        Dirs.deleteTree(states);
     }
 }

@@ -117,6 +117,8 @@ final class Scenarios {
             Thread.sleep(300);
             long meterBefore = completed.getAsLong();
             CpuUse cpu = new CpuUse();
+            long passesBefore = cp.metrics().timer("flowplane.claims.latency").getCount();
+            long batchesBefore = cp.metrics().timer("flowplane.events.batch-latency").getCount();
             long t0 = System.nanoTime();
             for (int i = 0; i < n; i += batch) {
                 Setup.runs(cp, "throughput-noop", Math.min(batch, n - i));
@@ -138,6 +140,11 @@ final class Scenarios {
             long dup = Executions.GLOBAL.duplicates();
             Out.info("throughput: %d runs in %.2f s (creating took %.2f s) with %d agents x %d slots; duplicates %d",
                     n, seconds, created, agents, slots, dup);
+            // How well the work batched (on the first replica): runs per claim pass and per event batch.
+            long passes = cp.metrics().timer("flowplane.claims.latency").getCount() - passesBefore;
+            long batches = cp.metrics().timer("flowplane.events.batch-latency").getCount() - batchesBefore;
+            Out.info("throughput: %d claim passes (%.1f runs each), %d event batches (%.1f runs each)", passes,
+                    (double) n / Math.max(1, passes), batches, (double) n / Math.max(1, batches));
             Out.info("throughput: %s", cpu.summary(n, "run"));
             Executions.GLOBAL.reset();
             return n / seconds;
