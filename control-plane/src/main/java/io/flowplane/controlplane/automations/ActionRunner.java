@@ -75,7 +75,7 @@ public final class ActionRunner {
         Instant now = clock.instant();
         int attempts = a.attempts() + 1;
         try {
-            String result = perform(a.id(), json.tree(a.action()));
+            String result = perform(a.id(), a.automationId(), json.tree(a.action()));
             return new AutomationAction(a.id(), a.firingId(), a.automationId(), a.position(), a.action(),
                     AutomationAction.DONE, attempts, now, null, result, now);
         } catch (ValidationException | NotFoundException | ConflictException | IllegalArgumentException e) {
@@ -96,7 +96,7 @@ public final class ActionRunner {
     }
 
     /** Does the action; returns a short description of its result. */
-    private String perform(UUID actionId, JsonNode action) {
+    private String perform(UUID actionId, UUID automationId, JsonNode action) {
         String key = "automation-action:" + actionId;
         String type = action.path("type").asText();
         return switch (type) {
@@ -122,10 +122,16 @@ public final class ActionRunner {
                 } catch (IllegalArgumentException e) {
                     throw new IllegalArgumentException("run '" + action.path("run").asText() + "' is not a run id");
                 }
-                yield "run " + run + " " + targets.runs().cancel(run, key).state().type();
+                yield "run " + run + " " + targets.runs().cancel(run, key, describe(automationId)).state().type();
             }
             case "notify" -> "delivery " + targets.notifier().enqueue(actionId, action);
             default -> throw new IllegalArgumentException("unknown action type '" + type + "'");
         };
+    }
+
+    /** "automation 'NAME'" for the states it causes (by id if it was deleted meanwhile). */
+    private String describe(UUID automationId) {
+        return store.withDao(AutomationDao.class, d -> d.find(automationId))
+                .map(x -> "automation '" + x.name() + "'").orElse("automation " + automationId);
     }
 }

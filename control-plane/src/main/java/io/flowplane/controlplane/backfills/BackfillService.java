@@ -168,11 +168,17 @@ public final class BackfillService {
     /** Stops the backfill: nothing more is released, unstarted runs are cancelled, running ones asked to stop. */
     public BackfillProgress cancel(Deployment d, String id) {
         Backfill b = find(d, id);
-        store.useDao(BackfillDao.class, dao -> dao.end(b.id(), Backfill.CANCELLED, clock.instant()));
+        store.useTransaction(unit -> {
+            // Ended and announced together, once: a second cancel (or a backfill that completed
+            // meanwhile) changes no row and records nothing.
+            if (unit.handle().attach(BackfillDao.class).end(b.id(), Backfill.CANCELLED, clock.instant()) > 0) {
+                finished(unit, b, Backfill.CANCELLED);
+            }
+        });
         List<UUID> open = store.withDao(BackfillDao.class, dao -> dao.openRuns(b.id()));
         for (UUID runId : open) {
             try {
-                flowRuns.cancel(runId, "backfill-cancel:" + b.id());
+                flowRuns.cancel(runId, "backfill-cancel:" + b.id(), "backfill " + b.id());
             } catch (ConflictException e) {
                 // The run ended meanwhile: nothing to stop.
             }
@@ -212,7 +218,7 @@ public final class BackfillService {
             }
             if (active == 0 && held == 0) {
                 if (dao.end(id, Backfill.COMPLETED, now) > 0) {
-                    finished(unit, b);
+                    finished(unit, b, Backfill.COMPLETED);
                 }
                 return 0;
             }
@@ -229,7 +235,7 @@ public final class BackfillService {
      * deployment's own events, so {@code resource=NAME}, {@code tag=} and automations matching the
      * deployment by name find it.
      */
-    private void finished(UnitOfWork unit, Backfill b) {
+    private void finished(UnitOfWork unit, Backfill b, String state) {
         Optional<Deployment> d = unit.handle().attach(io.flowplane.controlplane.store.DeploymentDao.class)
                 .find(b.deploymentId());
         List<String> tags = d.map(x -> json.read(x.spec(), DeploymentSpec.class).tags()).orElse(null);
@@ -237,7 +243,7 @@ public final class BackfillService {
                 io.flowplane.controlplane.eventlog.EventTypes.BACKFILL_FINISHED, "backfill", b.id().toString(), null,
                 null, b.deploymentId(), d.map(Deployment::name).orElse(null), d.map(Deployment::flowName).orElse(null),
                 d.map(Deployment::poolId).orElse(null), tags == null ? List.of() : tags,
-                Map.of("state", Backfill.COMPLETED, "total", b.total())));
+                Map.of("state", state, "total", b.total())));
     }
 
     private static Optional<UUID> asUuid(String ref) {

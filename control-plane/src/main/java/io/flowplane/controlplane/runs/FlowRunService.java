@@ -90,10 +90,19 @@ public final class FlowRunService {
      * stops it. Cancelling a run that is already cancelling or cancelled changes nothing.
      */
     public FlowRun cancel(UUID id, String idempotencyKey) {
+        return cancel(id, idempotencyKey, "user");
+    }
+
+    /**
+     * The same on behalf of {@code by} ("automation 'notify-on-fail'"), which the state's message
+     * names; the transition is still a user's (the table allows cancels to users), and the state
+     * row's key id is that of the caller, if any.
+     */
+    public FlowRun cancel(UUID id, String idempotencyKey, String by) {
         return change(id, run -> switch (run.state().type()) {
             case CANCELLING, CANCELLED -> null;
-            case SCHEDULED -> new StateChange(StateType.CANCELLED, null, "cancelled by user", Actor.USER, idempotencyKey);
-            default -> new StateChange(StateType.CANCELLING, null, "cancel requested by user", Actor.USER, idempotencyKey);
+            case SCHEDULED -> new StateChange(StateType.CANCELLED, null, "cancelled by " + by, Actor.USER, idempotencyKey);
+            default -> new StateChange(StateType.CANCELLING, null, "cancel requested by " + by, Actor.USER, idempotencyKey);
         });
     }
 

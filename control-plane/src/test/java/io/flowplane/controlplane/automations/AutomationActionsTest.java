@@ -67,6 +67,9 @@ class AutomationActionsTest {
         assertThat(actions).hasSize(1);
         assertThat(actions.get(0).get("status").asText()).isEqualTo("DONE");
         assertThat(actions.get(0).get("result").asText()).isEqualTo("run " + late + " CANCELLED");
+        // The run's state says who cancelled it: the automation, by name, not "user".
+        assertThat(world.call("GET", "/api/v1/flow-runs/" + late, null, 200).at("/state/message").asText())
+                .isEqualTo("cancelled by automation '" + name + "'");
         // The cancelled run is not handed out; the other one is.
         String agent = world.agent(pool);
         List<ClaimedRun> claimed = world.claim(agent, pool);
@@ -97,6 +100,8 @@ class AutomationActionsTest {
         assertThat(types(world.events("resource=" + victim))).endsWith("flow-run.running", "flow-run.cancelling");
         assertThat(world.call("GET", "/api/v1/automations/" + name + "/actions", null, 200).get(0).get("result").asText())
                 .isEqualTo("run " + victim + " CANCELLING");
+        assertThat(world.call("GET", "/api/v1/flow-runs/" + victim, null, 200).at("/state/message").asText())
+                .isEqualTo("cancel requested by automation '" + name + "'");
     }
 
     @Test

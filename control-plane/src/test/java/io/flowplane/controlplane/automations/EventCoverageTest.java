@@ -133,6 +133,36 @@ class EventCoverageTest {
     }
 
     @Test
+    void aCancelledBackfillIsABackfillFinishedEventOnceAndItsRunsSayWhy() throws Exception {
+        String pool = world.pool();
+        String dep = World.unique("bfc");
+        world.call("POST", "/api/v1/deployments", """
+                {"name":"%s","flowName":"f-%s","workPool":"%s","entrypoint":{"command":["x"]},
+                 "schedules":[{"cron":"0 6 * * *","active":false}]}""".formatted(dep, dep, pool), 201);
+        String backfill = world.call("POST", "/api/v1/deployments/" + dep + "/backfills",
+                "{\"from\":\"2026-03-01T00:00:00Z\",\"to\":\"2026-03-04T00:00:00Z\",\"maxActive\":1}", 201)
+                .get("id").asText();
+        String agent = world.agent(pool);
+        List<ClaimedRun> running = world.claim(agent, pool);
+        assertThat(running).hasSize(1);
+        world.start(running.get(0));
+
+        String path = "/api/v1/deployments/" + dep + "/backfills/" + backfill + "/cancel";
+        assertThat(world.call("POST", path, null, 200).get("state").asText()).isEqualTo("cancelled");
+        world.call("POST", path, null, 200);
+        cp.services().background().scheduler().tick();
+
+        JsonNode page = world.events("resource=" + backfill);
+        assertThat(types(page)).containsExactly("backfill.finished");
+        assertThat(page.get("items").get(0).at("/payload/state").asText()).isEqualTo("CANCELLED");
+        assertThat(page.get("items").get(0).at("/related/deploymentName").asText()).isEqualTo(dep);
+        // The running run is asked to stop, in words that name the backfill, not "user".
+        String runId = running.get(0).getRunId();
+        assertThat(world.call("GET", "/api/v1/flow-runs/" + runId, null, 200).at("/state/message").asText())
+                .isEqualTo("cancel requested by backfill " + backfill);
+    }
+
+    @Test
     void aChangedSpecIsADeploymentUpdatedEventAndAnUnchangedOrOnlyPausedOneIsNot() throws Exception {
         String pool = world.pool();
         String dep = World.unique("upd");
