@@ -111,7 +111,7 @@ public final class ActionRunner {
                 yield type.startsWith("pause") ? "paused" : "resumed";
             }
             case "pause-work-pool", "resume-work-pool" -> {
-                targets.pools().update(action.path("workPool").asText(),
+                targets.pools().update(targets.pools().nameOf(action.path("workPool").asText()),
                         new WorkPoolService.PoolChange(null, null, null, null, type.startsWith("pause"), null));
                 yield type.startsWith("pause") ? "paused" : "resumed";
             }

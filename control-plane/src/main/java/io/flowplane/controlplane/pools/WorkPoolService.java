@@ -15,6 +15,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
+import java.util.Optional;
 import java.util.UUID;
 
 /** Work pools and their queues. A pool always has a "default" queue. */
@@ -76,6 +77,22 @@ public final class WorkPoolService {
     public WorkPool get(String name) {
         return store.withDao(WorkPoolDao.class, d -> d.findByName(name))
                 .orElseThrow(() -> new NotFoundException("work pool", name));
+    }
+
+    /**
+     * The pool's name from its name or its id: automations name pools either way (a template
+     * such as {@code {{ event.pool.id }}} gives the id).
+     */
+    public String nameOf(String ref) {
+        try {
+            Optional<WorkPool> byId = store.withDao(WorkPoolDao.class, d -> d.find(UUID.fromString(ref)));
+            if (byId.isPresent()) {
+                return byId.get().name();
+            }
+        } catch (IllegalArgumentException notAnId) {
+            // A name.
+        }
+        return get(ref).name();
     }
 
     public List<WorkPool> list() {

@@ -169,6 +169,25 @@ class AutomationActionsTest {
         assertThat(types(world.events("resource=" + alarms))).isEmpty();
     }
 
+    @Test
+    void pauseWorkPoolNamedByTheEventsPoolIdPausesThatPool() throws Exception {
+        String pool = world.pool();
+        String dep = world.deployment(pool, "[]");
+        String name = World.unique("pause-own-pool");
+        world.automation("""
+                {"name":"%s","trigger":{"match":{"types":["flow-run.failed"],"deployment":"%s"}},
+                 "actions":[{"type":"pause-work-pool","workPool":"{{ event.pool.id }}"}]}""".formatted(name, dep));
+        String agent = world.agent(pool);
+
+        world.run(dep);
+        world.runToEnd(agent, pool, StateType.FAILED);
+        settle();
+        await().atMost(WAIT).until(() -> poolPaused(pool));
+        JsonNode action = world.call("GET", "/api/v1/automations/" + name + "/actions", null, 200).get(0);
+        assertThat(action.get("status").asText()).isEqualTo("DONE");
+        assertThat(types(world.events("resource=" + pool))).containsExactly("work-pool.paused");
+    }
+
     /** What the periodic tick would do next: evaluate the new events, run the due actions. */
     private static void settle() {
         cp.services().background().automations().evaluator().evaluate();
