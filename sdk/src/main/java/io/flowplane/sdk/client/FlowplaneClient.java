@@ -36,6 +36,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class FlowplaneClient {
     private static final Duration TIMEOUT = Duration.ofSeconds(40);
+    /** The server's longest event wait, well inside TIMEOUT. */
+    private static final Duration MAX_EVENT_WAIT = Duration.ofSeconds(30);
+    private static final int EVENT_PAGE = 1000;
 
     private final String given;
     private final List<URI> bases;
@@ -177,15 +180,43 @@ public final class FlowplaneClient {
         return call("POST", "api/v1/flow-runs/" + runId + "/retry", null, Views.FlowRunView.class);
     }
 
-    /** Polls until the run is in a terminal state or the timeout passes (then returns it as it is). */
+    /**
+     * Waits until the run is in a terminal state or the timeout passes (then returns it as it is).
+     * Without polling: between reads of the run it follows the run's events (a long poll of
+     * {@code GET /api/v1/events}), so it wakes at the run's next state change.
+     */
     public Views.FlowRunView awaitTerminal(UUID runId, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
+        String events = "api/v1/events?resource=" + runId + "&limit=" + EVENT_PAGE;
+        // The cursor is taken before the run is read: a change in between is an event after it,
+        // which the first wait returns at once.
+        String cursor = lastEvent(events, "0");
         Views.FlowRunView run = run(runId);
-        while (!run.isTerminal() && System.nanoTime() < deadline) {
-            Thread.sleep(100);
+        while (!run.isTerminal()) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                break;
+            }
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
+            }
+            double wait = Math.min(MAX_EVENT_WAIT.toMillis(), Math.max(1, left / 1_000_000)) / 1000.0;
+            JsonNode page = request("GET", events + "&cursor=" + cursor + "&wait=" + wait, null);
+            cursor = page.path("nextCursor").asText(cursor);
             run = run(runId);
         }
         return run;
+    }
+
+    /** The id of the last event the query finds after {@code cursor}, paging through all of them. */
+    private String lastEvent(String query, String cursor) {
+        while (true) {
+            JsonNode page = request("GET", query + "&cursor=" + cursor, null);
+            cursor = page.path("nextCursor").asText(cursor);
+            if (page.path("items").size() < EVENT_PAGE) {
+                return cursor;
+            }
+        }
     }
 
     /**

@@ -72,6 +72,35 @@ class DeploymentClientTest {
     }
 
     @Test
+    void awaitTerminalWakesAtTheRunsStateChangeAndOtherwiseReturnsItAsItIsAfterTheTimeout() throws Exception {
+        client.ensureWorkPool("client-pool");
+        client.upsertDeployment(spec("client-demo-await"));
+        Views.FlowRunView waiting = client.runDeployment("client-demo-await", java.util.Map.of());
+        long t0 = System.nanoTime();
+        assertThat(client.awaitTerminal(waiting.id(), Duration.ofMillis(1500)).state().type()).isEqualTo("SCHEDULED");
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThanOrEqualTo(Duration.ofMillis(1500));
+
+        // Cancelled while the call waits on the run's events: it returns the cancelled run, long
+        // before its timeout.
+        Thread canceller = new Thread(() -> {
+            try {
+                Thread.sleep(300);
+                client.cancel(waiting.id());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        canceller.start();
+        long t1 = System.nanoTime();
+        Views.FlowRunView ended = client.awaitTerminal(waiting.id(), Duration.ofMinutes(2));
+        canceller.join();
+        assertThat(ended.state().type()).isEqualTo("CANCELLED");
+        assertThat(Duration.ofNanos(System.nanoTime() - t1)).isLessThan(Duration.ofSeconds(25));
+        // Already terminal: answered at once.
+        assertThat(client.awaitTerminal(waiting.id(), Duration.ofMinutes(2)).state().type()).isEqualTo("CANCELLED");
+    }
+
+    @Test
     void runsOfADeploymentMergeParametersAndValidateThemAgainstTheSchema() {
         client.ensureWorkPool("client-pool");
         client.upsertDeployment(spec("client-demo-nightly"));
