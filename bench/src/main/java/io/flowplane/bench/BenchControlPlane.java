@@ -134,6 +134,33 @@ public final class BenchControlPlane implements AutoCloseable {
         return support.getEnvironment().metrics();
     }
 
+    /**
+     * H2's store counters (chunks and bytes written to the file), or zeros on another
+     * database: what one commit costs on H2 is the pages it rewrites, so these say why a change
+     * moved the CPU per run when the profile is flat.
+     */
+    public StoreWrites storeWrites() {
+        if (!databaseUrl().startsWith("jdbc:h2:")) {
+            return new StoreWrites(0, 0);
+        }
+        java.util.Map<String, Long> info = new java.util.HashMap<>();
+        sql(h -> h.createQuery("SELECT SETTING_NAME, SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS "
+                        + "WHERE SETTING_NAME IN ('info.FILE_WRITE', 'info.FILE_WRITE_BYTES')")
+                .map((rs, ctx) -> info.put(rs.getString(1), Long.parseLong(rs.getString(2)))).list());
+        return new StoreWrites(info.getOrDefault("info.FILE_WRITE", 0L), info.getOrDefault("info.FILE_WRITE_BYTES", 0L));
+    }
+
+    /** Counters since the store opened; {@link #minus} gives those of an interval. */
+    public record StoreWrites(long chunks, long bytes) {
+        StoreWrites minus(StoreWrites before) {
+            return new StoreWrites(chunks - before.chunks, bytes - before.bytes);
+        }
+    }
+
+    private String databaseUrl() {
+        return support.getConfiguration().getDatabase().getUrl();
+    }
+
     public long count(String sql) {
         return sql(h -> h.createQuery(sql).mapTo(Long.class).one());
     }

@@ -117,6 +117,7 @@ final class Scenarios {
             Thread.sleep(300);
             long meterBefore = completed.getAsLong();
             CpuUse cpu = new CpuUse();
+            BenchControlPlane.StoreWrites writesBefore = cp.storeWrites();
             long passesBefore = cp.metrics().timer("flowplane.claims.latency").getCount();
             long batchesBefore = cp.metrics().timer("flowplane.events.batch-latency").getCount();
             long t0 = System.nanoTime();
@@ -143,8 +144,10 @@ final class Scenarios {
             // How well the work batched (on the first replica): runs per claim pass and per event batch.
             long passes = cp.metrics().timer("flowplane.claims.latency").getCount() - passesBefore;
             long batches = cp.metrics().timer("flowplane.events.batch-latency").getCount() - batchesBefore;
-            Out.info("throughput: %d claim passes (%.1f runs each), %d event batches (%.1f runs each)", passes,
-                    (double) n / Math.max(1, passes), batches, (double) n / Math.max(1, batches));
+            BenchControlPlane.StoreWrites writes = cp.storeWrites().minus(writesBefore);
+            Out.info("throughput: %d claim passes (%.1f runs each), %d event batches (%.1f runs each); H2 wrote %d "
+                            + "chunks (commits), %.0f bytes per run", passes, (double) n / Math.max(1, passes), batches,
+                    (double) n / Math.max(1, batches), writes.chunks(), (double) writes.bytes() / n);
             Out.info("throughput: %s", cpu.summary(n, "run"));
             Executions.GLOBAL.reset();
             return n / seconds;
