@@ -61,11 +61,22 @@ public final class AgentRegistry implements AgentPresence {
         return offlineAfter;
     }
 
+    private static boolean fits(String value, int max) {
+        return value == null || (value.length() <= max && value.indexOf('\0') < 0);
+    }
+
     public Agent register(Registration r) {
         String id = r.agentId() == null || r.agentId().isBlank() ? UUID.randomUUID().toString() : r.agentId();
         new Validator().check(id.length() <= 100, "agent_id", "must be at most 100 characters")
                 .check(r.slots() >= 1, "slots", "must be at least 1")
                 .check(!r.pools().isEmpty(), "pools", "must name at least one work pool")
+                // The columns' sizes: longer values were an INTERNAL error from the database.
+                .check(fits(r.name(), 200), "name", "must be at most 200 characters, without NUL")
+                .check(fits(r.version(), 100), "version", "must be at most 100 characters, without NUL")
+                .check(fits(r.hostname(), 300), "hostname", "must be at most 300 characters, without NUL")
+                .check(r.labels() == null || (r.labels().size() <= 100 && r.labels().entrySet().stream()
+                        .allMatch(l -> fits(l.getKey(), 100) && fits(l.getValue(), 300))), "labels",
+                        "at most 100 labels, keys of at most 100 and values of at most 300 characters")
                 .throwIfInvalid();
         Instant now = clock.instant();
         String name = r.name() == null || r.name().isBlank() ? id : r.name();

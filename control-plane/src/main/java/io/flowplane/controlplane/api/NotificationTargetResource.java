@@ -34,12 +34,17 @@ public final class NotificationTargetResource {
         this.notifications = notifications;
     }
 
-    /** The URL is shown without its path and query: a Slack webhook URL is itself a credential. */
+    /**
+     * The URL is shown as scheme, host and port only: a Slack webhook URL's path is itself a
+     * credential, and so is a user:password before the host.
+     */
     record TargetView(UUID id, String name, String kind, String urlHost, boolean signed, String template,
                       Instant createdAt) {
         static TargetView of(NotificationTarget t) {
             java.net.URI u = java.net.URI.create(t.url());
-            return new TargetView(t.id(), t.name(), t.kind(), u.getScheme() + "://" + u.getAuthority(),
+            String host = u.getHost() != null ? u.getHost() + (u.getPort() == -1 ? "" : ":" + u.getPort())
+                    : u.getRawAuthority().substring(u.getRawAuthority().lastIndexOf('@') + 1);
+            return new TargetView(t.id(), t.name(), t.kind(), u.getScheme() + "://" + host,
                     t.secret() != null && NotificationTarget.WEBHOOK.equals(t.kind()), t.template(), t.createdAt());
         }
     }

@@ -107,7 +107,12 @@ public final class RunStatsResource {
             return null;
         }
         try {
-            return Instant.parse(value);
+            Instant i = Instant.parse(value);
+            // As for the runs list: beyond these years the store cannot hold the instant (it was a 500).
+            if (!io.flowplane.controlplane.common.Validator.inRange(i)) {
+                throw new ValidationException(field, "must be between 1970 and 9999");
+            }
+            return i;
         } catch (DateTimeParseException e) {
             throw new ValidationException(field, "must be an ISO-8601 instant such as 2026-01-01T00:00:00Z");
         }

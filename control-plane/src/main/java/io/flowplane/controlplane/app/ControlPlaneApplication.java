@@ -102,6 +102,9 @@ public class ControlPlaneApplication extends Application<ControlPlaneConfigurati
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
                 .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
+                // {"name":"a","name":"b"} is refused (400), not read as its last value: a proxy or
+                // client that reads the first one would disagree with what the control plane stored.
+                .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
                 .registerModule(new io.flowplane.controlplane.common.StrictUnwrapping());
         if (config.getServerFactory() instanceof AbstractServerFactory server) {
             // Our own mappers answer every error as problem+json.

@@ -181,8 +181,21 @@ final class ProtoMapper {
         } catch (IllegalArgumentException bad) {
             throw GrpcErrors.invalid("events[seq=" + e.getSeq() + "].run_id must be a UUID, got '" + e.getRunId() + "'");
         }
-        Instant at = e.hasOccurredAt() ? instant(e.getOccurredAt()) : null;
+        Instant at = e.hasOccurredAt() ? occurredAt(e) : null;
         return new RunEvent(e.getSeq(), runId, e.getLeaseEpoch(), at, body(e));
+    }
+
+    /** An agent's clock can be wrong, but an instant the store cannot hold is bad input, not an internal error. */
+    private static Instant occurredAt(io.flowplane.proto.v1.RunEvent e) {
+        try {
+            Instant at = instant(e.getOccurredAt());
+            if (io.flowplane.controlplane.common.Validator.inRange(at)) {
+                return at;
+            }
+        } catch (java.time.DateTimeException outside) {
+            // falls through to the same answer
+        }
+        throw GrpcErrors.invalid("events[seq=" + e.getSeq() + "].occurred_at must be between 1970 and 9999");
     }
 
     private static RunEvent.Body body(io.flowplane.proto.v1.RunEvent e) {

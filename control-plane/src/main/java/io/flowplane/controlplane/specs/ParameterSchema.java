@@ -8,6 +8,7 @@ import com.networknt.schema.SchemaId;
 import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
+import com.networknt.schema.resource.AllowSchemaLoader;
 import io.flowplane.controlplane.common.FieldError;
 import io.flowplane.controlplane.common.ValidationException;
 import io.flowplane.controlplane.common.Validator;
@@ -25,7 +26,12 @@ import java.util.Set;
  * resolves.
  */
 public final class ParameterSchema {
-    private static final JsonSchemaFactory FACTORY = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
+    /**
+     * Loads nothing but the meta-schemas in the validator's jar: a {@code $schema}, {@code $ref} or
+     * {@code $id} naming a URL or file is never fetched (no server-side request on a user's behalf).
+     */
+    private static final JsonSchemaFactory FACTORY = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012,
+            b -> b.schemaLoaders(loaders -> loaders.add(new AllowSchemaLoader(iri -> iri.toString().startsWith("classpath:")))));
     private static final JsonSchema META = FACTORY.getSchema(SchemaLocation.of(SchemaId.V202012));
 
     private ParameterSchema() {
@@ -74,9 +80,17 @@ public final class ParameterSchema {
 
     /** Adds each violation to {@code v}, field names under {@code prefix} (e.g. "schedules[0]."). */
     static void validateInto(Validator v, String prefix, JsonNode schema, ObjectNode parameters) {
-        if (schema != null && !schema.isNull()) {
-            check(schema, parameters).forEach(e -> v.add(prefix + e.field(), e.message()));
+        // A schema that is itself invalid is reported by validateSchema; it is never compiled here.
+        if (schema == null || schema.isNull() || !usable(schema)) {
+            return;
         }
+        List<FieldError> errors;
+        try {
+            errors = check(schema, parameters);
+        } catch (RuntimeException e) {
+            return;
+        }
+        errors.forEach(e -> v.add(prefix + e.field(), e.message()));
     }
 
     private static List<FieldError> check(JsonNode schema, ObjectNode parameters) {
@@ -96,6 +110,13 @@ public final class ParameterSchema {
             }
         }
         return errors;
+    }
+
+    /** What validateSchema checks before compiling: valid against the meta-schema, an object schema, local references only. */
+    private static boolean usable(JsonNode schema) {
+        return META.validate(schema).isEmpty()
+                && (schema.path("type").isMissingNode() || "object".equals(schema.path("type").asText()))
+                && !hasExternalRef(schema);
     }
 
     private static boolean hasExternalRef(JsonNode node) {

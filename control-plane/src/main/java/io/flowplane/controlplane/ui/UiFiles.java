@@ -16,7 +16,8 @@ final class UiFiles {
     }
 
     private final String prefix;
-    private final Map<String, Optional<Entry>> cache = new ConcurrentHashMap<>();
+    /** Only files that exist: caching misses let any unauthenticated caller grow it without bound. */
+    private final Map<String, Entry> cache = new ConcurrentHashMap<>();
 
     UiFiles(String prefix) {
         this.prefix = prefix;
@@ -27,7 +28,18 @@ final class UiFiles {
         if (name.isEmpty()) {
             return Optional.empty();
         }
-        return cache.computeIfAbsent(name, this::load);
+        Entry hit = cache.get(name);
+        if (hit != null) {
+            return Optional.of(hit);
+        }
+        Optional<Entry> loaded = load(name);
+        loaded.ifPresent(e -> cache.putIfAbsent(name, e));
+        return loaded;
+    }
+
+    /** How many files are held (for tests). */
+    int cached() {
+        return cache.size();
     }
 
     private Optional<Entry> load(String name) {

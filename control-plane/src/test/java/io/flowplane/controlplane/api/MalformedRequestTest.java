@@ -191,6 +191,20 @@ class MalformedRequestTest {
         assertNoJavaNames(r.body());
     }
 
+    /** A key given twice is refused, not read as its last value; neither value is stored. */
+    @org.junit.jupiter.api.Test
+    void duplicateKeysAreRefused() throws Exception {
+        var pool = cp.admin("POST", "/api/v1/work-pools", "{\"name\":\"mr-dup-first\",\"name\":\"mr-dup-last\"}");
+        assertThat(pool.statusCode()).as(pool.body()).isEqualTo(400);
+        assertThat(JSON.readTree(pool.body()).path("detail").asText()).contains("Duplicate field 'name'");
+        assertNoJavaNames(pool.body());
+        assertThat(cp.admin("GET", "/api/v1/work-pools/mr-dup-first", null).statusCode()).isEqualTo(404);
+        assertThat(cp.admin("GET", "/api/v1/work-pools/mr-dup-last", null).statusCode()).isEqualTo(404);
+        var nested = cp.admin("POST", "/api/v1/deployments/" + DEPLOYMENT + "/runs",
+                "{\"parameters\":{\"x\":1,\"x\":2}}");
+        assertThat(nested.statusCode()).as(nested.body()).isEqualTo(400);
+    }
+
     /** The words themselves, for a few representative mistakes. */
     @org.junit.jupiter.api.Test
     void messagesSayWhatTheValueMustBe() throws Exception {

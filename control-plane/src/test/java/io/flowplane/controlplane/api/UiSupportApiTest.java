@@ -117,6 +117,14 @@ class UiSupportApiTest {
         assertThat(none.get("total").asLong()).isZero();
         JsonNode bad = call("GET", "/api/v1/run-stats/counts?created-after=yesterday", ADMIN, null, 422);
         assertThat(bad.toString()).contains("created-after");
+        // Instants the store cannot hold are refused like on the runs list, not a 500.
+        for (String far : new String[]{"%2B999999999-12-31T23:59:59Z", "-999999999-01-01T00:00:00Z", "0000-01-01T00:00:00Z"}) {
+            for (String param : new String[]{"created-after", "created-before"}) {
+                JsonNode outOfRange = call("GET", "/api/v1/run-stats/counts?" + param + "=" + far, ADMIN, null, 422);
+                assertThat(outOfRange.path("errors").get(0).path("field").asText()).isEqualTo(param);
+                assertThat(outOfRange.path("detail").asText()).contains("between 1970 and 9999");
+            }
+        }
     }
 
     @Test

@@ -191,6 +191,18 @@ class NotificationTest {
         assertThat(cp.services().background().automations().notifications().get(target).toString()).doesNotContain(SECRET);
     }
 
+    @Test
+    void aPasswordInTheUrlIsNeverShown() throws Exception {
+        String name = World.unique("basic-auth");
+        JsonNode created = world.call("POST", "/api/v1/notification-targets", """
+                {"name":"%s","kind":"slack","url":"https://hooks:pa55w0rd-in-url@127.0.0.1:8443/services/T0/B0/x"}"""
+                .formatted(name), 201);
+        assertThat(created.path("urlHost").asText()).isEqualTo("https://127.0.0.1:8443");
+        for (String path : List.of("/api/v1/notification-targets", "/api/v1/notification-targets/" + name)) {
+            assertThat(world.call("GET", path, null, 200).toString()).as(path).doesNotContain("pa55w0rd-in-url", "hooks:");
+        }
+    }
+
     static String hmac(String secret, String body) throws Exception {
         Mac mac = Mac.getInstance("HmacSHA256");
         mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));

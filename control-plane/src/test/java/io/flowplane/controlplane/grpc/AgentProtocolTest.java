@@ -476,6 +476,29 @@ class AgentProtocolTest {
                 .setAgentId("x").addRuns(RunLease.newBuilder().setRunId("nope")).build()));
         assertStatus(Status.Code.NOT_FOUND, () -> grpc.agent(ADMIN).heartbeat(HeartbeatRequest.newBuilder()
                 .setAgentId(unique("never-registered")).build()));
+
+        // Values the store cannot hold are bad input (they were INTERNAL), and register nothing.
+        String tooLong = "v".repeat(100_000);
+        String agentId = unique("oversized");
+        for (RegisterRequest.Builder oversized : List.of(
+                RegisterRequest.newBuilder().setVersion(tooLong),
+                RegisterRequest.newBuilder().setHostname(tooLong),
+                RegisterRequest.newBuilder().setName(tooLong),
+                RegisterRequest.newBuilder().setName("nul\u0000name"),
+                RegisterRequest.newBuilder().putLabels("k", tooLong))) {
+            StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> grpc.agent(ADMIN)
+                    .register(oversized.setAgentId(agentId).addPools(pool).setSlots(1).build()));
+            assertThat(e.getStatus().getCode()).as(e.getStatus().toString()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+            assertThat(e.getStatus().getDescription()).matches(".*(name|version|hostname|labels).*");
+        }
+        assertStatus(Status.Code.NOT_FOUND, () -> grpc.agent(ADMIN).heartbeat(HeartbeatRequest.newBuilder()
+                .setAgentId(agentId).build()));
+        StatusRuntimeException farOff = assertThrows(StatusRuntimeException.class, () -> grpc.events(ADMIN)
+                .sendEvents(EventBatch.newBuilder().setSourceId(source).addEvents(RunEvent.newBuilder().setSeq(2)
+                        .setRunId(someRun).setLeaseEpoch(1).setHeartbeat(io.flowplane.proto.v1.RunHeartbeat.newBuilder())
+                        .setOccurredAt(com.google.protobuf.Timestamp.newBuilder().setSeconds(Long.MAX_VALUE))).build()));
+        assertThat(farOff.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(farOff.getStatus().getDescription()).contains("occurred_at");
     }
 
     // ------------------------------------------------------------------ helpers
