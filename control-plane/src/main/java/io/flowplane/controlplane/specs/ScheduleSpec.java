@@ -119,7 +119,8 @@ public record ScheduleSpec(String name, String cron, Double intervalSeconds, Str
                     "must be an ISO-8601 date-time such as 2026-01-01T02:30:00 (local to the time zone) or with an offset")
                     .ok();
         } else {
-            ok = validateRrule(v, path + ".rrule") & validateDtstart(v, path + ".dtstart");
+            ok = validateRrule(v, path + ".rrule") & validateDtstart(v, path + ".dtstart")
+                    && validateRruleCost(v, path + ".rrule", zone);
         }
         if (ok && v.ok()) {
             checkItRuns(v, path, zone);
@@ -162,6 +163,19 @@ public record ScheduleSpec(String name, String cron, Double intervalSeconds, Str
             return true;
         } catch (InvalidRecurrenceRuleException | IllegalArgumentException e) {
             v.add(field, "invalid RRULE '" + rrule + "': " + io.flowplane.controlplane.common.UserMessages.plain(e));
+            return false;
+        }
+    }
+
+    /** Refuses a rule that would take the scheduler minutes (or forever) to expand; see RruleCost. */
+    private boolean validateRruleCost(Validator v, String field, ZoneId zone) {
+        try {
+            long steps = RruleCost.steps(parseRule(), localTime(dtstart, zone));
+            return v.check(steps <= RruleCost.MAX_STEPS, field, "has too many occurrences to expand between its "
+                    + "dtstart and " + RruleCost.HORIZON.getYear() + " (about " + steps + ", at most "
+                    + RruleCost.MAX_STEPS + "): start it later, use a coarser FREQ or a larger INTERVAL, or "
+                    + "intervalSeconds for a series of seconds").ok();
+        } catch (InvalidRecurrenceRuleException e) {
             return false;
         }
     }
