@@ -50,6 +50,7 @@ class SecretsTest {
             cluster.pool("secrets");
             cluster.deployment("leaky", "secrets", List.of("sh", "-c",
                             "echo \"token=$TOKEN\"; echo \"password=$DB_PASSWORD\" >&2; "
+                                    + "echo \"relay=$FLOWPLANE_EVENTS_TOKEN\"; "
                                     + "echo \"both: $TOKEN/$DB_PASSWORD\"; "
                                     + "test \"$(printf %s \"$TOKEN\" | sha256sum | cut -c1-64)\" = " + sha256(ENV_CANARY)),
                     Map.of("TOKEN", "${secret:api_token}", "DB_PASSWORD", "${secret:db_password}"), 0, null, null);
@@ -81,8 +82,10 @@ class SecretsTest {
             await().atMost(Duration.ofSeconds(15)).until(() -> cluster.stateType(encoded).equals("COMPLETED"));
 
             // The process saw the real values (the exit status checked one), the control plane none.
+            // The run's relay token is a credential too (for the agent's local relay): masked like a secret.
             assertThat(cluster.logMessages(run)).containsExactlyInAnyOrder("token=" + Redactor.MARKER,
-                    "password=" + Redactor.MARKER, "both: " + Redactor.MARKER + "/" + Redactor.MARKER);
+                    "password=" + Redactor.MARKER, "both: " + Redactor.MARKER + "/" + Redactor.MARKER,
+                    "relay=" + Redactor.MARKER);
             assertThat(cluster.flowRun(missing).get("state").get("message").asText())
                     .contains("secret 'nope' is not known to this agent");
             assertThat(cluster.flowRun(tooShort).get("state").get("message").asText())

@@ -53,6 +53,19 @@ public final class ActiveRun {
         this.token = token;
     }
 
+    /**
+     * Masks these secret values in everything the run reports, and the run's relay token too: it
+     * is in the process's environment (FLOWPLANE_EVENTS_TOKEN) and is a credential for the relay,
+     * so a flow that prints its environment must not ship it.
+     */
+    void redactWith(java.util.Collection<String> secrets) {
+        java.util.Set<String> values = new java.util.LinkedHashSet<>(secrets);
+        if (token != null && !token.isEmpty()) {
+            values.add(token);
+        }
+        redactor = new Redactor(values);
+    }
+
     /** Stops a run's execution: ask it to end, force it after {@code grace}; returns once it is gone (or gave up). */
     @FunctionalInterface
     public interface Stopper {

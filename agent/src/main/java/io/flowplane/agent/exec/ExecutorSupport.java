@@ -1,6 +1,5 @@
 package io.flowplane.agent.exec;
 
-import io.flowplane.agent.secrets.Redactor;
 import io.flowplane.proto.v1.ClaimedRun;
 import io.flowplane.proto.v1.LogStream;
 import io.flowplane.proto.v1.StateType;
@@ -62,7 +61,7 @@ public final class ExecutorSupport {
 
     /** Redacts from everything the run reports the secret values this agent can resolve for it. */
     public void redactKnownSecrets(ActiveRun run) {
-        run.redactor = new Redactor(supervisor.environment().secretValues(run.claim));
+        run.redactWith(supervisor.environment().secretValues(run.claim));
     }
 
     /** The execution started (or was found running again): listeners, then RUNNING (idempotent on the control plane). */

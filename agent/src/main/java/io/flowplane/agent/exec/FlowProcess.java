@@ -1,6 +1,5 @@
 package io.flowplane.agent.exec;
 
-import io.flowplane.agent.secrets.Redactor;
 import io.flowplane.agent.secrets.SecretResolver;
 import io.flowplane.agent.source.FetchException;
 import io.flowplane.agent.source.FetchedCode;
@@ -84,10 +83,10 @@ final class FlowProcess implements Runnable {
         try {
             String credentials = claim.hasSource() && !claim.getSource().getCredentials().isEmpty()
                     ? supervisor.environment().secret(claim.getSource().getCredentials(), prepared.secrets()) : null;
-            run.redactor = new Redactor(prepared.secrets());
+            run.redactWith(prepared.secrets());
             code = claim.hasSource() ? supervisor.code().fetch(claim.getSource(), credentials) : null;
         } catch (SecretResolver.MissingSecretException e) {
-            run.redactor = new Redactor(prepared.secrets());
+            run.redactWith(prepared.secrets());
             finish(StateType.FAILED, null, "could not fetch the deployment's code: " + e.getMessage());
             return;
         } catch (FetchException e) {

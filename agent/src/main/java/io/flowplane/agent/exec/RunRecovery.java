@@ -1,6 +1,5 @@
 package io.flowplane.agent.exec;
 
-import io.flowplane.agent.secrets.Redactor;
 import io.flowplane.proto.v1.ClaimedRun;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -79,7 +78,7 @@ final class RunRecovery {
         String token = files.token();
         ActiveRun run = new ActiveRun(claim, token == null ? "" : token);
         run.files = files;
-        run.redactor = new Redactor(supervisor.environment().secretValues(claim));
+        run.redactWith(supervisor.environment().secretValues(claim));
         long[] offsets = files.offsets();
         long[] inSpool = spooled.getOrDefault(RunFiles.dirName(claim), new long[]{-1, -1});
         run.restoreOffsets(Math.max(offsets[0], inSpool[0]), Math.max(offsets[1], inSpool[1]));
