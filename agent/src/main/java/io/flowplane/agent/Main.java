@@ -30,7 +30,7 @@ public final class Main implements Callable<Integer> {
     String name;
     @Option(names = "--state-dir", description = "spool and run directories (default ./flowplane-agent)")
     String stateDir;
-    @Option(names = "--secrets-dir", description = "directory of secret files for ${secret:NAME} (FLOWPLANE_SECRETS_DIR)")
+    @Option(names = "--secrets-dir", description = "directory of secret files for $${secret:NAME} (FLOWPLANE_SECRETS_DIR)")
     String secretsDir;
     @Option(names = "--tls", description = "use TLS (also implied by grpcs://)")
     Boolean tls;

@@ -75,9 +75,6 @@ public final class Main implements Runnable {
         cli.setCommandName("flowplane " + args[0]);
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setExecutionExceptionHandler(Main::onError);
-        if (command instanceof AgentCommand) {
-            cli.setInterpolateVariables(false);
-        }
         return cli;
     }
 
@@ -85,8 +82,6 @@ public final class Main implements Runnable {
         CommandLine cli = new CommandLine(new Main());
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setExecutionExceptionHandler(Main::onError);
-        // The agent's option texts mention ${secret:NAME} literally; picocli would expand it to "null".
-        cli.getSubcommands().get("agent").setInterpolateVariables(false);
         return cli;
     }
 

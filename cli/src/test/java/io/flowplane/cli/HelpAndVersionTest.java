@@ -28,8 +28,30 @@ class HelpAndVersionTest {
                 int code = cli.execute(args.toArray(String[]::new));
                 assertThat(code).as("exit code of %s", args).isZero();
                 assertThat(out.toString()).as("output of %s", args)
-                        .contains(flag.equals("--help") ? "Usage:" : "flowplane " + Version.VERSION);
+                        .contains(flag.equals("--help") ? "Usage:" : "flowplane " + Version.VERSION)
+                        .doesNotContain("${picocli");
             }
+        }
+    }
+
+    @Test
+    void theAgentsHelpNamesItsOptionsAndTheSecretSyntaxLiterally() {
+        // Both ways in: the full command tree, and the agent's own (what `flowplane agent` parses).
+        java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream old = System.out;
+        System.setOut(new java.io.PrintStream(buf, true));
+        try {
+            assertThat(Main.execute("agent", "--help")).isZero();
+        } finally {
+            System.setOut(old);
+        }
+        StringWriter tree = new StringWriter();
+        CommandLine cli = Main.commandLine();
+        cli.setOut(new PrintWriter(tree));
+        assertThat(cli.execute("agent", "--help")).isZero();
+        for (String help : List.of(buf.toString(), tree.toString())) {
+            assertThat(help).contains("-h, --help").contains("-V, --version").contains("${secret:NAME}")
+                    .doesNotContain("${picocli").doesNotContain("null (FLOWPLANE_SECRETS_DIR)");
         }
     }
 

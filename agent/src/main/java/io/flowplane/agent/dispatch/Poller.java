@@ -71,6 +71,8 @@ public final class Poller implements Runnable {
         PollWorkRequest request = PollWorkRequest.newBuilder().setAgentId(target.agentId()).setPool(target.pool())
                 .addAllQueues(target.queues()).setMaxRuns(reserved)
                 .setWait(Durations.fromMillis(target.pollWait().toMillis())).build();
+        // No claim of this poll can be older than this: its lease started on the control plane later.
+        long sent = System.nanoTime();
         connection.agentAsync(target.pollWait().plusSeconds(10)).pollWork(request, new ClientResponseObserver<PollWorkRequest, PollWorkResponse>() {
             private ClientCallStreamObserver<PollWorkRequest> call;
             private boolean answered;
@@ -84,7 +86,7 @@ public final class Poller implements Runnable {
             @Override
             public void onNext(PollWorkResponse response) {
                 answered = true;
-                received(reserved, response.getRunsList());
+                received(reserved, response.getRunsList(), sent);
             }
 
             @Override
@@ -108,7 +110,7 @@ public final class Poller implements Runnable {
         });
     }
 
-    private void received(int reserved, List<ClaimedRun> claimed) {
+    private void received(int reserved, List<ClaimedRun> claimed, long sent) {
         long arrived = System.nanoTime();
         synchronized (this) {
             backoff.reset();
@@ -117,10 +119,26 @@ public final class Poller implements Runnable {
             if (stopped) {
                 runs.handBack(run);
             } else {
-                runs.launch(run, arrived);
+                runs.launch(run, leaseBasis(run, sent, arrived));
             }
         }
         slots.release(reserved - claimed.size());
+    }
+
+    /**
+     * When the claim's lease started, on this agent's clock, never later than it did on the
+     * control plane: the poll's send time plus how long the control plane held the poll before
+     * claiming (it received the poll after it was sent). Not the answer's arrival: an answer held up
+     * in the network (a partition that heals, a congested link) arrives with its lease partly or
+     * wholly used up, and the run may already be retried elsewhere. An older control plane that
+     * does not say: the send time.
+     */
+    static long leaseBasis(ClaimedRun run, long sentNanos, long arrivedNanos) {
+        if (!run.hasClaimedAfter()) {
+            return sentNanos;
+        }
+        long basis = sentNanos + Math.max(0, Durations.toNanos(run.getClaimedAfter()));
+        return basis - arrivedNanos > 0 ? arrivedNanos : basis;
     }
 
     private synchronized void failed(Throwable t) {

@@ -10,8 +10,10 @@ import java.time.Duration;
  * The agent's side of its leases. A run's lease is certainly still valid on the control plane
  * until {@code basis + lease - margin}, where the basis is taken on the agent's monotonic clock
  * before the renewal was sent (the control plane extends from a later instant) — or, for a fresh
- * claim, when the claim arrived (the margin also absorbs the answer's one-way latency; the agent
- * renews soon after a claim, within a second). The process tree gets SIGTERM {@code fenceGrace} before that and
+ * claim, when its poll was sent plus how long the control plane held the poll before claiming
+ * (never when the answer arrived: an answer held up in the network arrives with its lease partly
+ * or wholly used up; the agent renews soon after a claim, within a second, and does not start a
+ * claim whose lease may be over). The process tree gets SIGTERM {@code fenceGrace} before that and
  * SIGKILL at it, from the agent and, should the agent be gone, from the run's watchdog, which
  * reads the same deadlines from the run's {@code lease} file.
  */

@@ -136,12 +136,20 @@ public final class RunSupervisor {
 
     /**
      * Starts a claimed run; the caller reserved a slot for it, released when the run ends.
-     * {@code arrivedNanos}: when the claim arrived (System.nanoTime), the basis of its lease until
-     * the renewal this asks for (within a second).
+     * {@code leaseBasisNanos}: when its lease started (System.nanoTime; never after it did on the
+     * control plane), the basis of the lease until the renewal this asks for (within a second). A
+     * claim that arrives so late that its lease may be over is not started: the control plane may
+     * have crashed and retried the run meanwhile; it crashes this attempt (retries apply).
      */
-    public void launch(ClaimedRun claim, long arrivedNanos) {
+    public void launch(ClaimedRun claim, long leaseBasisNanos) {
         ActiveRun run = new ActiveRun(claim, newToken());
-        leases.granted(run, arrivedNanos);
+        leases.granted(run, leaseBasisNanos);
+        if (leases.known() && System.nanoTime() - leases.fenceAt(run) >= 0) {
+            LOG.warn("run {}: its claim arrived {} ms after the control plane made it, too late to start it before its "
+                    + "lease could expire; not started, nothing is reported about it", run.id(),
+                    (System.nanoTime() - leaseBasisNanos) / 1_000_000);
+            run.fenced = true;
+        }
         runs.put(run.id(), run);
         tokens.put(run.token, run);
         processes.incrementAndGet();

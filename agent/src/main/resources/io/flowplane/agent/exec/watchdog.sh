@@ -7,7 +7,10 @@
 #   - records COMMAND's exit status in RUN_DIR/exit (written whole, then renamed into place);
 #   - stops the group when the lease deadline in RUN_DIR/lease ("TERM_AT KILL_AT", /proc/uptime in
 #     centiseconds) passes without the agent moving it: SIGTERM at TERM_AT, SIGKILL at KILL_AT,
-#     after writing RUN_DIR/fenced.
+#     after writing RUN_DIR/fenced. The deadline holds for the whole group, not only for COMMAND:
+#     a member that outlives COMMAND (a child that ignores or handles SIGTERM slowly, while COMMAND
+#     died of the SIGTERM or exited) gets SIGKILL at KILL_AT all the same; the monitor below ends
+#     once the group is empty, after the watchdog itself (which ends with COMMAND).
 dir=$1
 shift
 setsid "$@" </dev/null &
@@ -18,6 +21,8 @@ echo "$flow" > "$dir/flow.pid.tmp" && mv -f "$dir/flow.pid.tmp" "$dir/flow.pid"
   kill_at=0
   termed=
   while :; do
+    # Nothing of the group is left (nor COMMAND, which may not have made its group yet): done.
+    kill -0 -"$flow" 2>/dev/null || kill -0 "$flow" 2>/dev/null || exit 0
     t=
     k=
     read t k < "$dir/lease"
@@ -28,22 +33,21 @@ echo "$flow" > "$dir/flow.pid.tmp" && mv -f "$dir/flow.pid.tmp" "$dir/flow.pid"
     read up idle < /proc/uptime
     now=${up%.*}${up#*.}
     if [ "$now" -ge "$kill_at" ]; then
-      : > "$dir/fenced"
+      true > "$dir/fenced"
       kill -KILL -"$flow" 2>/dev/null
       exit 0
     elif [ "$now" -ge "$term_at" ] && [ -z "$termed" ]; then
-      : > "$dir/fenced"
+      true > "$dir/fenced"
       kill -TERM -"$flow" 2>/dev/null
       termed=1
     fi
     sleep 0.25
   done
 ) 2>/dev/null &
-monitor=$!
 wait "$flow"
 code=$?
-kill -KILL "$monitor" 2>/dev/null
 echo "$code" > "$dir/exit.tmp" && mv -f "$dir/exit.tmp" "$dir/exit"
-# Whatever the command left running in its group ends with it.
+# Whatever the command left running in its group ends with it: SIGTERM now, and the monitor, left
+# running, still SIGKILLs what ignores it at the lease deadline (the agent, if alive, sooner).
 kill -TERM -"$flow" 2>/dev/null
 exit 0

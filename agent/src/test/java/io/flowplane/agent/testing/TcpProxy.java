@@ -23,6 +23,8 @@ public final class TcpProxy implements AutoCloseable {
     private final ByteArrayOutputStream sent = new ByteArrayOutputStream();
     private final java.util.List<ByteArrayOutputStream> connections = new java.util.ArrayList<>();
     private volatile boolean cut;
+    private volatile boolean holdUp;
+    private volatile boolean holdDown;
     private volatile boolean closed;
 
     public TcpProxy(int targetPort) throws IOException {
@@ -45,6 +47,23 @@ public final class TcpProxy implements AutoCloseable {
 
     public void restore() {
         cut = false;
+        holdUp = false;
+        holdDown = false;
+    }
+
+    /**
+     * A partition that keeps the connections open: nothing is delivered either way (the bytes wait,
+     * as in a network that drops packets and retransmits), until {@link #releaseDown()} or
+     * {@link #restore()}.
+     */
+    public void hold() {
+        holdUp = true;
+        holdDown = true;
+    }
+
+    /** What the server sent during a {@link #hold()} is delivered, and is again; the other way stays held. */
+    public void releaseDown() {
+        holdDown = false;
     }
 
     /** Every byte clients sent through the proxy so far. */
@@ -82,8 +101,8 @@ public final class TcpProxy implements AutoCloseable {
                 synchronized (sent) {
                     connections.add(own);
                 }
-                pump(client, upstream, own);
-                pump(upstream, client, null);
+                pump(client, upstream, own, true);
+                pump(upstream, client, null, false);
             } catch (IOException e) {
                 if (closed) {
                     return;
@@ -92,7 +111,7 @@ public final class TcpProxy implements AutoCloseable {
         }
     }
 
-    private void pump(Socket from, Socket to, ByteArrayOutputStream record) {
+    private void pump(Socket from, Socket to, ByteArrayOutputStream record, boolean up) {
         Thread t = new Thread(() -> {
             byte[] buf = new byte[16384];
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
@@ -104,11 +123,16 @@ public final class TcpProxy implements AutoCloseable {
                             record.write(buf, 0, n);
                         }
                     }
+                    while (up ? holdUp : holdDown) {
+                        Thread.sleep(5);
+                    }
                     out.write(buf, 0, n);
                     out.flush();
                 }
             } catch (IOException e) {
                 // cut or closed
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             } finally {
                 closeQuietly(from);
                 closeQuietly(to);

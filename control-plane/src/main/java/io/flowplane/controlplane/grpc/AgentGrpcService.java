@@ -22,6 +22,7 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
 /** Thin edge: map the request, call one service, map the answer. */
@@ -62,6 +63,8 @@ final class AgentGrpcService extends AgentServiceGrpc.AgentServiceImplBase {
     @Override
     public void pollWork(PollWorkRequest request, StreamObserver<PollWorkResponse> observer) {
         ServerCallStreamObserver<PollWorkResponse> call = (ServerCallStreamObserver<PollWorkResponse>) observer;
+        // Before anything is claimed for this poll: each claim's lease starts at or after this.
+        Instant received = services.core().clock().instant();
         Dispatcher.PendingPoll pending;
         try {
             Principal principal = GrpcErrors.require(Permission.POLL);
@@ -75,7 +78,9 @@ final class AgentGrpcService extends AgentServiceGrpc.AgentServiceImplBase {
             }
             var claim = new ClaimService.ClaimRequest(request.getAgentId(), request.getPool(), request.getQueuesList(),
                     (int) Math.min(request.getMaxRuns(), 1000));
-            pending = services.execution().dispatcher().poll(claim, wait, runs -> reply(call, request.getPool(), runs));
+            Duration granted = wait;
+            pending = services.execution().dispatcher().poll(claim, wait,
+                    runs -> reply(call, request.getPool(), runs, received, granted));
         } catch (RuntimeException e) {
             observer.onError(GrpcErrors.toStatus(e));
             return;
@@ -83,15 +88,35 @@ final class AgentGrpcService extends AgentServiceGrpc.AgentServiceImplBase {
         call.setOnCancelHandler(pending::cancel);
     }
 
-    private void reply(ServerCallStreamObserver<PollWorkResponse> call, String pool, List<ClaimService.Claimed> runs) {
+    private void reply(ServerCallStreamObserver<PollWorkResponse> call, String pool, List<ClaimService.Claimed> runs,
+                       Instant received, Duration wait) {
         PollWorkResponse.Builder b = PollWorkResponse.newBuilder();
-        runs.forEach(r -> b.addRuns(mapper.claimed(r, pool, r.jobTemplate())));
+        Duration lease = services.execution().ledger().leases().length();
+        runs.forEach(r -> b.addRuns(mapper.claimed(r, pool, r.jobTemplate()).toBuilder()
+                .setClaimedAfter(ProtoMapper.duration(claimedAfter(r.run(), received, wait, lease)))));
         try {
             call.onNext(b.build());
             call.onCompleted();
         } catch (RuntimeException e) {
             // The agent went away; its claims expire with their leases and are retried.
         }
+    }
+
+    /**
+     * How long after the poll arrived the run's lease started (its expiry minus the lease), within
+     * [0, wait]: rounded towards zero, so the agent's view of the lease never ends after this one.
+     */
+    static Duration claimedAfter(io.flowplane.controlplane.model.FlowRun run, Instant received, Duration wait,
+                                 Duration lease) {
+        Instant expires = run.lease().expiresAt();
+        if (expires == null) {
+            return Duration.ZERO;
+        }
+        Duration after = Duration.between(received, expires.minus(lease));
+        if (after.isNegative()) {
+            return Duration.ZERO;
+        }
+        return after.compareTo(wait) > 0 ? wait : after;
     }
 
     @Override

@@ -158,6 +158,9 @@ class AgentProtocolTest {
         assertThat(JSON.readTree(run.getParametersJson()))
                 .isEqualTo(JSON.readTree("{\"rows\":3,\"source\":\"s3://bucket\"}"));
         assertThat(ProtoMapper.instant(run.getLeaseExpiresAt())).isEqualTo(clock.instant().plusSeconds(30));
+        // The control plane's clock did not move while the poll was held: the lease started as it arrived.
+        assertThat(run.hasClaimedAfter()).isTrue();
+        assertThat(ProtoMapper.duration(run.getClaimedAfter())).isEqualTo(Duration.ZERO);
         assertThat(runJson(runId).at("/state/type").asText()).isEqualTo("PENDING");
         assertThat(runJson(runId).get("agentId").asText()).isEqualTo(agent);
     }
@@ -223,6 +226,10 @@ class AgentProtocolTest {
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
         assertThat(response.getRunsList()).extracting(ClaimedRun::getRunId).containsExactly(runId);
         assertThat(ProtoMapper.instant(response.getRuns(0).getScheduledAt())).isEqualTo(due);
+        // Claimed one second (of the control plane's clock) after the poll arrived: the agent counts
+        // the lease from its poll's send time plus this, not from the answer's arrival.
+        assertThat(ProtoMapper.duration(response.getRuns(0).getClaimedAfter())).isEqualTo(Duration.ofSeconds(1));
+        assertThat(ProtoMapper.instant(response.getRuns(0).getLeaseExpiresAt())).isEqualTo(clock.instant().plusSeconds(30));
     }
 
     // ------------------------------------------------------------------ events
