@@ -82,7 +82,8 @@ public final class ActionRunner {
             return failed(a, attempts, now, e.getMessage(), true);
         } catch (RuntimeException e) {
             LOG.warn("automation action {} failed (attempt {})", a.id(), attempts, e);
-            return failed(a, attempts, now, e.getClass().getSimpleName() + ": " + e.getMessage(), false);
+            // The stack trace is in the log line above; the action's record says it in words.
+            return failed(a, attempts, now, "unexpected error" + (e.getMessage() == null ? "" : ": " + e.getMessage()), false);
         }
     }
 

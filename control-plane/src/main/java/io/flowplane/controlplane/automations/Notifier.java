@@ -184,7 +184,7 @@ public final class Notifier {
                 error = "the receiver answered " + status;
             }
         } catch (java.io.IOException e) {
-            error = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+            error = failure(e, URI.create(target.url()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             error = "interrupted";
@@ -230,4 +230,29 @@ public final class Notifier {
         }
     }
 
+
+    /**
+     * A failed delivery in the words of the delivery log (shown to users), not Java's: the
+     * exception's class says what happened, its message (often none) the detail.
+     */
+    static String failure(java.io.IOException e, URI url) {
+        String where = url.getHost() + (url.getPort() < 0 ? "" : ":" + url.getPort());
+        String detail = e.getMessage() == null || e.getMessage().isBlank() ? "" : " (" + e.getMessage() + ")";
+        if (e instanceof java.net.http.HttpConnectTimeoutException) {
+            return "could not connect to " + where + " in time" + detail;
+        }
+        if (e instanceof java.net.http.HttpTimeoutException) {
+            return "the receiver did not answer in time" + detail;
+        }
+        if (e instanceof java.net.ConnectException || e.getCause() instanceof java.net.ConnectException) {
+            return "could not connect to " + where + detail;
+        }
+        if (e instanceof java.net.UnknownHostException || e.getCause() instanceof java.nio.channels.UnresolvedAddressException) {
+            return "unknown host " + url.getHost();
+        }
+        if (e instanceof javax.net.ssl.SSLException) {
+            return "TLS with " + where + " failed" + detail;
+        }
+        return "the delivery to " + where + " failed" + detail;
+    }
 }

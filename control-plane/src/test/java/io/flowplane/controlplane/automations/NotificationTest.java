@@ -84,11 +84,15 @@ class NotificationTest {
     }
 
     String tellMeWhenItFails(String kind, String deployment) throws Exception {
+        return tellMeWhenItFails(kind, deployment, url());
+    }
+
+    String tellMeWhenItFails(String kind, String deployment, String url) throws Exception {
         String target = World.unique("target");
         JsonNode created = world.call("POST", "/api/v1/notification-targets", """
                 {"name":"%s","kind":"%s","url":"%s","secret":"%s",
                  "template":"Run {{ event.run.name }} of {{ event.deployment.name }} is {{ event.state.name }}"}
-                """.formatted(target, kind, url(), SECRET), 201);
+                """.formatted(target, kind, url, SECRET), 201);
         assertThat(created.toString()).doesNotContain(SECRET).doesNotContain("/hook");
         world.automation("""
                 {"name":"%s","trigger":{"match":{"types":["flow-run.failed"],"deployment":"%s"}},
@@ -147,6 +151,26 @@ class NotificationTest {
         assertThat(delivery.get("attempts").asInt()).isEqualTo(3);
         assertThat(delivery.get("log").findValuesAsText("statusCode")).containsExactly("500", "500", "200");
         assertThat(delivery.at("/log/0/error").asText()).contains("500");
+    }
+
+    @Test
+    void aReceiverThatCannotBeReachedIsSaidInWordsInTheDeliveryLog() throws Exception {
+        int closed;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closed = s.getLocalPort();
+        }
+        String pool = world.pool();
+        String dep = world.deployment(pool, "[]");
+        String target = tellMeWhenItFails("webhook", dep, "http://127.0.0.1:" + closed + "/hook");
+        String agent = world.agent(pool);
+        world.run(dep);
+        world.runToEnd(agent, pool, StateType.FAILED);
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> !world.call("GET", "/api/v1/notification-targets/" + target
+                + "/deliveries", null, 200).path(0).path("log").isEmpty());
+        String error = world.call("GET", "/api/v1/notification-targets/" + target + "/deliveries", null, 200)
+                .at("/0/log/0/error").asText();
+        assertThat(error).startsWith("could not connect to 127.0.0.1:" + closed).doesNotContain("Exception");
     }
 
     private String deliveryStatus(String target) throws Exception {
