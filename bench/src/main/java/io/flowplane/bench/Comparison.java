@@ -8,10 +8,10 @@ import java.util.List;
 
 /**
  * runs_per_s against db-scheduler, made fair: both run in this JVM, so a figure depends on how
- * warm the JIT is and on what ran just before. Each system first gets untimed full-size warm-up
- * rounds of its own, at least five and then until two in a row agree within 5 %; then five timed rounds alternate
- * (Flowplane, db-scheduler, Flowplane, ...), each on a fresh database, and the figures are the
- * medians, with the spread, of each and of the ratio of each pair.
+ * warm the JIT is and on what ran just before. Untimed full-size warm-up rounds alternate
+ * (Flowplane, db-scheduler, ...) until each system is steady; then five timed rounds alternate
+ * the same way, each on a fresh database, and the figures are the medians, with the spread, of
+ * each and of the ratio of each pair.
  */
 final class Comparison {
     private static final int MIN_WARMUP = 5;
@@ -29,12 +29,7 @@ final class Comparison {
         int rounds = tiny ? 1 : 5;
         // Full-size rounds: smaller ones left the JIT cold enough that the timed rounds still sped up.
         int warmup = m.runs();
-        if (flowplane != null) {
-            warmUp("Flowplane", flowplane, dir.resolve("warmup-flowplane"), warmup, tiny);
-        }
-        if (peer != null) {
-            warmUp("db-scheduler", peer, dir.resolve("warmup-peer"), warmup, tiny);
-        }
+        warmUp(flowplane, peer, dir, warmup, m.dbSchedulerRuns(), tiny);
         List<Double> ours = new ArrayList<>();
         List<Double> theirs = new ArrayList<>();
         List<Double> ratios = new ArrayList<>();
@@ -60,22 +55,38 @@ final class Comparison {
     }
 
     /**
-     * Untimed full-size rounds, at least {@link #MIN_WARMUP} and then until two in a row differ by
-     * less than 5 % (at most 12): one or two were not enough, Flowplane's per-run CPU kept falling
-     * for eight more (C2 compiling more of H2, JDBI and gRPC; a fixed heap made no difference),
-     * db-scheduler's for three to five; and two noisy early rounds could agree by chance (on
-     * 2026-12-03 Flowplane stopped after three and its timed rounds then rose from 2,963 to 4,397).
+     * Untimed full-size rounds, alternating as the timed ones do (Flowplane, db-scheduler, ...):
+     * at least {@link #MIN_WARMUP} pairs and then until each system's last two rounds agree within
+     * 5 % (at most 12 pairs). Both run H2 in this JVM, so what one compiles the other profits from:
+     * warming one up fully and then the other let Flowplane's timed rounds keep rising after the
+     * peer's warm-up (3,777 to 5,633 runs/s on 2026-12-04). One or two rounds were never enough
+     * (Flowplane's per-run CPU kept falling for eight, db-scheduler's for three to five), and two
+     * noisy early rounds could agree by chance, hence the minimum.
      */
-    private static void warmUp(String name, Round round, Path dir, int n, boolean tiny) throws Exception {
-        double previous = 0;
+    private static void warmUp(Round flowplane, Round peer, Path dir, int n, int peerN, boolean tiny) throws Exception {
+        double[] last = {0, 0};
+        boolean[] steady = {flowplane == null, peer == null};
         for (int i = 0; i < (tiny ? 1 : 12); i++) {
-            double r = round.run(Files.createDirectories(dir.resolve(String.valueOf(i))), n);
-            Out.info("comparison: warm-up round %d of %s (%d runs): %.0f runs/s", i + 1, name, n, r);
-            if (i + 1 >= MIN_WARMUP && Math.abs(r - previous) < 0.05 * previous) {
+            if (flowplane != null) {
+                steady[0] = warmUpRound("Flowplane", flowplane, dir.resolve("warmup-flowplane-" + i), n, i, last, 0);
+            }
+            if (peer != null) {
+                steady[1] = warmUpRound("db-scheduler", peer, dir.resolve("warmup-peer-" + i), peerN, i, last, 1);
+            }
+            if (steady[0] && steady[1]) {
                 return;
             }
-            previous = r;
         }
+    }
+
+    /** One warm-up round; true if it agrees with the system's previous one and the minimum is met. */
+    private static boolean warmUpRound(String name, Round round, Path dir, int n, int i, double[] last, int which)
+            throws Exception {
+        double r = round.run(Files.createDirectories(dir), n);
+        Out.info("comparison: warm-up round %d of %s (%d runs): %.0f runs/s", i + 1, name, n, r);
+        boolean agrees = i + 1 >= MIN_WARMUP && Math.abs(r - last[which]) < 0.05 * last[which];
+        last[which] = r;
+        return agrees;
     }
 
     /** The median as NAME, and NAME_spread_pct: (max - min) / median, in percent. */
