@@ -23,7 +23,7 @@ final class RruleCost {
     }
 
     static long steps(RecurrenceRule rule, LocalDateTime dtstart) {
-        long span = Math.max(0, Duration.between(dtstart, HORIZON).toSeconds());
+        long span = Math.max(0, Duration.between(dtstart, end(rule)).toSeconds());
         double periods = Math.ceil(span / (double) (periodSeconds(rule.getFreq()) * Math.max(1, rule.getInterval())));
         double steps = periods * expansion(rule);
         if (rule.getCount() != null) {
@@ -31,6 +31,19 @@ final class RruleCost {
             steps = Math.min(steps, (double) rule.getCount() * expansion(rule));
         }
         return steps >= Long.MAX_VALUE ? Long.MAX_VALUE : (long) steps;
+    }
+
+    /** Where expanding stops: a day after UNTIL (which may be in UTC: any offset), or the horizon. */
+    private static LocalDateTime end(RecurrenceRule rule) {
+        org.dmfs.rfc5545.DateTime until = rule.getUntil();
+        if (until == null) {
+            return HORIZON;
+        }
+        LocalDateTime u = until.isAllDay()
+                ? LocalDateTime.of(until.getYear(), until.getMonth() + 1, until.getDayOfMonth(), 0, 0)
+                : LocalDateTime.of(until.getYear(), until.getMonth() + 1, until.getDayOfMonth(), until.getHours(),
+                until.getMinutes(), until.getSeconds());
+        return u.plusDays(1).isBefore(HORIZON) ? u.plusDays(1) : HORIZON;
     }
 
     private static long periodSeconds(Freq freq) {

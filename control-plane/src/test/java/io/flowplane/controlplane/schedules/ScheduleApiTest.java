@@ -65,6 +65,10 @@ class ScheduleApiTest {
                 + "\"FREQ=SECONDLY;COUNT=3\",\"dtstart\":\"2026-01-01T00:00:00\"},\"from\":\"2025-12-31T00:00:00Z\"}"), 200);
         assertThat(counted.get("runs").findValuesAsText("at"))
                 .containsExactly("2026-01-01T00:00:00Z", "2026-01-01T00:00:01Z", "2026-01-01T00:00:02Z");
+        JsonNode until = ok(cp.admin("POST", "/api/v1/schedule-preview", "{\"schedule\":{\"rrule\":"
+                + "\"FREQ=SECONDLY;UNTIL=20260101T000010\",\"dtstart\":\"2026-01-01T00:00:00\"},\"from\":\"2025-12-31T00:00:00Z\","
+                + "\"count\":2}"), 200);
+        assertThat(until.get("runs").findValuesAsText("at")).containsExactly("2026-01-01T00:00:00Z", "2026-01-01T00:00:01Z");
         JsonNode quarters = ok(cp.admin("POST", "/api/v1/schedule-preview", "{\"schedule\":{\"rrule\":"
                 + "\"FREQ=MINUTELY;INTERVAL=15;BYDAY=MO,TU,WE,TH,FR\",\"dtstart\":\"2026-01-01T00:00:00\"},"
                 + "\"from\":\"2026-03-02T08:50:00Z\",\"count\":2}"), 200);
