@@ -61,13 +61,17 @@ public final class AgentRegistry implements AgentPresence {
         return offlineAfter;
     }
 
+    private static final java.util.regex.Pattern AGENT_ID = java.util.regex.Pattern.compile("[A-Za-z0-9._:@-]{1,100}");
+
     private static boolean fits(String value, int max) {
         return value == null || (value.length() <= max && value.indexOf('\0') < 0);
     }
 
     public Agent register(Registration r) {
         String id = r.agentId() == null || r.agentId().isBlank() ? UUID.randomUUID().toString() : r.agentId();
-        new Validator().check(id.length() <= 100, "agent_id", "must be at most 100 characters")
+        // Printable and path-safe: it names the agent in REST paths, the UI and the event log.
+        new Validator().check(AGENT_ID.matcher(id).matches(), "agent_id",
+                        "must be 1 to 100 letters, digits or . _ : @ - (leave it unset: the agent then keeps a UUID)")
                 .check(r.slots() >= 1, "slots", "must be at least 1")
                 .check(!r.pools().isEmpty(), "pools", "must name at least one work pool")
                 // The columns' sizes: longer values were an INTERNAL error from the database.

@@ -500,6 +500,12 @@ class AgentProtocolTest {
         }
         assertStatus(Status.Code.NOT_FOUND, () -> grpc.agent(ADMIN).heartbeat(HeartbeatRequest.newBuilder()
                 .setAgentId(agentId).build()));
+        for (String badId : List.of("../../x", "has space", "tab\tid", "a".repeat(101))) {
+            StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> grpc.agent(ADMIN)
+                    .register(RegisterRequest.newBuilder().setAgentId(badId).addPools(pool).setSlots(1).build()));
+            assertThat(e.getStatus().getCode()).as(badId).isEqualTo(Status.Code.INVALID_ARGUMENT);
+            assertThat(e.getStatus().getDescription()).contains("agent_id");
+        }
         StatusRuntimeException farOff = assertThrows(StatusRuntimeException.class, () -> grpc.events(ADMIN)
                 .sendEvents(EventBatch.newBuilder().setSourceId(source).addEvents(RunEvent.newBuilder().setSeq(2)
                         .setRunId(someRun).setLeaseEpoch(1).setHeartbeat(io.flowplane.proto.v1.RunHeartbeat.newBuilder())
