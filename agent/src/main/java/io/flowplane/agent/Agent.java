@@ -97,7 +97,8 @@ public final class Agent implements AutoCloseable {
         Files.createDirectories(stateDir);
         String agentId = agentId(config, stateDir);
         io.flowplane.proto.logging.LogFormat.property("agentId", agentId);
-        String name = config.name == null || config.name.isBlank() ? hostname() + "-" + agentId.substring(0, Math.min(8, agentId.length())) : config.name;
+        String name = config.name == null || config.name.isBlank()
+                ? hostname() + "-" + agentId.substring(0, Math.min(8, agentId.length())) : config.name;
         Spool spool = Spool.open(stateDir.resolve("spool"),
                 new Spool.Settings(config.spoolMaxBytes, config.spoolSegmentBytes, config.spoolFsync), options.metrics());
         ControlPlaneConnection connection = ControlPlaneConnection.open(new ControlPlaneConnection.Settings(config.url,

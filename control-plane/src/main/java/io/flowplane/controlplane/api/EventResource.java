@@ -20,7 +20,6 @@ import jakarta.ws.rs.core.MediaType;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
@@ -97,7 +96,8 @@ public final class EventResource {
         }
         long after = cursor(cursor);
         EventQueries.Filter filter = new EventQueries.Filter(exact, families, blankToNull(resource, "resource"),
-                blankToNull(tag, "tag"), instant(since, "since"), instant(until, "until"), after, limit);
+                blankToNull(tag, "tag"), QueryInstants.parse(since, "since"), QueryInstants.parse(until, "until"), after,
+                limit);
         reader.follow(filter, Duration.ofMillis(Math.round(waitSeconds * 1000))).whenComplete((events, e) -> {
             if (e != null) {
                 response.resume(e);
@@ -131,20 +131,5 @@ public final class EventResource {
             throw new ValidationException(field, "must be at most 200 characters");
         }
         return value.trim();
-    }
-
-    private static Instant instant(String value, String field) {
-        if (value == null) {
-            return null;
-        }
-        try {
-            Instant i = Instant.parse(value);
-            if (!io.flowplane.controlplane.common.Validator.inRange(i)) {
-                throw new ValidationException(field, "must be between 1970 and 9999");
-            }
-            return i;
-        } catch (DateTimeParseException e) {
-            throw new ValidationException(field, "must be an ISO-8601 instant such as 2026-01-01T00:00:00Z");
-        }
     }
 }

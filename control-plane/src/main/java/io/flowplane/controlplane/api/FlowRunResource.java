@@ -27,7 +27,6 @@ import jakarta.ws.rs.core.Response;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -74,8 +73,8 @@ public final class FlowRunResource {
             throw new ValidationException("limit", "must be between 1 and " + MAX_LIMIT);
         }
         UUID deploymentId = deployment == null ? null : deployments.get(deployment).id();
-        RunFilter filter = new RunFilter(deploymentId, states(state), instant(after, "created-after"),
-                instant(before, "created-before"), tagFilter(tag), limit, cursor(cursor));
+        RunFilter filter = new RunFilter(deploymentId, states(state), QueryInstants.parse(after, "created-after"),
+                QueryInstants.parse(before, "created-before"), tagFilter(tag), limit, cursor(cursor));
         FlowRunService.Page page = runs.list(filter);
         return new Views.RunPage(page.runs().stream().map(r -> Views.FlowRunView.of(r, json)).toList(), page.nextCursor());
     }
@@ -193,20 +192,6 @@ public final class FlowRunResource {
         }
     }
 
-    private static Instant instant(String value, String field) {
-        if (value == null) {
-            return null;
-        }
-        try {
-            Instant i = Instant.parse(value);
-            if (!io.flowplane.controlplane.common.Validator.inRange(i)) {
-                throw new ValidationException(field, "must be between 1970 and 9999");
-            }
-            return i;
-        } catch (DateTimeParseException e) {
-            throw new ValidationException(field, "must be an ISO-8601 instant such as 2026-01-01T00:00:00Z");
-        }
-    }
 
     private static RunFilter.Cursor cursor(String value) {
         if (value == null) {

@@ -18,7 +18,6 @@ import jakarta.ws.rs.core.MediaType;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.UUID;
 
@@ -47,7 +46,8 @@ public final class RunStatsResource {
                                          @QueryParam("created-before") String before) {
         UUID deploymentId = deployment == null ? null : deployments.get(deployment).id();
         return stats.counts(new RunListQuery().deployment(deploymentId).tag(FlowRunResource.tagFilter(tag))
-                .createdAtOrAfter(instant(after, "created-after")).createdBefore(instant(before, "created-before")));
+                .createdAtOrAfter(QueryInstants.parse(after, "created-after"))
+                .createdBefore(QueryInstants.parse(before, "created-before")));
     }
 
     public record Activity(Instant from, Instant to, long bucketSeconds, List<RunStatsQueries.Bucket> buckets) {
@@ -100,21 +100,5 @@ public final class RunStatsResource {
     @Requires(Permission.READ)
     public List<RunStatsQueries.SlotUse> slots() {
         return stats.slotsInUse();
-    }
-
-    private static Instant instant(String value, String field) {
-        if (value == null) {
-            return null;
-        }
-        try {
-            Instant i = Instant.parse(value);
-            // As for the runs list: beyond these years the store cannot hold the instant (it was a 500).
-            if (!io.flowplane.controlplane.common.Validator.inRange(i)) {
-                throw new ValidationException(field, "must be between 1970 and 9999");
-            }
-            return i;
-        } catch (DateTimeParseException e) {
-            throw new ValidationException(field, "must be an ISO-8601 instant such as 2026-01-01T00:00:00Z");
-        }
     }
 }

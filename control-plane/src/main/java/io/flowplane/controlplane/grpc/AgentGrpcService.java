@@ -92,7 +92,7 @@ final class AgentGrpcService extends AgentServiceGrpc.AgentServiceImplBase {
                        Instant received, Duration wait) {
         PollWorkResponse.Builder b = PollWorkResponse.newBuilder();
         Duration lease = services.execution().ledger().leases().length();
-        runs.forEach(r -> b.addRuns(mapper.claimed(r, pool, r.jobTemplate()).toBuilder()
+        runs.forEach(r -> b.addRuns(mapper.claimed(r, pool, r.jobTemplate())
                 .setClaimedAfter(ProtoMapper.duration(claimedAfter(r.run(), received, wait, lease)))));
         try {
             call.onNext(b.build());

@@ -59,12 +59,11 @@ final class ProtoMapper {
         }
     }
 
-    ClaimedRun claimed(ClaimService.Claimed c, String poolName) {
-        return claimed(c, poolName, null);
-    }
-
-    /** {@code jobTemplate}: the pool's base Job template when it is a kubernetes pool, else null. */
-    ClaimedRun claimed(ClaimService.Claimed c, String poolName, String jobTemplate) {
+    /**
+     * A claim as the agent gets it, still open for what only the reply knows (claimed_after).
+     * {@code jobTemplate}: the pool's base Job template when it is a kubernetes pool, else null.
+     */
+    ClaimedRun.Builder claimed(ClaimService.Claimed c, String poolName, String jobTemplate) {
         FlowRun r = c.run();
         ClaimedRun.Builder b = ClaimedRun.newBuilder()
                 .setRunId(r.id().toString())
@@ -96,7 +95,7 @@ final class ProtoMapper {
                 b.setKubernetesJobJson(job(jobTemplate, c.deployment().specHash(), launch.jobVariables()));
             }
         }
-        return b.build();
+        return b;
     }
 
     /** What a claimed run carries from its deployment's spec. */

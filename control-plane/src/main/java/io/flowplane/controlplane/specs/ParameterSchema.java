@@ -42,18 +42,9 @@ public final class ParameterSchema {
         if (schema == null) {
             return;
         }
-        Set<ValidationMessage> problems = META.validate(schema);
+        List<FieldError> problems = problems(schema);
         if (!problems.isEmpty()) {
-            problems.forEach(p -> v.add("parameterSchema" + suffix(p), p.getMessage()));
-            return;
-        }
-        if (!schema.path("type").isMissingNode() && !"object".equals(schema.path("type").asText())) {
-            v.add("parameterSchema.type", "must be \"object\": parameters are a JSON object");
-            return;
-        }
-        if (hasExternalRef(schema)) {
-            // The control plane never fetches URLs a user names (no server-side requests on their behalf).
-            v.add("parameterSchema", "only local references ($ref starting with '#') are allowed");
+            problems.forEach(p -> v.add(p.field(), p.message()));
             return;
         }
         try {
@@ -81,7 +72,7 @@ public final class ParameterSchema {
     /** Adds each violation to {@code v}, field names under {@code prefix} (e.g. "schedules[0]."). */
     static void validateInto(Validator v, String prefix, JsonNode schema, ObjectNode parameters) {
         // A schema that is itself invalid is reported by validateSchema; it is never compiled here.
-        if (schema == null || schema.isNull() || !usable(schema)) {
+        if (schema == null || schema.isNull() || !problems(schema).isEmpty()) {
             return;
         }
         List<FieldError> errors;
@@ -112,11 +103,23 @@ public final class ParameterSchema {
         return errors;
     }
 
-    /** What validateSchema checks before compiling: valid against the meta-schema, an object schema, local references only. */
-    private static boolean usable(JsonNode schema) {
-        return META.validate(schema).isEmpty()
-                && (schema.path("type").isMissingNode() || "object".equals(schema.path("type").asText()))
-                && !hasExternalRef(schema);
+    /**
+     * What is wrong with the schema itself before it may be compiled (empty: nothing): invalid
+     * against the meta-schema, not an object schema, or a reference to anything but itself.
+     */
+    private static List<FieldError> problems(JsonNode schema) {
+        Set<ValidationMessage> invalid = META.validate(schema);
+        if (!invalid.isEmpty()) {
+            return invalid.stream().map(p -> new FieldError("parameterSchema" + suffix(p), p.getMessage())).toList();
+        }
+        if (!schema.path("type").isMissingNode() && !"object".equals(schema.path("type").asText())) {
+            return List.of(new FieldError("parameterSchema.type", "must be \"object\": parameters are a JSON object"));
+        }
+        if (hasExternalRef(schema)) {
+            // The control plane never fetches URLs a user names (no server-side requests on their behalf).
+            return List.of(new FieldError("parameterSchema", "only local references ($ref starting with '#') are allowed"));
+        }
+        return List.of();
     }
 
     private static boolean hasExternalRef(JsonNode node) {
