@@ -49,7 +49,8 @@ class LateClaimTest {
             // A first run shows the agent is polling; the poll it sends after that one ends waits on the server.
             String warmUp = cluster.run("worker");
             await().atMost(java.time.Duration.ofSeconds(60)).until(() -> cluster.stateType(warmUp).equals("COMPLETED"));
-            Thread.sleep(500);
+            await().atMost(java.time.Duration.ofSeconds(30))
+                    .until(() -> cluster.controlPlane().services().execution().dispatcher().waitingPolls() > 0);
 
             proxy.hold();
             String run = cluster.run("worker");
@@ -63,8 +64,9 @@ class LateClaimTest {
             // The claim's answer arrives now, its lease long gone; the agent still cannot report.
             proxy.releaseDown();
             await().atMost(java.time.Duration.ofSeconds(30)).until(() -> cluster.stateType(run).equals("COMPLETED"));
-            // Long enough for the late agent to have started attempt 1 and for its fence to have stopped it.
-            Thread.sleep(LEASE_SECONDS * 1000L);
+            // Never, for long enough for the late agent to have started attempt 1 and for its fence to have stopped it.
+            await().during(java.time.Duration.ofSeconds(LEASE_SECONDS))
+                    .atMost(java.time.Duration.ofSeconds(LEASE_SECONDS + 5)).until(() -> ledger.attempt(run, 1).isEmpty());
             proxy.restore();
 
             System.out.println("late agent's log:\n" + java.nio.file.Files.readString(dir.resolve("late.log")));

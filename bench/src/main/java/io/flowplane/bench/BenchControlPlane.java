@@ -143,11 +143,12 @@ public final class BenchControlPlane implements AutoCloseable {
         if (!databaseUrl().startsWith("jdbc:h2:")) {
             return new StoreWrites(0, 0);
         }
-        java.util.Map<String, Long> info = new java.util.HashMap<>();
-        sql(h -> h.createQuery("SELECT SETTING_NAME, SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS "
-                        + "WHERE SETTING_NAME IN ('info.FILE_WRITE', 'info.FILE_WRITE_BYTES')")
-                .map((rs, ctx) -> info.put(rs.getString(1), Long.parseLong(rs.getString(2)))).list());
-        return new StoreWrites(info.getOrDefault("info.FILE_WRITE", 0L), info.getOrDefault("info.FILE_WRITE_BYTES", 0L));
+        java.util.Map<String, String> info = sql(h -> h.createQuery("SELECT SETTING_NAME, SETTING_VALUE FROM "
+                        + "INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME IN ('info.FILE_WRITE', 'info.FILE_WRITE_BYTES')")
+                .setMapKeyColumn("SETTING_NAME").setMapValueColumn("SETTING_VALUE")
+                .collectInto(new org.jdbi.v3.core.generic.GenericType<java.util.Map<String, String>>() { }));
+        return new StoreWrites(Long.parseLong(info.getOrDefault("info.FILE_WRITE", "0")),
+                Long.parseLong(info.getOrDefault("info.FILE_WRITE_BYTES", "0")));
     }
 
     /** Counters since the store opened; {@link #minus} gives those of an interval. */

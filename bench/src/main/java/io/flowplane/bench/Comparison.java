@@ -64,29 +64,45 @@ final class Comparison {
      * noisy early rounds could agree by chance, hence the minimum.
      */
     private static void warmUp(Round flowplane, Round peer, Path dir, int n, int peerN, boolean tiny) throws Exception {
-        double[] last = {0, 0};
-        boolean[] steady = {flowplane == null, peer == null};
+        List<Warming> systems = new ArrayList<>();
+        if (flowplane != null) {
+            systems.add(new Warming("Flowplane", flowplane, dir.resolve("warmup-flowplane"), n));
+        }
+        if (peer != null) {
+            systems.add(new Warming("db-scheduler", peer, dir.resolve("warmup-peer"), peerN));
+        }
         for (int i = 0; i < (tiny ? 1 : 12); i++) {
-            if (flowplane != null) {
-                steady[0] = warmUpRound("Flowplane", flowplane, dir.resolve("warmup-flowplane-" + i), n, i, last, 0);
+            for (Warming w : systems) {
+                w.round(i);
             }
-            if (peer != null) {
-                steady[1] = warmUpRound("db-scheduler", peer, dir.resolve("warmup-peer-" + i), peerN, i, last, 1);
-            }
-            if (steady[0] && steady[1]) {
+            if (systems.stream().allMatch(w -> w.steady)) {
                 return;
             }
         }
     }
 
-    /** One warm-up round; true if it agrees with the system's previous one and the minimum is met. */
-    private static boolean warmUpRound(String name, Round round, Path dir, int n, int i, double[] last, int which)
-            throws Exception {
-        double r = round.run(Files.createDirectories(dir), n);
-        Out.info("comparison: warm-up round %d of %s (%d runs): %.0f runs/s", i + 1, name, n, r);
-        boolean agrees = i + 1 >= MIN_WARMUP && Math.abs(r - last[which]) < 0.05 * last[which];
-        last[which] = r;
-        return agrees;
+    /** One system's warm-up: its last round, and whether it agreed with the one before. */
+    private static final class Warming {
+        private final String name;
+        private final Round round;
+        private final Path dir;
+        private final int n;
+        private double last;
+        boolean steady;
+
+        Warming(String name, Round round, Path dir, int n) {
+            this.name = name;
+            this.round = round;
+            this.dir = dir;
+            this.n = n;
+        }
+
+        void round(int i) throws Exception {
+            double r = round.run(Files.createDirectories(dir.resolve(String.valueOf(i))), n);
+            Out.info("comparison: warm-up round %d of %s (%d runs): %.0f runs/s", i + 1, name, n, r);
+            steady = i + 1 >= MIN_WARMUP && Math.abs(r - last) < 0.05 * last;
+            last = r;
+        }
     }
 
     /** The median as NAME, and NAME_spread_pct: (max - min) / median, in percent. */

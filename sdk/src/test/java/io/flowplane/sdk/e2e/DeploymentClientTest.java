@@ -16,9 +16,12 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /** Deployments registered from code through the REST client, against the real control plane. */
 class DeploymentClientTest {
@@ -82,19 +85,18 @@ class DeploymentClientTest {
 
         // Cancelled while the call waits on the run's events: it returns the cancelled run, long
         // before its timeout.
-        Thread canceller = new Thread(() -> {
+        long t1 = System.nanoTime();
+        CompletableFuture<Views.FlowRunView> ended = CompletableFuture.supplyAsync(() -> {
             try {
-                Thread.sleep(300);
-                client.cancel(waiting.id());
+                return client.awaitTerminal(waiting.id(), Duration.ofMinutes(2));
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
             }
         });
-        canceller.start();
-        long t1 = System.nanoTime();
-        Views.FlowRunView ended = client.awaitTerminal(waiting.id(), Duration.ofMinutes(2));
-        canceller.join();
-        assertThat(ended.state().type()).isEqualTo("CANCELLED");
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5))
+                .until(() -> !ended.isDone());
+        client.cancel(waiting.id());
+        assertThat(ended.get(25, TimeUnit.SECONDS).state().type()).isEqualTo("CANCELLED");
         assertThat(Duration.ofNanos(System.nanoTime() - t1)).isLessThan(Duration.ofSeconds(25));
         // Already terminal: answered at once.
         assertThat(client.awaitTerminal(waiting.id(), Duration.ofMinutes(2)).state().type()).isEqualTo("CANCELLED");
