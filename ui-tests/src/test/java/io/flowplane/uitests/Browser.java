@@ -53,6 +53,8 @@ final class Browser implements AutoCloseable {
         options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
                 "--user-data-dir=" + profileDir.toAbsolutePath(), "--window-size=1440,1000", "--lang=en-GB");
+        // The console is read back by consoleErrors(): a Content-Security-Policy refusal shows there.
+        options.setCapability("goog:loggingPrefs", java.util.Map.of("browser", "ALL"));
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
         ChromeDriver driver = new ChromeDriver(service, options);
@@ -62,6 +64,13 @@ final class Browser implements AutoCloseable {
 
     Object js(String script, Object... args) {
         return driver.executeScript(script, args);
+    }
+
+    /** Console messages at SEVERE since the last call (script errors, refused resources, CSP violations). */
+    java.util.List<String> consoleErrors() {
+        return driver.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER).getAll().stream()
+                .filter(e -> e.getLevel().intValue() >= java.util.logging.Level.SEVERE.intValue())
+                .map(org.openqa.selenium.logging.LogEntry::getMessage).toList();
     }
 
     /** The page as a PNG under target/ui-screenshots, and in the docs folder when one is named. */

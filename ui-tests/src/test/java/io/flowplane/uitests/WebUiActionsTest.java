@@ -24,7 +24,8 @@ import static org.awaitility.Awaitility.await;
  * The UI's write actions and list controls in headless Chromium, each checked against what the
  * REST API then says: retrying a failed run, pausing and resuming a deployment and a work pool,
  * creating an API key (shown once, and it works) and revoking it (and it stops working), and
- * the runs list's deployment filter, state chips and cursor paging.
+ * the runs list's deployment filter, state chips and cursor paging; and the API reference
+ * (Swagger UI) rendering under its Content-Security-Policy with no console error.
  */
 class WebUiActionsTest {
     @TempDir
@@ -185,6 +186,17 @@ class WebUiActionsTest {
         Set<String> both = new HashSet<>(first);
         both.addAll(second);
         assertThat(both).isEqualTo(many);
+    }
+
+    @Test
+    void theApiReferenceRendersInTheBrowserUnderItsContentSecurityPolicy() {
+        browser.consoleErrors();
+        browser.driver.get(world.url() + "api/docs/");
+        // Signed in above: the reference reads the tab's key from the same session entry as the UI.
+        await().atMost(Duration.ofSeconds(20)).ignoreExceptions()
+                .until(() -> browser.driver.findElements(By.cssSelector(".opblock")).size() > 20);
+        assertThat(browser.driver.findElement(By.id("swagger-ui")).getText()).contains("/api/v1/flow-runs");
+        assertThat(browser.consoleErrors()).as("console errors, e.g. CSP refusals").isEmpty();
     }
 
     private static Set<String> shownRuns() {
