@@ -100,6 +100,8 @@ class PageScreenshotsTest {
                 .extracting(p -> p.getFileName().toString())
                 .contains("login.png", "dashboard.png", "runs.png", "run.png", "deployments.png", "deployment.png",
                         "work-pools.png", "agents.png", "api-keys.png");
+        // Every page rendered under the UI's strict Content-Security-Policy without a refusal or a script error.
+        assertThat(browser.consoleErrors()).as("console errors on the pages").isEmpty();
     }
 
     private static void page(String hash, By ready, String name) throws Exception {
