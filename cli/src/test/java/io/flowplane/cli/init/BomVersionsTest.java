@@ -29,6 +29,45 @@ class BomVersionsTest {
                 .isEqualTo(ProjectTemplate.flowplaneVersion());
     }
 
+    /**
+     * Every artifact the BOM pins (by property or by a literal version) at the version this build
+     * resolves: the jars on this test's class path come from the parent's dependency management,
+     * the versions the SDK is built and tested with.
+     */
+    @Test
+    void everyPinnedArtifactIsTheVersionOnTheBuildsClassPath() throws Exception {
+        Map<String, String> resolved = new HashMap<>();
+        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+            Path jar = Path.of(entry);
+            if (jar.getNameCount() >= 3 && jar.getFileName().toString().endsWith(".jar")) {
+                String version = jar.getParent().getFileName().toString();
+                String artifact = jar.getParent().getParent().getFileName().toString();
+                if (jar.getFileName().toString().startsWith(artifact + "-" + version)) {
+                    resolved.put(artifact, version);
+                }
+            }
+        }
+        Map<String, String> bom = properties(Path.of("..", "bom", "pom.xml"));
+        int checked = 0;
+        var deps = parse(Path.of("..", "bom", "pom.xml")).getElementsByTagName("dependency");
+        for (int i = 0; i < deps.getLength(); i++) {
+            Element d = (Element) deps.item(i);
+            String artifact = d.getElementsByTagName("artifactId").item(0).getTextContent().trim();
+            String version = d.getElementsByTagName("version").item(0).getTextContent().trim();
+            if (version.startsWith("${")) {
+                version = bom.get(version.substring(2, version.length() - 1));
+            }
+            boolean imported = d.getElementsByTagName("scope").getLength() > 0;
+            if (artifact.startsWith("flowplane-") || imported) {
+                continue;
+            }
+            assertThat(resolved).as("%s is pinned by the BOM but not on the build's class path", artifact).containsKey(artifact);
+            assertThat(version).as(artifact).isEqualTo(resolved.get(artifact));
+            checked++;
+        }
+        assertThat(checked).isGreaterThan(15);
+    }
+
     private static Document parse(Path pom) throws Exception {
         return DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(pom.toFile());
     }
