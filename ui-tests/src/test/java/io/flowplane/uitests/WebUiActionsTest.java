@@ -199,6 +199,30 @@ class WebUiActionsTest {
         assertThat(browser.consoleErrors()).as("console errors, e.g. CSP refusals").isEmpty();
     }
 
+    @Test
+    void aSchedulesNextRunsMarkEachOneAfterAUtcOffsetChange() throws Exception {
+        // Every second month in Berlin: five instants span eight months, so at least one DST change
+        // (late March, late October) falls between two of them whatever day the suite runs.
+        world.post("/api/v1/deployments", """
+                {"name": "bimonthly", "flowName": "bimonthly", "workPool": "idle", "entrypoint": {"command": ["true"]},
+                 "schedules": [{"name": "every-other-month", "cron": "0 12 1 */2 *", "timezone": "Europe/Berlin"}]}""", 201);
+        List<java.time.Instant> next = new java.util.ArrayList<>();
+        world.get("/api/v1/deployments/bimonthly/schedules").get(0).path("next")
+                .forEach(n -> next.add(java.time.Instant.parse(n.asText())));
+        assertThat(next).hasSize(5);
+        var rules = java.time.ZoneId.of("Europe/Berlin").getRules();
+        List<Boolean> expected = new java.util.ArrayList<>();
+        for (int i = 0; i < next.size(); i++) {
+            expected.add(i > 0 && !rules.getOffset(next.get(i)).equals(rules.getOffset(next.get(i - 1))));
+        }
+        assertThat(expected).contains(true);
+
+        open("/deployments/bimonthly");
+        List<WebElement> items = await().atMost(Duration.ofSeconds(15)).ignoreExceptions()
+                .until(() -> browser.driver.findElements(By.cssSelector("#schedules .next-runs li")), l -> l.size() == 5);
+        assertThat(items).extracting(li -> String.valueOf(li.getAttribute("class")).contains("dst")).isEqualTo(expected);
+    }
+
     private static Set<String> shownRuns() {
         Set<String> ids = new HashSet<>();
         for (WebElement row : browser.driver.findElements(By.cssSelector("#runs-table tr[data-run-id]"))) {

@@ -201,6 +201,7 @@ class WebUiTest {
         open("/work-pools");
         waitFor(By.cssSelector("[data-pool='idle']"));
         assertThat(browser.driver.findElements(By.cssSelector("[id^='toggle-pool-']"))).isEmpty();
+        assertThat(browser.driver.findElements(By.cssSelector("#pools button"))).as("no pool or queue toggle").isEmpty();
 
         // The buttons are missing, but the server is what refuses: a write sent anyway with the
         // session's key answers 403 and changes nothing.
