@@ -32,6 +32,10 @@ public record Api(FlowplaneClient client, Target target, Output output, PrintStr
         return client.request("PATCH", path, body);
     }
 
+    public JsonNode put(String path, Object body) {
+        return client.request("PUT", path, body);
+    }
+
     public JsonNode delete(String path) {
         return client.request("DELETE", path, null);
     }

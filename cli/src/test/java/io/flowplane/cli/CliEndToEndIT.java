@@ -351,6 +351,22 @@ class CliEndToEndIT {
         assertThat(cli("automation", "enable", "again-after-hello").out()).contains("enabled automation again-after-hello");
         Result again = cli("deploy", "-f", file.toString());
         assertThat(again.out()).containsPattern("updated\\s+automation again-after-hello");
+        Path replaced = tmp.resolve("replaced.yaml");
+        Files.writeString(replaced, """
+                name: again-after-hello
+                description: runs hello-again after each hello
+                trigger: {match: {types: [flow-run.completed], deployment: hello}}
+                actions: [{type: run-deployment, deployment: hello-again}]
+                """);
+        Result updated = cli("automation", "update", "again-after-hello", "-f", replaced.toString());
+        assertThat(updated.exit()).as(updated.all()).isZero();
+        assertThat(updated.out()).contains("updated automation again-after-hello");
+        Result inspected = cli("automation", "inspect", "again-after-hello");
+        assertThat(inspected.exit()).as(inspected.all()).isZero();
+        assertThat(inspected.out()).contains("Description: runs hello-again after each hello").contains("Firings:")
+                .contains("run-deployment");
+        assertThat(JSON.readTree(cli("automation", "get", "again-after-hello", "-o", "json").out()).path("recentActions").isArray())
+                .isTrue();
         Files.writeString(tmp.resolve("one.json"), "{\"name\":\"one\",\"trigger\":{\"match\":{\"types\":[\"flow-run.nope\"]}},"
                 + "\"actions\":[{\"type\":\"pause-deployment\",\"deployment\":\"hello\"}]}");
         Result bad = cli("automation", "create", "-f", tmp.resolve("one.json").toString());
