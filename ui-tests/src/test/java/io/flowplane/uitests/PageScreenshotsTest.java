@@ -79,11 +79,11 @@ class PageScreenshotsTest {
     @Test
     void everyPageIsCaptured() throws Exception {
         browser.driver.get(world.url());
-        WebElement input = WebUiTest.waitForIn(browser, By.id("api-key"));
+        WebElement input = BrowserTest.waitForIn(browser, By.id("api-key"));
         shot("login");
         input.sendKeys(UiWorld.ADMIN);
         browser.driver.findElement(By.id("login-submit")).click();
-        WebUiTest.waitForIn(browser, By.id("who-role"));
+        BrowserTest.waitForIn(browser, By.id("who-role"));
 
         page("/dashboard", By.cssSelector("#activity-chart svg"), "dashboard");
         page("/runs", By.id("runs-table"), "runs");
@@ -107,7 +107,7 @@ class PageScreenshotsTest {
     private static void page(String hash, By ready, String name) throws Exception {
         browser.driver.manage().window().setSize(new Dimension(1440, 1000));
         browser.driver.get(world.url() + "#" + hash);
-        WebUiTest.waitForIn(browser, ready);
+        BrowserTest.waitForIn(browser, ready);
         if (name != null) {
             shot(name);
         }

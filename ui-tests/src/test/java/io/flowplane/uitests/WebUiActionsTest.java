@@ -1,17 +1,12 @@
 package io.flowplane.uitests;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
-import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -27,56 +22,11 @@ import static org.awaitility.Awaitility.await;
  * the runs list's deployment filter, state chips and cursor paging; and the API reference
  * (Swagger UI) rendering under its Content-Security-Policy with no console error.
  */
-class WebUiActionsTest {
-    @TempDir
-    static Path dir;
-    static UiWorld world;
-    static Browser browser;
-
-    @BeforeAll
-    static void start() throws Exception {
-        Browser.assumeInstalled();
-        world = UiWorld.start(dir);
-        browser = Browser.start(dir.resolve("chromium-profile"));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (browser != null) {
-            browser.close();
-        }
-        if (world != null) {
-            world.close();
-        }
-    }
-
+class WebUiActionsTest extends BrowserTest {
     @BeforeEach
-    void signedIn() {
-        browser.driver.get(world.url());
-        browser.js("sessionStorage.clear()");
-        browser.driver.navigate().refresh();
-        WebElement input = waitFor(By.id("api-key"));
-        input.sendKeys(UiWorld.ADMIN);
-        browser.driver.findElement(By.id("login-submit")).click();
-        waitFor(By.id("who-role"));
-    }
-
-    private static void open(String hash) {
-        browser.driver.get(world.url() + "#" + hash);
-    }
-
-    private static WebElement waitFor(By by) {
-        return await().atMost(Duration.ofSeconds(15)).ignoreExceptions()
-                .until(() -> browser.driver.findElement(by), WebElement::isDisplayed);
-    }
-
-    /** Clicks the element, finding it again if a live refresh replaced it between find and click. */
-    private static void click(By by) {
-        await().atMost(Duration.ofSeconds(15)).ignoreException(StaleElementReferenceException.class)
-                .until(() -> {
-                    waitFor(by).click();
-                    return true;
-                });
+    void signedInAsAdmin() {
+        signedOut();
+        signIn(UiWorld.ADMIN);
     }
 
     @Test
@@ -229,9 +179,5 @@ class WebUiActionsTest {
             ids.add(row.getAttribute("data-run-id"));
         }
         return ids;
-    }
-
-    private static String text(By by) {
-        return browser.driver.findElement(by).getText();
     }
 }

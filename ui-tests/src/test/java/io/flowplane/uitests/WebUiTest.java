@@ -3,17 +3,12 @@ package io.flowplane.uitests;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.flowplane.proto.v1.LogStream;
 import io.flowplane.proto.v1.StateType;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
-import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -26,67 +21,10 @@ import static org.awaitility.Awaitility.await;
  * the live runs list, live logs and cancel, the schema-generated run form with the server's field
  * errors, a viewer key's read-only pages, and XSS payloads in logs and artifacts shown as text.
  */
-class WebUiTest {
-    @TempDir
-    static Path dir;
-    static UiWorld world;
-    static Browser browser;
-
-    @BeforeAll
-    static void start() throws Exception {
-        Browser.assumeInstalled();
-        world = UiWorld.start(dir);
-        browser = Browser.start(dir.resolve("chromium-profile"));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (browser != null) {
-            browser.close();
-        }
-        if (world != null) {
-            world.close();
-        }
-    }
-
+class WebUiTest extends BrowserTest {
     @BeforeEach
-    void signedOut() {
-        browser.driver.get(world.url());
-        browser.js("sessionStorage.clear()");
-        browser.driver.navigate().refresh();
-    }
-
-    static void signIn(String key) {
-        WebElement input = waitFor(By.id("api-key"));
-        input.sendKeys(key);
-        browser.driver.findElement(By.id("login-submit")).click();
-        waitFor(By.id("who-role"));
-    }
-
-    static void open(String hash) {
-        browser.driver.get(world.url() + "#" + hash);
-    }
-
-    static WebElement waitFor(By by) {
-        return waitForIn(browser, by);
-    }
-
-    static WebElement waitForIn(Browser b, By by) {
-        return await().atMost(Duration.ofSeconds(15)).ignoreExceptions()
-                .until(() -> b.driver.findElement(by), e -> e.isDisplayed());
-    }
-
-    /** Clicks the element, finding it again if a live refresh replaced it between find and click. */
-    static void click(By by) {
-        await().atMost(Duration.ofSeconds(15)).ignoreException(StaleElementReferenceException.class)
-                .until(() -> {
-                    waitFor(by).click();
-                    return true;
-                });
-    }
-
-    static String text(By by) {
-        return browser.driver.findElement(by).getText();
+    void signedOutFirst() {
+        signedOut();
     }
 
     @Test
