@@ -1,7 +1,8 @@
 # Flowplane control plane. Build the distribution first, then the image, from the repository root:
 #   mvn -B -DskipTests package
 #   docker build -f deploy/docker/control-plane.Dockerfile -t flowplane-control-plane:0.1.0 .
-# Run (data in a named volume; the first admin key is printed once in the log, or set it):
+# Run (data in a named volume; set the first admin key, or read the generated one from
+# /var/lib/flowplane/flowplane-data/bootstrap-admin.key in the volume: it never goes to the log):
 #   docker run -p 8080:8080 -p 9090:9090 -v flowplane-data:/var/lib/flowplane \
 #     -e FLOWPLANE_BOOTSTRAP_ADMIN_KEY=fp_... flowplane-control-plane:0.1.0
 FROM eclipse-temurin:17-jre

@@ -242,7 +242,7 @@ public class ControlPlaneApplication extends Application<ControlPlaneConfigurati
                         automations));
     }
 
-    /** On first start with an empty key store: the configured key, or a new one printed once. */
+    /** On first start with an empty key store: the configured key, or a new one handed over once (FirstAdminKey). */
     private void bootstrapAdminKey(ControlPlaneConfiguration config) {
         ApiKeys keys = services.core().apiKeys();
         if (!keys.isEmpty()) {
@@ -259,13 +259,8 @@ public class ControlPlaneApplication extends Application<ControlPlaneConfigurati
         }
         ApiKeys.Created created = keys.create("bootstrap-admin", Role.ADMIN, java.util.Set.of());
         bootstrapKey = created.secret();
-        System.out.println();
-        System.out.println("  Flowplane: created the first admin API key. It is shown only this once:");
-        System.out.println();
-        System.out.println("    " + created.secret());
-        System.out.println();
-        System.out.println("  Use it as 'Authorization: Bearer <key>' (REST) or FLOWPLANE_API_KEY (CLI, agent).");
-        System.out.println();
+        FirstAdminKey.handOver(created.secret(), System.console() != null,
+                java.nio.file.Path.of(config.getAuth().bootstrapKeyFile), System.out);
     }
 
     /** The running services (after start), for tests and the dev-mode launcher. */

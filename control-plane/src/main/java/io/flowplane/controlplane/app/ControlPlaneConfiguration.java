@@ -146,8 +146,10 @@ public class ControlPlaneConfiguration extends Configuration {
     }
 
     public static class Auth {
-        /** An admin key to create on first start (e.g. from ${FLOWPLANE_BOOTSTRAP_ADMIN_KEY}); else one is generated and printed once. */
+        /** An admin key to create on first start (e.g. from ${FLOWPLANE_BOOTSTRAP_ADMIN_KEY}); else one is generated. */
         @JsonProperty public String bootstrapAdminKey;
+        /** Where a generated first key is written when stdout is not a terminal (then stdout is a log). */
+        @NotNull @JsonProperty public String bootstrapKeyFile = "flowplane-data/bootstrap-admin.key";
     }
 
     public static class Runs {

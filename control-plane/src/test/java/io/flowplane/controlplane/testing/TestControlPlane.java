@@ -61,6 +61,7 @@ public final class TestControlPlane implements AutoCloseable {
         config.getGrpc().port = 0;
         config.getGrpc().bindHost = "127.0.0.1";
         config.getAuth().bootstrapAdminKey = ADMIN_KEY;
+        config.getAuth().bootstrapKeyFile = dataDir.resolve("bootstrap-admin.key").toString();
         ServerFactory server = config.getServerFactory();
         DefaultServerFactory factory = (DefaultServerFactory) server;
         HttpConnectorFactory rest = (HttpConnectorFactory) factory.getApplicationConnectors().get(0);
