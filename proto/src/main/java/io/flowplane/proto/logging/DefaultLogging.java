@@ -14,8 +14,8 @@ import ch.qos.logback.core.spi.ContextAwareBase;
  * prints every frame. Found by logback through {@code META-INF/services}; it steps aside when the user
  * gives a configuration of their own ({@code -Dlogback.configurationFile}, or a {@code logback.xml} /
  * {@code logback-test.xml} on the classpath, as a flow's project may have), so it is a default, not a
- * policy. Either way it installs the {@link FrameLogGuard} first, so no configuration can make gRPC
- * print API keys.
+ * policy. Either way it installs the {@link FrameLogGuard} and the {@link KubernetesHttpLogGuard}
+ * first, so no configuration can make gRPC print API keys or the Kubernetes client its token.
  *
  * <p>One line per event on stderr (stdout stays the CLI's output): time, level, thread, logger,
  * message; an exception's stack trace is folded into the same line with {@code " | "}, so a log
@@ -30,6 +30,7 @@ public final class DefaultLogging extends ContextAwareBase implements Configurat
     @Override
     public ExecutionStatus configure(LoggerContext context) {
         FrameLogGuard.install();
+        KubernetesHttpLogGuard.install(context);
         if (userConfigurationPresent()) {
             return ExecutionStatus.INVOKE_NEXT_IF_ANY;
         }
