@@ -101,9 +101,10 @@ public final class Agent implements AutoCloseable {
                 ? hostname() + "-" + agentId.substring(0, Math.min(8, agentId.length())) : config.name;
         Spool spool = Spool.open(stateDir.resolve("spool"),
                 new Spool.Settings(config.spoolMaxBytes, config.spoolSegmentBytes, config.spoolFsync), options.metrics());
-        ControlPlaneConnection connection = ControlPlaneConnection.open(new ControlPlaneConnection.Settings(config.url,
-                config.apiKey, config.tls, config.caFile, config.clientCertFile, config.clientKeyFile, config.keepAliveTime,
-                config.keepAliveTimeout), config.egressAudit
+        var settings = new ControlPlaneConnection.Settings(config.url, config.apiKey, config.tls, config.caFile,
+                config.clientCertFile, config.clientKeyFile, config.keepAliveTime, config.keepAliveTimeout);
+        LOG.debug("connecting with {}", settings); // its toString masks the key
+        ControlPlaneConnection connection = ControlPlaneConnection.open(settings, config.egressAudit
                 ? new EgressAudit(stateDir.resolve(EgressAudit.FILE_NAME), options.clock()) : null);
         Reporter reporter = new Reporter(spool, options.clock(), config.logsStayLocal || !config.logsStayLocalFor.isEmpty()
                 ? new LocalLogs(stateDir, config.logsStayLocal, Set.copyOf(config.logsStayLocalFor),

@@ -24,7 +24,7 @@ public final class Main implements Callable<Integer> {
     Integer slots;
     @Option(names = "--url", description = "control plane gRPC address: host:port, grpc://… or grpcs://… (FLOWPLANE_GRPC_URL)")
     String url;
-    @Option(names = "--api-key", description = "API key with the agent role (FLOWPLANE_API_KEY)")
+    @Option(names = "--api-key", description = "API key with the agent role (FLOWPLANE_API_KEY); none where the control plane accepts the client certificate alone")
     String apiKey;
     @Option(names = "--name", description = "display name (default: hostname and id)")
     String name;

@@ -120,16 +120,77 @@ class TlsTest {
         }
     }
 
+    @Test
+    void aCertificateAloneAuthenticatesAnAgentForThePoolsItNames() throws Exception {
+        TestCertificates ca = TestCertificates.newCa(dir.resolve("pki"), "customer");
+        TestCertificates otherCa = TestCertificates.newCa(dir.resolve("pki"), "someone-else");
+        var server = ca.server("server", List.of("localhost"), List.of("127.0.0.1"));
+        var good = ca.client("agent-good", "agent-1", List.of("flowplane:pool:alone"));
+        var revoked = ca.client("agent-revoked", "agent-2", List.of("flowplane:pool:alone"));
+        var noPools = ca.client("agent-nopools", "agent-3", List.of());
+        var foreign = otherCa.client("agent-foreign", "agent-4", List.of("flowplane:pool:alone"));
+        try (Cluster cluster = Cluster.start(dir, c -> {
+            c.getGrpc().certChainFile = server.cert().toString();
+            c.getGrpc().privateKeyFile = server.key().toString();
+            c.getGrpc().clientCaFile = ca.caFile().toString();
+            c.getGrpc().revokedClientSerials = List.of(revoked.serial());
+            c.getGrpc().clientCertBinding = "certificate";
+        })) {
+            String url = "grpcs://127.0.0.1:" + cluster.grpcPort();
+            // The admin key alone does not get past the handshake; nor does another CA's certificate.
+            assertRefused(settings(url, Cluster.KEY, ca.caFile(), null, null), "alone", Status.Code.UNAVAILABLE);
+            assertRefused(settings(url, null, ca.caFile(), foreign.cert(), foreign.key()), "alone", Status.Code.UNAVAILABLE);
+            assertRefused(settings(url, null, ca.caFile(), revoked.cert(), revoked.key()), "alone", Status.Code.UNAUTHENTICATED);
+            // Naming no pool is not read as "every pool".
+            assertRefused(settings(url, null, ca.caFile(), noPools.cert(), noPools.key()), "alone", Status.Code.PERMISSION_DENIED);
+            // The certificate decides the pools: an admin key sent along does not widen them.
+            assertRefused(settings(url, Cluster.KEY, ca.caFile(), good.cert(), good.key()), "elsewhere",
+                    Status.Code.PERMISSION_DENIED);
+
+            cluster.pool("alone");
+            cluster.shellDeployment("hello", "alone", "echo certificate-only");
+            var config = cluster.agentConfig("alone", cluster.grpcPort());
+            config.apiKey = null;
+            config.tls = true;
+            config.caFile = ca.caFile().toString();
+            config.clientCertFile = good.cert().toString();
+            config.clientKeyFile = good.key().toString();
+            config.validate();
+            cluster.startAgent(config, Agent.Options.defaults());
+            String run = cluster.run("hello");
+            await().atMost(Duration.ofSeconds(20)).until(() -> cluster.stateType(run).equals("COMPLETED"));
+            assertThat(cluster.logMessages(run)).containsExactly("certificate-only");
+        }
+    }
+
+    @Test
+    void aCertificateBindingWithoutAClientCaIsRefusedAtStart() {
+        for (String binding : List.of("certificate", "pools")) {
+            assertThatThrownBy(() -> Cluster.start(dir.resolve(binding), c -> c.getGrpc().clientCertBinding = binding).close())
+                    .hasStackTraceContaining("need mutual TLS: set grpc.clientCaFile");
+        }
+        assertThatThrownBy(() -> Cluster.start(dir.resolve("typo"), c -> c.getGrpc().clientCertBinding = "certficate").close())
+                .hasStackTraceContaining("must be 'key', 'pools' or 'certificate'");
+    }
+
     private static ControlPlaneConnection.Settings settings(String url, Path ca, Path cert, Path key) {
-        return new ControlPlaneConnection.Settings(url, Cluster.KEY, true, ca == null ? null : ca.toString(),
+        return settings(url, Cluster.KEY, ca, cert, key);
+    }
+
+    private static ControlPlaneConnection.Settings settings(String url, String apiKey, Path ca, Path cert, Path key) {
+        return new ControlPlaneConnection.Settings(url, apiKey, true, ca == null ? null : ca.toString(),
                 cert == null ? null : cert.toString(), key == null ? null : key.toString(),
                 Duration.ofSeconds(30), Duration.ofSeconds(10));
     }
 
     private static void assertRefused(ControlPlaneConnection.Settings settings, Status.Code code) throws Exception {
+        assertRefused(settings, "mtls", code);
+    }
+
+    private static void assertRefused(ControlPlaneConnection.Settings settings, String pool, Status.Code code) throws Exception {
         try (ControlPlaneConnection connection = ControlPlaneConnection.open(settings)) {
             assertThatThrownBy(() -> connection.agent(Duration.ofSeconds(5)).register(RegisterRequest.newBuilder()
-                    .setName("probe").addPools("mtls").setSlots(1).build()))
+                    .setName("probe").addPools(pool).setSlots(1).build()))
                     .isInstanceOfSatisfying(StatusRuntimeException.class,
                             e -> assertThat(e.getStatus().getCode()).as("%s", e.getStatus()).isEqualTo(code));
         }

@@ -16,6 +16,12 @@ public record Api(FlowplaneClient client, Target target, Output output, PrintStr
     private static final ObjectMapper PRETTY = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final ObjectMapper COMPACT = new ObjectMapper();
 
+    /** Names the target (its key masked); the record's own toString would go through the client's fields too. */
+    @Override
+    public String toString() {
+        return "Api[target=" + target + ", output=" + output + "]";
+    }
+
     public boolean json() {
         return output == Output.JSON;
     }

@@ -2,6 +2,8 @@ package io.flowplane.cli;
 
 import io.dropwizard.core.server.DefaultServerFactory;
 import io.dropwizard.jetty.HttpsConnectorFactory;
+import io.flowplane.controlplane.testing.BareHttpsServer;
+import io.flowplane.controlplane.testing.FirstBytes;
 import io.flowplane.controlplane.testing.TestCertificates;
 import io.flowplane.controlplane.testing.TestControlPlane;
 import org.junit.jupiter.api.Test;
@@ -16,7 +18,10 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The CLI against a control plane serving REST over https only, with a private CA made here. */
+/**
+ * The CLI against a control plane serving REST over https only, with a private CA made here; and
+ * against bare servers with a certificate for another host, an expired one, or no TLS at all.
+ */
 class HttpsTest {
     @TempDir
     Path dir;
@@ -56,6 +61,41 @@ class HttpsTest {
                 assertThat(refused[2]).startsWith("flowplane: ").doesNotContain(TestControlPlane.ADMIN_KEY);
             }
         }
+    }
+
+    @Test
+    void refusesAWrongHostOrExpiredCertificateAndNeverSpeaksPlaintext() throws Exception {
+        TestCertificates ca = TestCertificates.newCa(dir.resolve("pki"), "customer");
+        var good = ca.server("good", List.of("localhost"), List.of("127.0.0.1"));
+        var wrongHost = ca.server("wrong-host", List.of("other.example"), List.of());
+        var expired = ca.expiredServer("expired");
+        // The same CA and the same request: with the right certificate it gets through (so a zero below means refused).
+        try (BareHttpsServer server = BareHttpsServer.start(good)) {
+            String[] ok = capture(() -> Main.execute(ls(server.url(), ca.caFile())));
+            assertThat(ok[0]).as(ok[2]).isEqualTo("0");
+            assertThat(server.requests()).isEqualTo(1);
+        }
+        for (var cert : List.of(wrongHost, expired)) {
+            try (BareHttpsServer server = BareHttpsServer.start(cert)) {
+                String[] refused = capture(() -> Main.execute(ls(server.url(), ca.caFile())));
+                assertThat(refused[0]).as(cert.cert().toString()).isNotEqualTo("0");
+                assertThat(refused[2]).startsWith("flowplane: ").doesNotContain(TestControlPlane.ADMIN_KEY);
+                assertThat(server.requests()).as("no request got past the handshake with " + cert.cert()).isZero();
+            }
+        }
+        // A server that does not speak TLS: every connection still begins with a handshake, none in plaintext.
+        try (FirstBytes plain = FirstBytes.start()) {
+            String[] refused = capture(() -> Main.execute(ls("https://127.0.0.1:" + plain.port(), ca.caFile())));
+            assertThat(refused[0]).isNotEqualTo("0");
+            assertThat(plain.connections()).isNotEmpty();
+            assertThat(plain.allBeganWithTls()).as("first bytes %s", plain.connections().stream()
+                    .map(java.util.Arrays::toString).toList()).isTrue();
+        }
+    }
+
+    private static String[] ls(String url, Path caFile) {
+        return new String[]{"work-pool", "ls", "--url", url, "--api-key", TestControlPlane.ADMIN_KEY,
+                "--ca-file", caFile.toString(), "-o", "json"};
     }
 
     /** {exit code, stdout, stderr}. */

@@ -30,11 +30,15 @@ import static org.awaitility.Awaitility.await;
 /**
  * No API key in any log, at any level: the control plane started from the jar (at DEBUG, with its
  * request log on the console), an agent started exactly as deploy/ starts it ({@code java
- * @deploy/jvm/agent.options -jar flowplane.jar agent --config agent.yml --state-dir DIR}, the key in
+ * @deploy/jvm/agent.options -jar flowplane-agent.jar agent --config agent.yml --state-dir DIR}: the
+ * agent-only jar the Dockerfile, the systemd unit, the Kubernetes manifest and {@code ./flowplane
+ * agent} run, not flowplane.jar; the key in
  * {@code FLOWPLANE_API_KEY} as the sample recommends), then the same agent at DEBUG by
  * {@code FLOWPLANE_LOG_LEVEL} and with a user's logback file that puts everything at DEBUG — each
  * polling, heartbeating and shipping a run's events — and the CLI's {@code --verbose} against wrong
- * URLs. The keys and an Idempotency-Key must appear in none of their output.
+ * URLs. The keys and an Idempotency-Key must appear in none of their output. Each raised level is
+ * shown to have taken effect (DEBUG lines of Flowplane's own, the guards' warnings), or "no key at
+ * DEBUG" would pass without anything at DEBUG.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class NoSecretsInLogsIT {
@@ -42,6 +46,8 @@ class NoSecretsInLogsIT {
     private static final Path DEPLOY = Path.of(System.getProperty("flowplane.deploy", "../deploy")).toAbsolutePath();
 
     private final Path jar = Path.of(System.getProperty("flowplane.jar", "target/flowplane.jar")).toAbsolutePath();
+    private final Path agentJar = Path.of(System.getProperty("flowplane.agent.jar", "target/flowplane-agent.jar"))
+            .toAbsolutePath();
     private final HttpClient http = HttpClient.newHttpClient();
     private final String adminKey = newKey();
     private final String idempotencyKey = "idem-" + newKey().substring(3);
@@ -56,6 +62,7 @@ class NoSecretsInLogsIT {
     @BeforeAll
     void startControlPlane() throws Exception {
         assertThat(jar).as("the shaded jar (built in `package`)").exists();
+        assertThat(agentJar).as("the agent-only shaded jar (built in `package`)").exists();
         tmp = Files.createTempDirectory("flowplane-no-secrets");
         restPort = freePort();
         adminPort = freePort();
@@ -124,8 +131,36 @@ class NoSecretsInLogsIT {
     }
 
     @Test
+    void grpcJavaUtilLoggingLinesComeOutInTheAgentsOwnOneLineFormat() throws Exception {
+        // gRPC-java reports a name it cannot resolve through java.util.logging, with a stack trace.
+        Path dir = Files.createDirectories(tmp.resolve("agent-unresolvable"));
+        Path log = dir.resolve("out.log");
+        ProcessBuilder pb = new ProcessBuilder(java(), "@" + DEPLOY.resolve("jvm/agent.options"), "-jar", agentJar.toString(),
+                "agent", "--pool", "default", "--url", "no-such-host.invalid:9090", "--state-dir", dir.resolve("state").toString())
+                .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().keySet().removeIf(k -> k.startsWith("FLOWPLANE_"));
+        pb.environment().put("FLOWPLANE_API_KEY", agentKey);
+        Process agent = pb.start();
+        try {
+            await().atMost(Duration.ofSeconds(60)).until(() -> Files.readString(log).contains("Failed to resolve name"));
+        } finally {
+            stopAgent(agent);
+        }
+        String out = Files.readString(log);
+        assertThat(out).as("gRPC's record, through logback").containsPattern(
+                "(?m)^\\S+ WARN +\\[[^\\]]*\\] io\\.grpc\\.internal\\.ManagedChannelImpl - .*Failed to resolve name");
+        assertThat(out.lines().filter(l -> !l.matches("^\\d{4}-\\d\\d-\\d\\dT\\S+ [A-Z]+ +\\[.*")))
+                .as("every line one event in the agent's format (no JUL 'WARNING:' records, no stack frame lines)").isEmpty();
+        assertNoSecrets("agent against an unresolvable host", out);
+    }
+
+    @Test
     void theAgentAtDebugStillNeverLogsItsKey() throws Exception {
         String out = runAgent("debug-by-env", Map.of("FLOWPLANE_LOG_LEVEL", "debug"), List.of());
+        // The default format puts the thread between level and logger: " DEBUG [main] io.flowplane.agent.Agent - …".
+        assertThat(out).as("the level took effect: Flowplane's own DEBUG lines are there")
+                .containsPattern(" DEBUG +\\[[^\\]]*\\] io\\.flowplane\\.");
+        assertThat(out).as("the connection settings at DEBUG, their key masked").contains("apiKey=(set, masked)");
         assertNoSecrets("agent with FLOWPLANE_LOG_LEVEL=debug", out);
     }
 
@@ -162,7 +197,10 @@ class NoSecretsInLogsIT {
         }
         String log = Files.readString(serverLog);
         assertThat(log).as("the request log is on the console").contains("POST /api/v1/flow-runs/");
-        assertThat(log).as("the control plane logs at DEBUG").contains("DEBUG");
+        // Dropwizard's format starts with the level: "DEBUG [time] logger: message".
+        assertThat(log).as("the control plane logs at DEBUG").containsPattern("(?m)^DEBUG +\\[");
+        assertThat(log).as("Jetty's DEBUG was asked for and refused, with the guard's warning")
+                .contains("DEBUG and TRACE logging of Jetty (");
         assertNoSecrets("control plane console and request log", log);
         assertThat(log).doesNotContain(idempotencyKey);
     }
@@ -214,7 +252,7 @@ class NoSecretsInLogsIT {
         Files.writeString(config, sample + "name: " + name + "\n");
         List<String> cmd = new ArrayList<>(List.of(java(), "@" + DEPLOY.resolve("jvm/agent.options")));
         cmd.addAll(jvmOptions);
-        cmd.addAll(List.of("-jar", jar.toString(), "agent", "--config", config.toString(),
+        cmd.addAll(List.of("-jar", agentJar.toString(), "agent", "--config", config.toString(),
                 "--state-dir", dir.resolve("state").toString()));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
                 .redirectOutput(tmp.resolve("agent-" + name + ".log").toFile());

@@ -186,8 +186,10 @@ public final class AgentConfig {
         if (pool == null || pool.isBlank()) {
             problems.add("a work pool is required (--pool or FLOWPLANE_POOL)");
         }
-        if (apiKey == null || apiKey.isBlank()) {
-            problems.add("an API key is required (--api-key or FLOWPLANE_API_KEY)");
+        // A client certificate may be the agent's only credential (control plane grpc.clientCertBinding: certificate).
+        if ((apiKey == null || apiKey.isBlank()) && clientCertFile == null) {
+            problems.add("an API key is required (--api-key or FLOWPLANE_API_KEY), or a client certificate "
+                    + "where the control plane accepts one alone");
         }
         if (statusPort != null && (statusPort < 0 || statusPort > 65535)) {
             problems.add("statusPort must be between 0 and 65535");

@@ -5,7 +5,10 @@ import io.grpc.Metadata;
 
 import java.util.concurrent.Executor;
 
-/** Sends the agent's API key on every call as "authorization: Bearer fp_…". */
+/**
+ * Sends the agent's API key on every call as "authorization: Bearer fp_…"; none when the agent
+ * has no key (its client certificate alone authenticates it).
+ */
 final class ApiKeyCredentials extends CallCredentials {
     private static final Metadata.Key<String> AUTHORIZATION =
             Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
@@ -13,13 +16,15 @@ final class ApiKeyCredentials extends CallCredentials {
     private final String apiKey;
 
     ApiKeyCredentials(String apiKey) {
-        this.apiKey = apiKey;
+        this.apiKey = apiKey == null || apiKey.isBlank() ? null : apiKey;
     }
 
     @Override
     public void applyRequestMetadata(RequestInfo info, Executor executor, MetadataApplier applier) {
         Metadata headers = new Metadata();
-        headers.put(AUTHORIZATION, "Bearer " + apiKey);
+        if (apiKey != null) {
+            headers.put(AUTHORIZATION, "Bearer " + apiKey);
+        }
         applier.apply(headers);
     }
 }

@@ -34,6 +34,14 @@ public final class ControlPlaneConnection implements Closeable {
      */
     public record Settings(String url, String apiKey, boolean tls, String caFile, String clientCertFile,
                            String clientKeyFile, Duration keepAliveTime, Duration keepAliveTimeout) {
+        /** The record's own toString prints the API key; a Settings in a log line or message must not. */
+        @Override
+        public String toString() {
+            return "Settings[url=" + url + ", apiKey=" + (apiKey == null || apiKey.isBlank() ? "(none)" : "(set, masked)")
+                    + ", tls=" + tls + ", caFile=" + caFile + ", clientCertFile=" + clientCertFile
+                    + ", clientKeyFile=" + clientKeyFile + ", keepAliveTime=" + keepAliveTime
+                    + ", keepAliveTimeout=" + keepAliveTimeout + "]";
+        }
     }
 
     /** {@code audit}: records every message sent on this channel, or null; closed with the connection. */

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -19,7 +20,10 @@ import java.util.stream.Stream;
  * directory, {@code logs/RUN_ID.log}, a line per log line ({@code time TAB stream TAB level TAB
  * message}, the message's tabs and newlines escaped). A run's file is rotated to {@code .1} at
  * {@code segmentBytes} (one older generation kept), and the oldest files are deleted once all of
- * them exceed {@code maxBytes}. Read back by {@code flowplane agent logs RUN_ID} on this host.
+ * them exceed {@code maxBytes} (checked on every write, so many small runs stay inside the bound as
+ * well as one long one). The directory is {@code 0700} and the files {@code 0600} on POSIX file
+ * systems: the lines stay local to make them unreadable to others, and this host's other users are
+ * others. Read back by {@code flowplane agent logs RUN_ID} on this host.
  */
 public final class LocalLogs {
     public static final String DIR = "logs";
@@ -34,10 +38,17 @@ public final class LocalLogs {
     private final Set<String> deployments;
     private final long segmentBytes;
     private final long maxBytes;
+    /** Bytes of every file under {@link #dir}, kept as lines are written so a write need not list the directory. */
+    private long total;
 
     /** {@code all}: every run of this agent; else the runs of the named deployments. */
     public LocalLogs(Path stateDir, boolean all, Set<String> deployments, long segmentBytes, long maxBytes) throws IOException {
         this.dir = Files.createDirectories(stateDir.resolve(DIR));
+        if (posix(dir)) {
+            // Also when it already existed (made by an older agent with the default umask).
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+        }
+        this.total = sizes(files());
         this.allDeployments = all;
         this.deployments = Set.copyOf(deployments);
         this.segmentBytes = segmentBytes;
@@ -59,35 +70,67 @@ public final class LocalLogs {
         for (String m : messages) {
             b.append(at).append('\t').append(stream).append('\t').append(level).append('\t').append(escape(m)).append('\n');
         }
+        byte[] bytes = b.toString().getBytes(StandardCharsets.UTF_8);
         try {
             if (Files.exists(file) && Files.size(file) >= segmentBytes) {
-                Files.move(file, file.resolveSibling(file.getFileName() + ".1"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-                trim();
+                Path older = file.resolveSibling(file.getFileName() + ".1");
+                total -= Files.exists(older) ? Files.size(older) : 0;
+                Files.move(file, older, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             }
-            Files.writeString(file, b, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            if (!Files.exists(file)) {
+                create(file);
+            }
+            Files.write(file, bytes, StandardOpenOption.APPEND);
+            total += bytes.length;
+            if (total > maxBytes) {
+                trim(file);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("could not keep log lines of run " + runId + " in " + dir, e);
         }
     }
 
-    /** Deletes the oldest files until all of them fit {@code maxBytes}. */
-    private void trim() throws IOException {
-        List<Path> files;
-        try (Stream<Path> s = Files.list(dir)) {
-            files = new ArrayList<>(s.filter(Files::isRegularFile).toList());
-        }
+    /** Deletes the oldest files, never {@code writing} (the file just written), until all of them fit {@code maxBytes}. */
+    private void trim(Path writing) throws IOException {
+        List<Path> files = files();
         files.sort(Comparator.comparing(LocalLogs::modified));
-        long total = 0;
-        for (Path f : files) {
-            total += Files.size(f);
-        }
+        total = sizes(files);
         for (Path f : files) {
             if (total <= maxBytes) {
                 return;
             }
-            total -= Files.size(f);
-            Files.deleteIfExists(f);
+            if (!f.equals(writing)) {
+                total -= Files.size(f);
+                Files.deleteIfExists(f);
+            }
         }
+    }
+
+    private List<Path> files() throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return new ArrayList<>(s.filter(Files::isRegularFile).toList());
+        }
+    }
+
+    private static long sizes(List<Path> files) throws IOException {
+        long sum = 0;
+        for (Path f : files) {
+            sum += Files.size(f);
+        }
+        return sum;
+    }
+
+    /** Created owner-only from the start, not narrowed after: no moment where another user could open it. */
+    private void create(Path file) throws IOException {
+        if (posix(dir)) {
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } else {
+            Files.createFile(file);
+        }
+    }
+
+    private static boolean posix(Path p) {
+        return p.getFileSystem().supportedFileAttributeViews().contains("posix");
     }
 
     /** Every line kept for the run, oldest first (the rotated generation, then the current file). */

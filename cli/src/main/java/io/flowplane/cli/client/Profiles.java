@@ -24,6 +24,10 @@ public final class Profiles {
 
     /** One profile. */
     public record Profile(String url, String apiKey) {
+        @Override
+        public String toString() { // not the record's own, which prints the key
+            return "Profile[url=" + url + ", apiKey=" + Target.masked(apiKey) + "]";
+        }
     }
 
     /** The whole file. */

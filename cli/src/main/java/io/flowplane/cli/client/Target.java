@@ -13,6 +13,17 @@ import java.util.Map;
 public record Target(String url, String apiKey) {
     public static final String DEFAULT_URL = "http://localhost:8080";
 
+    /** The record's own toString would print the key into any log line or exception message that shows a Target. */
+    @Override
+    public String toString() {
+        return "Target[url=" + url + ", apiKey=" + masked(apiKey) + "]";
+    }
+
+    /** How a key is shown: whether one is set, never its characters. */
+    public static String masked(String key) {
+        return key == null || key.isBlank() ? "(none)" : "(set, masked)";
+    }
+
     public static Target resolve(ClientOptions o, Map<String, String> env, Profiles profiles) {
         String url = first(o.url, env.get("FLOWPLANE_URL"));
         String key = first(o.apiKey, env.get("FLOWPLANE_API_KEY"));

@@ -11,9 +11,13 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 
+import javax.net.ssl.SSLSession;
 import java.util.Optional;
 
-/** Authenticates every gRPC call by its "authorization: Bearer fp_…" metadata (and, with mutual TLS, its client certificate). */
+/**
+ * Authenticates every gRPC call by its "authorization: Bearer fp_…" metadata (and, with mutual TLS,
+ * its client certificate), or with binding {@code certificate} by the client certificate alone.
+ */
 final class AuthInterceptor implements ServerInterceptor {
     static final Context.Key<Principal> PRINCIPAL = Context.key("flowplane-principal");
     private static final Metadata.Key<String> AUTHORIZATION =
@@ -31,25 +35,42 @@ final class AuthInterceptor implements ServerInterceptor {
     @Override
     public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
                                                        ServerCallHandler<Q, R> next) {
-        String header = headers.get(AUTHORIZATION);
-        String token = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
-        Optional<Principal> principal = keys.authenticate(token);
-        if (principal.isEmpty()) {
-            call.close(Status.UNAUTHENTICATED.withDescription(token == null
-                    ? "missing API key: send 'authorization: Bearer fp_…'" : "unknown or revoked API key"), new Metadata());
-            return new ServerCall.Listener<>() { };
-        }
-        if (certificates != null) {
-            Optional<Status> refused = certificates.check(call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION),
-                    principal.get());
-            if (refused.isPresent()) {
-                call.close(refused.get(), new Metadata());
-                return new ServerCall.Listener<>() { };
+        Principal principal;
+        if (certificates != null && certificates.alone()) {
+            // The certificate is the credential; an API key sent along adds nothing and is not read.
+            ClientCertificates.Verdict verdict = certificates.identify(session(call));
+            if (verdict.refusal() != null) {
+                return refuse(call, verdict.refusal());
             }
+            principal = verdict.principal();
+        } else {
+            String header = headers.get(AUTHORIZATION);
+            String token = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
+            Optional<Principal> byKey = keys.authenticate(token);
+            if (byKey.isEmpty()) {
+                return refuse(call, Status.UNAUTHENTICATED.withDescription(token == null
+                        ? "missing API key: send 'authorization: Bearer fp_…'" : "unknown or revoked API key"));
+            }
+            if (certificates != null) {
+                Optional<Status> refused = certificates.check(session(call), byKey.get());
+                if (refused.isPresent()) {
+                    return refuse(call, refused.get());
+                }
+            }
+            principal = byKey.get();
         }
         ServerCall.Listener<Q> listener =
-                Contexts.interceptCall(Context.current().withValue(PRINCIPAL, principal.get()), call, headers, next);
-        return new AsCaller<>(listener, principal.get());
+                Contexts.interceptCall(Context.current().withValue(PRINCIPAL, principal), call, headers, next);
+        return new AsCaller<>(listener, principal);
+    }
+
+    private static SSLSession session(ServerCall<?, ?> call) {
+        return call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION);
+    }
+
+    private static <Q> ServerCall.Listener<Q> refuse(ServerCall<Q, ?> call, Status status) {
+        call.close(status, new Metadata());
+        return new ServerCall.Listener<>() { };
     }
 
     /**

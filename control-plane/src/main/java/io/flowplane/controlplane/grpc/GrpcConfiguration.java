@@ -14,7 +14,8 @@ public class GrpcConfiguration {
     @JsonProperty public String privateKeyFile;
     /**
      * Mutual TLS: a PEM bundle of the CA(s) that issue agents' client certificates. Set, every
-     * gRPC call needs a client certificate from one of them as well as an API key.
+     * gRPC call needs a client certificate from one of them (and, unless the binding is
+     * {@code certificate}, an API key).
      */
     @JsonProperty public String clientCaFile;
     /** Serial numbers (hex, as {@code openssl x509 -serial} prints them) of client certificates no longer accepted. */
@@ -22,7 +23,9 @@ public class GrpcConfiguration {
     /**
      * {@code key}: certificate and API key together; {@code pools}: in addition, the certificate's
      * URI names {@code flowplane:pool:NAME} must cover every pool of the API key
-     * ({@code flowplane:pool:*} covers a key for all pools).
+     * ({@code flowplane:pool:*} covers a key for all pools); {@code certificate}: the certificate
+     * alone, no API key: the caller is an agent for the pools its URI names (a certificate naming
+     * none is refused). Needs {@code clientCaFile}.
      */
     @JsonProperty public String clientCertBinding = "key";
     /** The longest a PollWork call is held when nothing is due (under proxy idle timeouts). */

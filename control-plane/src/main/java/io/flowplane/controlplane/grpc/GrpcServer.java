@@ -44,8 +44,7 @@ public final class GrpcServer implements Managed {
 
     @Override
     public void start() throws IOException {
-        AuthInterceptor auth = new AuthInterceptor(services.core().apiKeys(), config.clientCaFile == null ? null
-                : new ClientCertificates(config.revokedClientSerials, config.clientCertBinding));
+        AuthInterceptor auth = new AuthInterceptor(services.core().apiKeys(), clientCertificates());
         commands = new AgentCommands(services.execution().ledger().leases());
         services.core().signals().subscribe(commands);
         var agentService = new AgentGrpcService(services, config.maxPollWait.toJavaDuration(),
@@ -67,6 +66,19 @@ public final class GrpcServer implements Managed {
                 .maxInboundMessageSize(config.maxInboundMessageBytes)
                 .build()
                 .start();
+    }
+
+    /** Null without mutual TLS; a binding or revocation list without a client CA is refused, not ignored. */
+    private ClientCertificates clientCertificates() {
+        ClientCertificates.Binding binding = ClientCertificates.Binding.parse(config.clientCertBinding);
+        if (config.clientCaFile == null) {
+            if (binding != ClientCertificates.Binding.KEY || !config.revokedClientSerials.isEmpty()) {
+                throw new IllegalStateException("grpc.clientCertBinding '" + config.clientCertBinding
+                        + "' and grpc.revokedClientSerials need mutual TLS: set grpc.clientCaFile");
+            }
+            return null;
+        }
+        return new ClientCertificates(config.revokedClientSerials, config.clientCertBinding);
     }
 
     private ServerCredentials credentials() throws IOException {

@@ -25,7 +25,9 @@ public final class LogLevels {
     static final List<String> LIBRARIES = List.of("io.grpc", "io.netty", "io.perfmark", "com.google",
             "com.fasterxml", "org.eclipse.jetty", "org.glassfish", "io.dropwizard", "org.hibernate", "org.jdbi",
             "org.flywaydb", "com.zaxxer", "org.h2", "org.postgresql", "com.networknt", "com.github.victools",
-            "org.apache", "com.cronutils", "org.dmfs", "picocli", "io.zonky", "org.awaitility");
+            "org.apache", "com.cronutils", "org.dmfs", "picocli", "io.zonky", "org.awaitility",
+            // The agent's Kubernetes executor, metrics and YAML: they log at INFO, fabric8 at TRACE its HTTP requests.
+            "io.fabric8", "io.prometheus", "org.yaml", "org.snakeyaml", "com.codahale");
 
     /** Marks a context configured by {@link DefaultLogging} (not by a user's file). */
     static final String DEFAULT_MARK = "flowplane.default-logging";

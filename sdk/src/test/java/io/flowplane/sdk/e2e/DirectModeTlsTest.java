@@ -2,6 +2,7 @@ package io.flowplane.sdk.e2e;
 
 import io.dropwizard.core.server.DefaultServerFactory;
 import io.dropwizard.jetty.HttpsConnectorFactory;
+import io.flowplane.controlplane.testing.FirstBytes;
 import io.flowplane.controlplane.testing.TestCertificates;
 import io.flowplane.controlplane.testing.TestControlPlane;
 import io.flowplane.sdk.Flow;
@@ -9,13 +10,23 @@ import io.flowplane.sdk.FlowRunResult;
 import io.flowplane.sdk.FlowRunner;
 import io.flowplane.sdk.Task;
 import io.flowplane.sdk.client.FlowplaneClient;
+import io.flowplane.sdk.internal.DirectRuns;
+import io.flowplane.sdk.internal.GrpcReporting;
+import io.grpc.Attributes;
+import io.grpc.Server;
+import io.grpc.ServerTransportFilter;
+import io.grpc.TlsServerCredentials;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.flowplane.sdk.results.LocalResultStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -23,7 +34,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * The SDK's direct mode against a control plane that serves REST over https and gRPC over TLS,
  * with a private CA made here: trusting that CA the run is created and reported; trusting another
- * CA, or speaking plain http to the https port, nothing goes through.
+ * CA, or speaking plain http to the https port, nothing goes through, and with REST trusted but
+ * gRPC not, nothing of the run arrives over gRPC. Against bare gRPC servers: a certificate for
+ * another host or an expired one never yields a TLS connection, and a server without TLS only
+ * ever sees handshakes, never plaintext.
  */
 class DirectModeTlsTest {
     @TempDir
@@ -62,13 +76,77 @@ class DirectModeTlsTest {
                     .as("the JVM's CAs do not know the private CA").hasStackTraceContaining("SSLHandshakeException");
             assertThatThrownBy(() -> new FlowplaneClient(url.replace("https:", "http:"), key)
                     .request("GET", "api/v1/work-pools", null)).as("plain http to the https port");
-            assertThatThrownBy(() -> {
-                try (FlowRunner runner = FlowRunner.builder().resultStore(new LocalResultStore(dir.resolve("results")))
-                        .reportTo(url, grpc, false, key, otherCa.caFile()).build()) {
+
+            // REST trusted, gRPC not: the run is created over REST, and then nothing of it arrives over gRPC.
+            GrpcReporting untrusted = new GrpcReporting(grpc, false, otherCa.caFile(), key,
+                    new DirectRuns(new FlowplaneClient(url, key, ca.caFile()), "tls-test"), Duration.ofSeconds(10),
+                    Clock.systemUTC());
+            FlowRunResult<Integer> refused;
+            try (FlowRunner runner = runner(untrusted)) {
+                refused = runner.run(flow, 1);
+            }
+            assertThat(client.run(refused.id())).as("created over REST").isNotNull();
+            assertThat(client.run(refused.id()).state().type()).as("no state change arrived over gRPC").isNotEqualTo("COMPLETED");
+            assertThat(client.taskRuns(refused.id())).as("no task run arrived over gRPC").isEmpty();
+        }
+    }
+
+    @Test
+    void grpcRefusesAWrongHostOrExpiredCertificateAndNeverSpeaksPlaintext() throws Exception {
+        TestCertificates ca = TestCertificates.newCa(dir.resolve("pki"), "customer");
+        var server = ca.server("server", List.of("localhost"), List.of("127.0.0.1"));
+        var wrongHost = ca.server("wrong-host", List.of("other.example"), List.of());
+        var expired = ca.expiredServer("expired");
+        Flow<Integer, Integer> flow = Flow.of("tls-refused", Integer.class, n -> Task.of("inc", (Integer x) -> x + 1).call(n));
+        try (TestControlPlane cp = TestControlPlane.start(dir.resolve("cp"), Clock.systemUTC(), c -> httpsOnly(c, server.pkcs12()))) {
+            String url = "https://127.0.0.1:" + cp.rest("/").getPort();
+            // The same client against a bare gRPC server with each certificate: the right one completes a
+            // TLS connection (so zero below means refused), the others never do.
+            for (var cert : List.of(server, wrongHost, expired)) {
+                AtomicInteger ready = new AtomicInteger();
+                Server bare = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0),
+                                TlsServerCredentials.create(cert.cert().toFile(), cert.key().toFile()))
+                        .addTransportFilter(new ServerTransportFilter() {
+                            @Override
+                            public Attributes transportReady(Attributes attributes) {
+                                ready.incrementAndGet();
+                                return attributes;
+                            }
+                        }).build().start();
+                try (FlowRunner runner = runner(reporting(url, "127.0.0.1:" + bare.getPort(), ca))) {
+                    runner.run(flow, 1);
+                } finally {
+                    bare.shutdownNow();
+                }
+                if (cert == server) {
+                    assertThat(ready.get()).as("the right certificate: a TLS connection").isPositive();
+                } else {
+                    assertThat(ready.get()).as("no TLS connection with %s", cert.cert()).isZero();
+                }
+            }
+            // Nothing speaking TLS there: each connection begins with a handshake, none falls back to plaintext.
+            try (FirstBytes plain = FirstBytes.start()) {
+                try (FlowRunner runner = runner(reporting(url, "127.0.0.1:" + plain.port(), ca))) {
                     runner.run(flow, 1);
                 }
-            }).as("no run is created through a server the SDK does not trust").isNotNull();
+                assertThat(plain.connections()).isNotEmpty();
+                assertThat(plain.allBeganWithTls()).as("first bytes %s",
+                        plain.connections().stream().map(java.util.Arrays::toString).toList()).isTrue();
+            }
         }
+    }
+
+    /** Direct reporting with REST to the real control plane (trusted) and gRPC to {@code grpc} over TLS. */
+    private static GrpcReporting reporting(String url, String grpc, TestCertificates ca) {
+        String key = TestControlPlane.ADMIN_KEY;
+        return new GrpcReporting(grpc, false, ca.caFile(), key,
+                new DirectRuns(new FlowplaneClient(url, key, ca.caFile()), "tls-test"), Duration.ofSeconds(10), Clock.systemUTC());
+    }
+
+    /** A runner that gives up flushing after 3 s: these servers never acknowledge anything. */
+    private FlowRunner runner(GrpcReporting reporting) {
+        return FlowRunner.builder().resultStore(new LocalResultStore(dir.resolve("results"))).reporting(reporting)
+                .flushTimeout(Duration.ofSeconds(3)).build();
     }
 
     /** REST on https only, with the server certificate's PKCS#12 store. */
