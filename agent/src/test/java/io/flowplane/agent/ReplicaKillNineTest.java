@@ -107,10 +107,9 @@ class ReplicaKillNineTest {
                 });
                 assertThat(running).as("attempts of run %s that started RUNNING", id).containsExactly(1);
             }
-            // agent-ab was on A: it moved to B and is connected there; agent-ba never left B.
+            // agent-ab was on A (its first address): it moved to B, the only replica left, and its
+            // heartbeats arrive there after the kill; agent-ba never left B.
             Agent onA = agents.get(0);
-            assertThat((Long) onA.metrics().getGauges().get("flowplane.agent.reconnects").getValue())
-                    .as("reconnections of the agent that was on the killed replica").isPositive();
             await().atMost(Duration.ofSeconds(10)).until(() -> onA.health().connected());
             await().atMost(Duration.ofSeconds(10)).until(() -> Instant.parse(b.call("GET", "/api/v1/agents/" + onA.agentId(), null)
                     .get("lastHeartbeatAt").asText()).isAfter(killedAt));
