@@ -26,8 +26,10 @@ import static org.awaitility.Awaitility.await;
 /**
  * Two control-plane replicas (real JVMs) on one PostgreSQL, two agents each given both replicas
  * in a different order, runs created through both replicas all along and a schedule firing every
- * second — then replica A is killed with -9. Nothing it acknowledged is lost, no run executes
- * twice, the agents carry on through B, and the schedule has every instant exactly once.
+ * second — then replica A, the leader (it holds the advisory lock, so the scheduler and the reaper
+ * run there), is killed with -9. Nothing it acknowledged is lost, no run executes or starts twice,
+ * the agents carry on through B (the one that was on A reconnects), B takes the lead, and the
+ * schedule has every instant exactly once.
  */
 class ReplicaKillNineTest {
     private static final String RUNS = "runs: {heartbeatInterval: 500 milliseconds, leaseDuration: 5 seconds}";
@@ -43,6 +45,9 @@ class ReplicaKillNineTest {
         try (ControlPlaneProcess a = ControlPlaneProcess.onPostgres(java.nio.file.Files.createDirectories(dir.resolve("a")), RUNS, url);
              ControlPlaneProcess b = ControlPlaneProcess.onPostgres(java.nio.file.Files.createDirectories(dir.resolve("b")), RUNS, url)) {
             a.start();
+            // A alone: it takes the lock, and keeps it while B runs (a held lock is never handed over).
+            await().atMost(Duration.ofSeconds(30)).until(() -> leaders(db).size() == 1);
+            String leaderA = leaders(db).get(0);
             b.start();
             a.call("POST", "/api/v1/work-pools", "{\"name\":\"ha\"}");
             a.call("POST", "/api/v1/deployments", """
@@ -75,6 +80,7 @@ class ReplicaKillNineTest {
             creator.start();
             // Load on both replicas, then the kill, then load on the survivor.
             await().atMost(Duration.ofSeconds(60)).until(() -> acknowledged.size() >= 20);
+            assertThat(leaders(db)).as("the replica about to be killed leads").containsExactly(leaderA);
             Instant killedAt = Instant.now();
             a.killNine();
             aDown.set(true);
@@ -83,6 +89,7 @@ class ReplicaKillNineTest {
             creating.set(false);
             creator.join();
 
+            await().atMost(Duration.ofSeconds(30)).until(() -> leaders(db).size() == 1 && !leaders(db).contains(leaderA));
             await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
                     .until(() -> acknowledged.stream().allMatch(id -> state(b, id).equals("COMPLETED")));
             assertThat(acknowledged).as("runs acknowledged under load").hasSizeGreaterThan(20);
@@ -91,7 +98,21 @@ class ReplicaKillNineTest {
                 b.call("GET", "/api/v1/flow-runs/" + id + "/logs?limit=1000", null).get("lines")
                         .forEach(l -> done.add(l.get("message").asText()));
                 assertThat(done).as("run %s executed exactly once", id).containsExactly("done");
+                JsonNode states = b.call("GET", "/api/v1/flow-runs/" + id + "/states", null);
+                List<Integer> running = new ArrayList<>();
+                states.forEach(st -> {
+                    if (st.get("type").asText().equals("RUNNING")) {
+                        running.add(st.get("attempt").asInt());
+                    }
+                });
+                assertThat(running).as("attempts of run %s that started RUNNING", id).containsExactly(1);
             }
+            // agent-ab was on A (its first address): it moved to B, the only replica left, and its
+            // heartbeats arrive there after the kill; agent-ba never left B.
+            Agent onA = agents.get(0);
+            await().atMost(Duration.ofSeconds(10)).until(() -> onA.health().connected());
+            await().atMost(Duration.ofSeconds(10)).until(() -> Instant.parse(b.call("GET", "/api/v1/agents/" + onA.agentId(), null)
+                    .get("lastHeartbeatAt").asText()).isAfter(killedAt));
 
             // Every instant of the schedule around the kill gets its run (the leader may have been A), once.
             // From 3 s before the kill, or the schedule's first whole second if it is younger than that.
@@ -110,6 +131,20 @@ class ReplicaKillNineTest {
             agents.forEach(Agent::shutdown);
             EmbeddedPostgresHolder.drop(db);
         }
+    }
+
+    /** application_name of every session holding the leadership lock (flowplane-<replica id>). */
+    private static List<String> leaders(EmbeddedPostgresHolder.Database db) throws Exception {
+        List<String> names = new ArrayList<>();
+        try (java.sql.Connection c = db.dataSource().getConnection(); java.sql.Statement st = c.createStatement();
+             java.sql.ResultSet rs = st.executeQuery("SELECT a.application_name FROM pg_locks l"
+                     + " JOIN pg_stat_activity a ON a.pid = l.pid"
+                     + " WHERE l.locktype = 'advisory' AND l.granted AND a.datname = current_database()")) {
+            while (rs.next()) {
+                names.add(rs.getString(1));
+            }
+        }
+        return names;
     }
 
     /** How many runs of the every-second schedule exist for each instant. */

@@ -1,5 +1,8 @@
 package io.flowplane.bench;
 
+import com.codahale.metrics.MetricRegistry;
+import io.dropwizard.db.DataSourceFactory;
+import io.dropwizard.db.ManagedDataSource;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 import java.nio.file.Files;
@@ -45,15 +48,32 @@ final class Replicas {
             for (int replicas = 1; replicas <= 3; replicas++) {
                 throughput(pg, fresh, replicas, m);
             }
-            String peerDb = fresh.get();
-            DbSchedulerBench.createPostgresTable(pg.getDatabase("postgres", peerDb));
-            var settings = new DbSchedulerBench.Settings(32, java.time.Duration.ofMillis(10), 0.5, 4.0, true);
-            // Untimed first: the table is emptied by the round itself (one-shot tasks are deleted when done).
-            DbSchedulerBench.run(pg.getDatabase("postgres", peerDb), m.dbSchedulerRuns(), m.createBatch(), settings);
-            Out.metric("replicas_db_scheduler_runs_per_s",
-                    DbSchedulerBench.run(pg.getDatabase("postgres", peerDb), m.dbSchedulerRuns(), m.createBatch(), settings),
-                    "runs/s");
+            ManagedDataSource peer = pooled(pg.getJdbcUrl("postgres", fresh.get()));
+            peer.start();
+            try {
+                DbSchedulerBench.createPostgresTable(peer);
+                var settings = new DbSchedulerBench.Settings(32, java.time.Duration.ofMillis(10), 0.5, 4.0, true);
+                // Untimed first: the table is emptied by the round itself (one-shot tasks are deleted when done).
+                DbSchedulerBench.run(peer, m.dbSchedulerRuns(), m.createBatch(), settings);
+                Out.metric("replicas_db_scheduler_runs_per_s",
+                        DbSchedulerBench.run(peer, m.dbSchedulerRuns(), m.createBatch(), settings), "runs/s");
+            } finally {
+                peer.stop();
+            }
         }
+    }
+
+    /**
+     * db-scheduler's DataSource: the same pool a Flowplane replica gets (Dropwizard's
+     * DataSourceFactory with its shipped defaults). zonky's own DataSource opens a new connection
+     * for every operation, which would measure connection set-up rather than the scheduler.
+     */
+    private static ManagedDataSource pooled(String jdbcUrl) {
+        DataSourceFactory factory = new DataSourceFactory();
+        factory.setDriverClass("org.postgresql.Driver");
+        factory.setUrl(jdbcUrl);
+        factory.setUser("postgres");
+        return factory.build(new MetricRegistry(), "db-scheduler");
     }
 
     private static void dispatch(EmbeddedPostgres pg, java.util.function.Supplier<String> fresh, Bench.Mode m)

@@ -72,10 +72,18 @@ class DeployFilesTest {
                 .contains("PodDisruptionBudget");
         for (JsonNode d : docs) {
             String name = d.at("/metadata/name").asText();
+            // Every namespaced object in the Deployments' namespace: a Service or PDB elsewhere selects no pods.
+            if (!d.path("kind").asText().equals("Namespace")) {
+                assertThat(d.at("/metadata/namespace").asText()).as("namespace of %s/%s", d.path("kind").asText(), name)
+                        .isEqualTo("flowplane");
+            }
             switch (d.path("kind").asText() + "/" + name) {
                 case "Deployment/flowplane-control-plane" -> {
                     assertThat(d.at("/spec/replicas").asInt()).isEqualTo(3);
                     assertThat(d.at("/spec/strategy/type").asText()).isEqualTo("RollingUpdate");
+                    assertThat(d.at("/spec/strategy/rollingUpdate/maxUnavailable").asInt()).isEqualTo(1);
+                    // A leftover patch directive is rejected by the API server.
+                    assertThat(d.at("/spec/strategy").toString()).doesNotContain("$retainKeys");
                     JsonNode container = d.at("/spec/template/spec/containers/0");
                     assertThat(container.path("volumeMounts").toString()).contains("/etc/flowplane").doesNotContain("/var/lib/flowplane");
                     assertThat(d.at("/spec/template/spec/volumes").toString()).doesNotContain("persistentVolumeClaim");

@@ -1,6 +1,7 @@
 package io.flowplane.agent.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.flowplane.controlplane.testing.TestDatabase;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -16,8 +17,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The control plane in its own JVM on fixed ports and an H2 file, so a test can kill -9 it and
- * start it again on the same file and the same gRPC port.
+ * The control plane in its own JVM on fixed ports and the test database (an H2 file, or PostgreSQL
+ * under -Dflowplane.test.database=postgres), so a test can kill -9 it and start it again on the same
+ * data and the same gRPC port.
  */
 public final class ControlPlaneProcess implements AutoCloseable {
     private final Path dir;
@@ -59,18 +61,25 @@ public final class ControlPlaneProcess implements AutoCloseable {
                 grpc: {bindHost: 127.0.0.1, port: %d}
                 auth: {bootstrapAdminKey: %s}
                 %s
-                """.formatted(restPort, adminPort, postgresUrl == null ? """
+                """.formatted(restPort, adminPort, database(dir, postgresUrl), grpcPort, Cluster.KEY, runs));
+    }
+
+    /**
+     * The database section: the given PostgreSQL, or else the test database setting (TestDatabase: an
+     * H2 file under {@code dir}, or with -Dflowplane.test.database=postgres a PostgreSQL database kept for
+     * {@code dir}, so a restart on the same directory finds its data).
+     */
+    private static String database(Path dir, String postgresUrl) {
+        String driver = postgresUrl == null ? TestDatabase.driverClass() : "org.postgresql.Driver";
+        String url = postgresUrl == null ? TestDatabase.url(dir.resolve("db")) : postgresUrl;
+        String user = postgresUrl == null ? TestDatabase.user() : "postgres";
+        return """
                 database:
-                  driverClass: org.h2.Driver
-                  url: "jdbc:h2:file:%s;WRITE_DELAY=0;LOCK_TIMEOUT=10000;DB_CLOSE_ON_EXIT=FALSE"
-                  user: sa
-                  password: ""
-                """.formatted(dir.resolve("db").resolve("flowplane").toAbsolutePath()) : """
-                database:
-                  driverClass: org.postgresql.Driver
+                  driverClass: %s
                   url: "%s"
-                  user: postgres
-                """.formatted(postgresUrl), grpcPort, Cluster.KEY, runs));
+                  user: %s
+                  password: ""
+                """.formatted(driver, url, user);
     }
 
     public int grpcPort() {

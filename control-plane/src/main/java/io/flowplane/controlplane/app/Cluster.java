@@ -5,6 +5,7 @@ import io.dropwizard.db.DataSourceFactory;
 import io.flowplane.controlplane.cluster.AdvisoryLockLeadership;
 import io.flowplane.controlplane.cluster.Leadership;
 import io.flowplane.controlplane.cluster.PostgresSignals;
+import io.flowplane.controlplane.cluster.SessionSettings;
 import io.flowplane.controlplane.ledger.InProcessSignals;
 import io.flowplane.controlplane.ledger.Signals;
 import io.flowplane.controlplane.store.Dialect;
@@ -35,7 +36,7 @@ record Cluster(Signals signals, Leadership leadership, String replicaId) {
                 props.setProperty("password", database.getPassword());
             }
             props.setProperty("ApplicationName", "flowplane-" + replicaId);
-            return DriverManager.getConnection(database.getUrl(), props);
+            return DriverManager.getConnection(database.getUrl(), SessionSettings.withKeepalives(props));
         };
         PostgresSignals signals = new PostgresSignals(connections, replicaId);
         AdvisoryLockLeadership leadership = new AdvisoryLockLeadership(connections, replicaId);

@@ -120,7 +120,7 @@ public class ControlPlaneApplication extends Application<ControlPlaneConfigurati
         ExecutorService claimers = Executors.newFixedThreadPool(4, Threads.named("flowplane-claim"));
         var prometheus = new io.prometheus.metrics.model.registry.PrometheusRegistry();
         OpsMetrics ops = OpsMetrics.in(prometheus);
-        services = buildServices(config, env.metrics(), store, mapper, timers, claimers, cluster.signals(), ops);
+        services = buildServices(config, env.metrics(), store, mapper, timers, claimers, cluster, ops);
         bootstrapAdminKey(config);
         env.lifecycle().manage(new BackgroundServices(services, config.getRuns().reaperInterval.toJavaDuration(),
                 config.getScheduler().interval.toJavaDuration(), timers, claimers, cluster.leadership()));
@@ -206,7 +206,8 @@ public class ControlPlaneApplication extends Application<ControlPlaneConfigurati
 
     private Services buildServices(ControlPlaneConfiguration config, MetricRegistry metrics, Store store,
                                    ObjectMapper mapper, ScheduledExecutorService timers, ExecutorService claimers,
-                                   Signals signals, OpsMetrics ops) {
+                                   Cluster cluster, OpsMetrics ops) {
+        Signals signals = cluster.signals();
         Json json = new Json(mapper);
         SignalHooks hooks = new SignalHooks(signals);
         ControlPlaneConfiguration.Runs runs = config.getRuns();
@@ -229,7 +230,7 @@ public class ControlPlaneApplication extends Application<ControlPlaneConfigurati
                 new ScheduleSync(json, materializer, ledger));
         AgentRegistry agents = new AgentRegistry(store, clock, json, ledger.leases(), runs.agentOfflineAfter.toJavaDuration());
         Automations automations = new Automations(new Automations.Collaborators(store, clock, json, ledger, deployments,
-                pools, flowRuns, agents), config.getAutomations());
+                pools, flowRuns, agents, signals, cluster.leadership()), config.getAutomations());
         return new Services(new Services.Core(clock, store, json, signals, new ApiKeys(store, clock, mapper)),
                 new Services.Resources(pools, deployments, flowRuns, backfills),
                 new Services.Execution(ledger, watchers, claims, dispatcher, events, agents),

@@ -2,6 +2,7 @@ package io.flowplane.controlplane.automations;
 
 import io.dropwizard.lifecycle.Managed;
 import io.flowplane.controlplane.agents.AgentRegistry;
+import io.flowplane.controlplane.cluster.Leadership;
 import io.flowplane.controlplane.common.Json;
 import io.flowplane.controlplane.deployments.DeploymentService;
 import io.flowplane.controlplane.eventlog.EventFeed;
@@ -9,6 +10,7 @@ import io.flowplane.controlplane.eventlog.EventHousekeeping;
 import io.flowplane.controlplane.eventlog.EventLog;
 import io.flowplane.controlplane.eventlog.EventReader;
 import io.flowplane.controlplane.ledger.RunLedger;
+import io.flowplane.controlplane.ledger.Signals;
 import io.flowplane.controlplane.pools.WorkPoolService;
 import io.flowplane.controlplane.runs.FlowRunService;
 import io.flowplane.controlplane.store.Store;
@@ -30,6 +32,16 @@ import java.util.function.Supplier;
  * installed as the event sink of the ledger and of the services whose changes are events; the
  * evaluator and the action runner share one thread and the notifier has another, so neither the
  * run hot path nor evaluation ever waits for a webhook receiver.
+ * <p>
+ * With several replicas on one PostgreSQL all of this timer work runs on the leader only. The
+ * evaluator alone would be safe anywhere (it locks its cursor row), but the action runner, the
+ * notifier and the presence sweep read their due rows without claiming them: on every replica
+ * they sent each webhook once per replica, raced on the firings' unique keys and recorded an
+ * agent going offline twice. Claiming rows (FOR UPDATE SKIP LOCKED) would spread the work, but a
+ * webhook POST inside a row lock holds a transaction open for as long as the receiver takes;
+ * the leader needs no lock, and the events signal wakes it for events committed on any replica.
+ * A failover overlap can repeat a notification (they are at least once, carrying the event id)
+ * but not an action's effect (actions carry idempotency keys).
  */
 public final class Automations implements Managed {
     private static final Logger LOG = LoggerFactory.getLogger(Automations.class);
@@ -38,11 +50,13 @@ public final class Automations implements Managed {
 
     /** What the automations act through. */
     public record Collaborators(Store store, Clock clock, Json json, RunLedger ledger, DeploymentService deployments,
-                                WorkPoolService pools, FlowRunService runs, AgentRegistry agents) {
+                                WorkPoolService pools, FlowRunService runs, AgentRegistry agents, Signals signals,
+                                Leadership leadership) {
     }
 
     private final AutomationsConfiguration config;
     private final Clock clock;
+    private final Leadership leadership;
     private final EventLog eventLog;
     private final EventReader reader;
     private final EventHousekeeping housekeeping;
@@ -61,7 +75,8 @@ public final class Automations implements Managed {
     public Automations(Collaborators c, AutomationsConfiguration config) {
         this.config = config;
         this.clock = c.clock();
-        EventFeed feed = new EventFeed();
+        this.leadership = c.leadership();
+        EventFeed feed = new EventFeed(c.signals());
         this.eventLog = new EventLog(c.clock(), c.json(), feed);
         this.reader = new EventReader(c.store(), feed);
         this.housekeeping = new EventHousekeeping(c.store(), c.clock(), eventLog, c.agents(),
@@ -123,9 +138,10 @@ public final class Automations implements Managed {
     public void start() {
         running = true;
         long presence = config.presenceInterval.toMilliseconds();
-        worker.scheduleWithFixedDelay(() -> guarded("agent presence", housekeeping::sweepPresence), presence, presence,
-                TimeUnit.MILLISECONDS);
-        worker.scheduleWithFixedDelay(() -> guarded("event retention", housekeeping::trim), 1, 60, TimeUnit.MINUTES);
+        worker.scheduleWithFixedDelay(() -> guarded("agent presence", leaderOnly(housekeeping::sweepPresence)), presence,
+                presence, TimeUnit.MILLISECONDS);
+        worker.scheduleWithFixedDelay(() -> guarded("event retention", leaderOnly(housekeeping::trim)), 1, 60,
+                TimeUnit.MINUTES);
         long every = config.evaluationInterval.toMilliseconds();
         worker.scheduleWithFixedDelay(this::tick, 0, every, TimeUnit.MILLISECONDS);
         sender.scheduleWithFixedDelay(this::deliver, every, every, TimeUnit.MILLISECONDS);
@@ -162,6 +178,9 @@ public final class Automations implements Managed {
 
     /** The periodic pass: absence triggers, and anything a restart or a retry delay left pending. */
     private void tick() {
+        if (!leader()) {
+            return;
+        }
         guarded("absence check", evaluator::checkAbsence);
         evaluateAndAct(true);
     }
@@ -171,6 +190,9 @@ public final class Automations implements Managed {
      * commit that fired nothing costs one short transaction here, nothing more.
      */
     private void evaluateAndAct(boolean always) {
+        if (!leader()) {
+            return;
+        }
         int fired = 0;
         try {
             fired = evaluator.evaluate();
@@ -186,6 +208,9 @@ public final class Automations implements Managed {
     }
 
     private void runActions() {
+        if (!leader()) {
+            return;
+        }
         int finished = 0;
         try {
             finished = actions.runDue();
@@ -208,6 +233,9 @@ public final class Automations implements Managed {
     }
 
     private void deliver() {
+        if (!leader()) {
+            return;
+        }
         guarded("notification delivery", notifier::deliverDue);
         wakeAt(sender, notifier::nextDue, this::deliverSoon);
     }
@@ -245,6 +273,20 @@ public final class Automations implements Managed {
         } catch (java.util.concurrent.RejectedExecutionException e) {
             // stopping
         }
+    }
+
+    /** Whether this replica does the timer work now (see the class comment); false while that is unknown. */
+    private boolean leader() {
+        try {
+            return leadership.isLeader();
+        } catch (RuntimeException e) {
+            LOG.warn("could not tell whether this replica leads: {}", e.getMessage());
+            return false;
+        }
+    }
+
+    private Supplier<Integer> leaderOnly(Supplier<Integer> task) {
+        return () -> leader() ? task.get() : 0;
     }
 
     private static ScheduledThreadPoolExecutor executor(String name) {

@@ -41,6 +41,13 @@ public final class PostgresSignals implements Signals, Managed {
     private static final Logger LOG = LoggerFactory.getLogger(PostgresSignals.class);
     private static final Duration RECONNECT_MIN = Duration.ofMillis(100);
     private static final Duration RECONNECT_MAX = Duration.ofSeconds(2);
+    /**
+     * How often the listener asks its connection a cheap query. A half-open connection (the
+     * server or the network gone without a FIN) never delivers a notification nor an error, so
+     * waiting for notifications alone would never notice it, and missed signals would never be
+     * recovered; the query fails within the network timeout instead.
+     */
+    static final Duration LISTENER_CHECK_EVERY = Duration.ofSeconds(5);
 
     /** Opens a new connection to the database (not from the pool: these are held for good). */
     public interface ConnectionSource {
@@ -94,6 +101,12 @@ public final class PostgresSignals implements Signals, Managed {
     }
 
     @Override
+    public void eventsPublished() {
+        local.eventsPublished();
+        outbox.add(SignalCodec.Item.EVENTS); // a burst of commits travels as one item
+    }
+
+    @Override
     public void start() {
         running = true;
         sender = daemon("flowplane-signals-send", this::sendLoop);
@@ -127,6 +140,7 @@ public final class PostgresSignals implements Signals, Managed {
                 if (conn == null) {
                     conn = connections.open();
                     conn.setAutoCommit(true);
+                    withNetworkTimeout(conn);
                 }
                 publish(conn, batch);
                 backoff = RECONNECT_MIN;
@@ -161,6 +175,7 @@ public final class PostgresSignals implements Signals, Managed {
         Duration backoff = RECONNECT_MIN;
         while (running) {
             try (Connection conn = connections.open()) {
+                withNetworkTimeout(conn);
                 try (Statement st = conn.createStatement()) {
                     st.execute("LISTEN " + CHANNEL);
                 }
@@ -168,12 +183,17 @@ public final class PostgresSignals implements Signals, Managed {
                 // Whatever was sent before LISTEN took effect is not coming: re-read instead.
                 listeners.forEach(Listener::missedSignals);
                 PGConnection pg = conn.unwrap(PGConnection.class);
+                long nextCheck = System.nanoTime() + LISTENER_CHECK_EVERY.toNanos();
                 while (running) {
                     PGNotification[] received = pg.getNotifications(500);
                     if (received != null) {
                         for (PGNotification n : received) {
                             deliver(n.getParameter());
                         }
+                    }
+                    if (System.nanoTime() - nextCheck > 0) {
+                        check(conn);
+                        nextCheck = System.nanoTime() + LISTENER_CHECK_EVERY.toNanos();
                     }
                 }
             } catch (SQLException e) {
@@ -186,6 +206,18 @@ public final class PostgresSignals implements Signals, Managed {
             }
             backoff = min(backoff.multipliedBy(2), RECONNECT_MAX);
         }
+    }
+
+    /** A round trip on the listening connection; throws when it is dead. */
+    private static void check(Connection conn) throws SQLException {
+        try (Statement st = conn.createStatement()) {
+            st.execute("SELECT 1");
+        }
+    }
+
+    /** Bounds every round trip on a held connection (pgjdbc applies it as the socket timeout). */
+    private static void withNetworkTimeout(Connection conn) throws SQLException {
+        conn.setNetworkTimeout(Runnable::run, (int) SessionSettings.CLIENT_NETWORK_TIMEOUT.toMillis());
     }
 
     private void deliver(String payload) {
@@ -204,6 +236,7 @@ public final class PostgresSignals implements Signals, Managed {
                 case 'p' -> local.poolChanged(item.id());
                 case 'r' -> local.runUpdated(item.id());
                 case 'c' -> local.cancelRequested(item.id(), item.agentId());
+                case 'e' -> local.eventsPublished();
                 default -> LOG.warn("ignoring an unknown signal kind '{}'", item.kind());
             }
         }

@@ -10,7 +10,8 @@ import java.util.UUID;
 
 /**
  * The text of one NOTIFY payload: the sending replica's id, then signals separated by ';' —
- * {@code p<pool id>}, {@code r<run id>}, {@code c<run id>/<agent id>}. PostgreSQL caps a payload
+ * {@code p<pool id>}, {@code r<run id>}, {@code c<run id>/<agent id>}, {@code e<nil uuid>} (events
+ * were written; the nil id keeps every item the same shape). PostgreSQL caps a payload
  * below 8,000 bytes, so {@link #encode} splits a burst into as many payloads as it needs.
  */
 final class SignalCodec {
@@ -19,6 +20,8 @@ final class SignalCodec {
 
     /** One signal as it travels. */
     record Item(char kind, UUID id, String agentId) {
+        static final Item EVENTS = new Item('e', new UUID(0, 0), null);
+
         String text() {
             // Agent ids are the agent's own choice: encoded, so a ';' in one cannot split a payload.
             return kind + id.toString() + (agentId == null ? "" : "/" + URLEncoder.encode(agentId, StandardCharsets.UTF_8));

@@ -30,4 +30,9 @@ public final class InProcessSignals implements Signals {
             listeners.forEach(l -> l.cancelRequested(runId, agentId));
         }
     }
+
+    @Override
+    public void eventsPublished() {
+        listeners.forEach(Listener::eventsPublished);
+    }
 }

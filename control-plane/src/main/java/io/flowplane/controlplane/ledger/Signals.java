@@ -5,7 +5,8 @@ import java.util.UUID;
 /**
  * Notifications that something committed: a pool may have new due work or a freed slot (wakes
  * long polls), a run has new state or log lines (wakes its watchers), a user asked to cancel a
- * run an agent holds (pushed to that agent). Sent only by {@link SignalHooks} after a commit;
+ * run an agent holds (pushed to that agent), a commit wrote events. Sent by {@link SignalHooks} (events: by the
+ * event log) after a commit;
  * implementations deliver them in process today, and could carry them between replicas.
  */
 public interface Signals {
@@ -20,6 +21,10 @@ public interface Signals {
 
         /** A user asked to cancel a run that agent {@code agentId} holds. */
         default void cancelRequested(UUID runId, String agentId) {
+        }
+
+        /** A commit wrote events (wakes event followers and the automation evaluator). */
+        default void eventsPublished() {
         }
 
         /**
@@ -37,4 +42,6 @@ public interface Signals {
     void runUpdated(UUID runId);
 
     void cancelRequested(UUID runId, String agentId);
+
+    void eventsPublished();
 }

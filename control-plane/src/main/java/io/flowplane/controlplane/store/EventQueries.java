@@ -165,6 +165,19 @@ public final class EventQueries {
         return row.isPresent() ? row : RunStateEvents.find(h, id);
     }
 
+    /**
+     * The highest {@code limit} event ids above {@code after} (both sources), ascending: what the
+     * REST reader checks for ids not committed yet. Each source is read backwards on its key.
+     */
+    public static List<Long> newestIds(Handle h, long after, int limit) {
+        List<Long> ids = new ArrayList<>(h.createQuery("SELECT id FROM events WHERE id > :after ORDER BY id DESC FETCH FIRST "
+                + limit + " ROWS ONLY").bind("after", after).mapTo(Long.class).list());
+        ids.addAll(h.createQuery("SELECT id FROM flow_run_states WHERE id > :after ORDER BY id DESC FETCH FIRST "
+                + limit + " ROWS ONLY").bind("after", Math.max(after, RunStateEvents.origin(h) - 1)).mapTo(Long.class).list());
+        ids.sort(null);
+        return ids.size() <= limit ? ids : ids.subList(ids.size() - limit, ids.size());
+    }
+
     public static long maxId(Handle h) {
         return Math.max(h.createQuery("SELECT COALESCE(MAX(id), 0) FROM events").mapTo(Long.class).one(),
                 RunStateEvents.maxId(h));

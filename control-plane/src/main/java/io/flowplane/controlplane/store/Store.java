@@ -121,6 +121,11 @@ public final class Store {
         return jdbi.withHandle(h -> EventQueries.page(h, filter));
     }
 
+    /** See {@link EventQueries#newestIds}. */
+    public List<Long> newestEventIds(long after, int limit) {
+        return jdbi.withHandle(h -> EventQueries.newestIds(h, after, limit));
+    }
+
     /**
      * Runs {@code work} in one transaction, then, only if it committed, the hooks it registered
      * (once). An exception rolls the transaction back and no hook runs.

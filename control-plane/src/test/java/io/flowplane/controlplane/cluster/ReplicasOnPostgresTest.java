@@ -3,7 +3,9 @@ package io.flowplane.controlplane.cluster;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.util.Durations;
+import com.sun.net.httpserver.HttpServer;
 import io.flowplane.controlplane.grpc.GrpcTestClient;
+import io.flowplane.controlplane.store.EventQueries;
 import io.flowplane.controlplane.testing.EmbeddedPostgresHolder;
 import io.flowplane.controlplane.testing.TestControlPlane;
 import io.flowplane.proto.v1.AgentCommand;
@@ -23,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -73,6 +76,9 @@ class ReplicasOnPostgresTest {
                 c.getDatabase().setDriverClass("org.postgresql.Driver");
                 c.getDatabase().setUrl(url);
                 c.getDatabase().setUser("postgres");
+                // Every replica's automation passes tick often, so a duplicate would show within the check below.
+                c.getAutomations().evaluationInterval = io.dropwizard.util.Duration.milliseconds(300);
+                c.getAutomations().retryDelay = io.dropwizard.util.Duration.milliseconds(100);
             });
             replicas.add(cp);
             grpc.add(new GrpcTestClient(cp.grpcPort()));
@@ -176,6 +182,121 @@ class ReplicasOnPostgresTest {
 
     @Test
     @Order(4)
+    void eventsFollowedOnOneReplicaWakeForEventsAppliedOnAnother() throws Exception {
+        long cursor = replicas.get(0).services().core().store().inTransaction(u -> EventQueries.maxId(u.handle()));
+        CompletableFuture<HttpResponse<String>> follow = CompletableFuture.supplyAsync(() -> {
+            try {
+                return replicas.get(1).admin("GET", "/api/v1/events?cursor=" + cursor + "&wait=" + HELD.toSeconds(), null);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> replicas.get(1).services().background().automations().eventLog().feed().waiting() > 0);
+        long t0 = System.nanoTime();
+        String run = createRun(0);
+        HttpResponse<String> answer = follow.get(WOKEN_WITHIN_S, TimeUnit.SECONDS);
+        System.out.printf("cross-replica events follow: run created on replica 0, answered on replica 1 after %d ms%n",
+                (System.nanoTime() - t0) / 1_000_000);
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        assertThat(JSON.readTree(answer.body()).get("items").findValuesAsText("runId")).contains(run);
+        register(2, "agent-events");
+        ClaimedRun claim = claimNow(2, "agent-events");
+        assertThat(claim.getRunId()).isEqualTo(run);
+        report(2, claim, StateType.RUNNING);
+        finish(2, claim, StateType.COMPLETED);
+    }
+
+    /** One event, three replicas: one firing, one action, one delivery, one POST to the receiver. */
+    @Test
+    @Order(5)
+    void aFailedRunOnOneReplicaNotifiesOnceWhateverReplicaLeads() throws Exception {
+        List<String> bodies = new java.util.concurrent.CopyOnWriteArrayList<>();
+        HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        receiver.createContext("/hook", exchange -> {
+            bodies.add(new String(exchange.getRequestBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        receiver.start();
+        try {
+            String url = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook";
+            assertThat(replicas.get(0).admin("POST", "/api/v1/notification-targets", """
+                    {"name":"ha-hook","kind":"webhook","url":"%s","secret":"ha-secret-0123456789abcdef",
+                     "template":"{{ event.run.name }} is {{ event.state.name }}"}""".formatted(url)).statusCode()).isEqualTo(201);
+            assertThat(replicas.get(1).admin("POST", "/api/v1/automations", """
+                    {"name":"ha-tell-me","trigger":{"match":{"types":["flow-run.failed"],"deployment":"job"}},
+                     "actions":[{"type":"notify","target":"ha-hook"}]}""").statusCode()).isEqualTo(201);
+            register(2, "agent-fails");
+            String run = createRun(0);
+            ClaimedRun claim = claimNow(2, "agent-fails");
+            report(2, claim, StateType.RUNNING);
+            finish(2, claim, StateType.FAILED);
+
+            await().atMost(Duration.ofSeconds(WOKEN_WITHIN_S)).until(() -> !bodies.isEmpty());
+            // Every replica's passes tick every 300 ms: two seconds is several passes each.
+            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
+                    .untilAsserted(() -> assertThat(bodies).as("POSTs received for one failed run").hasSize(1));
+            assertThat(JSON.readTree(bodies.get(0)).at("/event/run/id").asText()).isEqualTo(run);
+            JsonNode actions = JSON.readTree(replicas.get(2).admin("GET", "/api/v1/automations/ha-tell-me/actions", null).body());
+            assertThat(actions).hasSize(1);
+            assertThat(actions.get(0).get("status").asText()).isEqualTo("DONE");
+            assertThat(actions.get(0).get("attempts").asInt()).isEqualTo(1);
+            assertThat(actions.get(0).get("lastError").isNull()).isTrue();
+            await().atMost(Duration.ofSeconds(5)).until(() -> JSON.readTree(replicas.get(1)
+                    .admin("GET", "/api/v1/notification-targets/ha-hook/deliveries", null).body()).path(0).path("status")
+                    .asText().equals("DONE"));
+            JsonNode deliveries = JSON.readTree(replicas.get(1).admin("GET", "/api/v1/notification-targets/ha-hook/deliveries",
+                    null).body());
+            assertThat(deliveries).hasSize(1);
+            assertThat(deliveries.get(0).get("log")).hasSize(1);
+        } finally {
+            receiver.stop(0);
+            replicas.get(0).admin("DELETE", "/api/v1/automations/ha-tell-me", null);
+        }
+    }
+
+    /**
+     * The listening connection of the replica holding a poll is killed by the server; a run
+     * created on another replica right afterwards still reaches the poll at once: the replica
+     * reconnects and re-reads (the notification sent meanwhile is lost), long before the poll's
+     * 20 s timeout.
+     */
+    @Test
+    @Order(6)
+    void aPollHeldOnAReplicaWhoseListenerWasKilledStillGetsARunCreatedOnAnother() throws Exception {
+        register(1, "agent-relisten");
+        var poll = grpc.get(1).agentFuture(ADMIN_KEY, HELD.plusSeconds(10)).pollWork(poll("agent-relisten", HELD));
+        await().atMost(Duration.ofSeconds(10)).until(() -> replicas.get(1).services().execution().dispatcher().waitingPolls() > 0);
+        String app = "flowplane-" + replicas.get(1).app().replicaId();
+        int listener = listenerPid(app);
+
+        long t0 = System.nanoTime();
+        terminate(listener);
+        String run = createRun(0);
+        PollWorkResponse answer = poll.get(WOKEN_WITHIN_S, TimeUnit.SECONDS);
+        System.out.printf("run created after the poll replica's listener was killed: claimed after %d ms%n",
+                (System.nanoTime() - t0) / 1_000_000);
+        assertThat(answer.getRunsList()).extracting(ClaimedRun::getRunId).containsExactly(run);
+        await().atMost(Duration.ofSeconds(10)).until(() -> listenerPid(app) > 0 && listenerPid(app) != listener);
+        report(1, answer.getRuns(0), StateType.RUNNING);
+        finish(1, answer.getRuns(0), StateType.COMPLETED);
+    }
+
+    /** The server ends the leader's session: its lock is free, and another replica takes the background work. */
+    @Test
+    @Order(7)
+    void anotherReplicaLeadsWhenTheLeadersSessionIsKilled() throws Exception {
+        await().atMost(Duration.ofSeconds(10)).until(() -> leaders().size() == 1);
+        String leader = leaders().get(0);
+        terminate(leaderPid());
+        await().atMost(Duration.ofSeconds(10)).until(() -> leaders().size() == 1 && !leaders().get(0).equals(leader));
+        String newLeader = leaders().get(0);
+        assertThat(replicas).extracting(r -> "flowplane-" + r.app().replicaId()).contains(newLeader);
+    }
+
+    @Test
+    @Order(8)
     void oneReplicaLeadsTheBackgroundWorkAndAnotherTakesOverWhenItStops() throws Exception {
         await().atMost(Duration.ofSeconds(10)).until(() -> leaders().size() == 1);
         String leader = leaders().get(0);
@@ -203,6 +324,36 @@ class ReplicasOnPostgresTest {
     }
 
     // ------------------------------------------------------------------ helpers
+
+    /** The backend pid of the replica's LISTEN session (not the leadership session, which may also run SELECT 1). */
+    private static int listenerPid(String applicationName) throws Exception {
+        try (Connection c = database.dataSource().getConnection();
+             java.sql.PreparedStatement ps = c.prepareStatement("SELECT pid FROM pg_stat_activity WHERE application_name = ?"
+                     + " AND datname = current_database() AND (query LIKE 'LISTEN%' OR query = 'SELECT 1')"
+                     + " AND pid NOT IN (SELECT pid FROM pg_locks WHERE locktype = 'advisory')")) {
+            ps.setString(1, applicationName);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getInt(1) : -1;
+            }
+        }
+    }
+
+    private static int leaderPid() throws Exception {
+        try (Connection c = database.dataSource().getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT l.pid FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid"
+                     + " WHERE l.locktype = 'advisory' AND l.granted AND a.datname = current_database()")) {
+            assertThat(rs.next()).as("a leader holds the lock").isTrue();
+            return rs.getInt(1);
+        }
+    }
+
+    private static void terminate(int pid) throws Exception {
+        assertThat(pid).as("backend pid").isPositive();
+        try (Connection c = database.dataSource().getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT pg_terminate_backend(" + pid + ")")) {
+            assertThat(rs.next() && rs.getBoolean(1)).as("terminated backend %d", pid).isTrue();
+        }
+    }
 
     /** application_name of every session holding Flowplane's leadership lock. */
     private static List<String> leaders() throws Exception {
