@@ -38,7 +38,6 @@ final class JobExecution implements Runnable {
     private volatile String namespace;
     private final String name;
     private volatile boolean deleted;
-    private boolean warnedGrace;
 
     JobExecution(ActiveRun run, ExecutorSupport support, KubernetesClient client, KubernetesExecutor.Settings settings,
                  JobFactory jobs, String adoptedNamespace) {
@@ -133,6 +132,15 @@ final class JobExecution implements Runnable {
                     + "deployment's jobVariables.namespace), but this agent runs Jobs only in its own namespace '"
                     + settings.namespace() + "' (kubernetes.namespace in its configuration): leave the namespace out "
                     + "of the template, or serve the pool with an agent configured for '" + named + "'";
+        }
+        Duration valid = ExecutorSupport.leaseValidFor(run);
+        long grace = JobFactory.graceSeconds(job);
+        if (valid != null && grace + 1 > valid.toSeconds()) {
+            // Its pod, stopped at any deadline, could outlive the lease: the contract cannot be kept.
+            return "the Job template's terminationGracePeriodSeconds (" + grace + " s) does not fit in the run's lease ("
+                    + valid.toSeconds() + " s left of it): a pod stopped at its deadline could still run after another "
+                    + "agent took the run over; set it below " + Math.max(0, valid.toSeconds() - 1) + " s, or leave it out "
+                    + "(the agent's fenceGrace applies)";
         }
         return support.refusedSecret(run);
     }
@@ -250,12 +258,7 @@ final class JobExecution implements Runnable {
         long want = Math.floorDiv(Math.max(0, Duration.between(start, now).toMillis()) + valid.toMillis()
                 - grace * 1000, 1000);
         if (want < 1) {
-            // The lease is running out (a partition: the agent fences soon), or the grace is too long for it.
-            if (grace > 0 && !warnedGrace && grace * 1000 >= valid.toMillis()) {
-                warnedGrace = true;
-                LOG.warn("run {}: its pod's termination grace of {} s leaves no room in the lease for a deadline; "
-                        + "set terminationGracePeriodSeconds in the template well below the lease", run.id(), grace);
-            }
+            // The lease is running out (cut off: the agent fences and deletes the Job about now).
             want = 1;
         }
         long timeout = JobFactory.timeoutSeconds(run.claim());

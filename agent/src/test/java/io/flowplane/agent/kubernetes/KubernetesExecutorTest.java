@@ -252,6 +252,25 @@ class KubernetesExecutorTest {
     }
 
     @Test
+    void aTemplatesTerminationGraceLongerThanTheLeaseFailsTheRunClearly() throws Exception {
+        cluster.post("/api/v1/work-pools", """
+                {"name":"k8s-longgrace","type":"kubernetes","baseJobTemplate":{"job":{"apiVersion":"batch/v1","kind":"Job",
+                 "metadata":{},"spec":{"template":{"spec":{"terminationGracePeriodSeconds":60,
+                 "containers":[{"name":"flow"}]}}}}}}""", 201);
+        cluster.post("/api/v1/deployments", "{\"name\":\"longgrace\",\"flowName\":\"longgrace\",\"workPool\":"
+                + "\"k8s-longgrace\",\"entrypoint\":{\"command\":[\"run\"]}}", 201);
+        AgentConfig c = config("longgrace-agent");
+        c.pool = "k8s-longgrace";
+        try (Agent longGrace = startAgent(c)) {
+            String run = cluster.run("longgrace");
+            await().atMost(WAIT).until(() -> cluster.stateType(run).equals("FAILED"));
+            assertThat(cluster.flowRun(run).at("/state/message").asText())
+                    .contains("terminationGracePeriodSeconds (60 s) does not fit in the run's lease");
+            assertThat(jobs(run)).isEmpty();
+        }
+    }
+
+    @Test
     void aTemplateNamingAnotherNamespaceFailsTheRunClearlyAndMakesNoJob() throws Exception {
         cluster.post("/api/v1/work-pools", """
                 {"name":"k8s-elsewhere","type":"kubernetes","baseJobTemplate":{"variables":{"namespace":"elsewhere"}}}""", 201);
