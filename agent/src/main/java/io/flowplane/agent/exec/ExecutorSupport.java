@@ -59,6 +59,15 @@ public final class ExecutorSupport {
         return until == 0 ? null : Duration.ofNanos(Math.max(0, until - System.nanoTime()));
     }
 
+    /**
+     * For a run whose secrets the agent does not pass itself (secretKeyRefs the kubelet resolves):
+     * refuses a reference this agent can resolve to a value too short to mask, as it does for a
+     * process (the message says why); one it cannot resolve is the cluster's to hold. Null: fine.
+     */
+    public String refusedSecret(ActiveRun run) {
+        return supervisor.environment().tooShortSecret(run.claim);
+    }
+
     /** Redacts from everything the run reports the secret values this agent can resolve for it. */
     public void redactKnownSecrets(ActiveRun run) {
         run.redactWith(supervisor.environment().secretValues(run.claim));
@@ -136,5 +145,13 @@ public final class ExecutorSupport {
 
     public Duration killGrace() {
         return supervisor.settings().killGrace();
+    }
+
+    /**
+     * How long before a lease's safe end a run is told to stop, so that it is gone by then (the
+     * agent's fenceGrace, derived from the lease when not set); null before registration.
+     */
+    public Duration fenceGrace() {
+        return supervisor.fenceGrace();
     }
 }

@@ -63,6 +63,12 @@ final class LeaseKeeper {
         return terms != null;
     }
 
+    /** How long before a lease's safe end its work is told to stop (SIGTERM); null before the lease duration is known. */
+    Duration fenceGrace() {
+        Terms t = terms;
+        return t == null ? null : t.effectiveGrace(killGrace);
+    }
+
     /** The control plane granted or extended the run's lease from {@code basisNanos} on. */
     void granted(ActiveRun run, long basisNanos) {
         Terms t = terms;

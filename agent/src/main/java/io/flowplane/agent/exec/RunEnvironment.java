@@ -81,6 +81,26 @@ final class RunEnvironment {
         return used;
     }
 
+    /**
+     * The first reference in the run's environment this agent resolves to a value too short to
+     * mask, as the refusal's message; null if none. References it cannot resolve are skipped:
+     * each is checked on its own, so a missing one does not hide a short one after it.
+     */
+    String tooShortSecret(ClaimedRun run) {
+        for (String value : new java.util.TreeMap<>(run.getEntrypoint().getEnvMap()).values()) {
+            for (String reference : SecretResolver.references(value)) {
+                try {
+                    secrets.resolve(reference, new HashSet<>());
+                } catch (SecretResolver.TooShortSecretException e) {
+                    return e.getMessage();
+                } catch (SecretResolver.MissingSecretException e) {
+                    // Not this agent's to know: the Kubernetes Secret holds it.
+                }
+            }
+        }
+        return null;
+    }
+
     private static void putIfSet(Map<String, String> env, String key, String value) {
         if (value != null && !value.isEmpty()) {
             env.put(key, value);

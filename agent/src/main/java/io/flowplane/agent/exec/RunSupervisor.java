@@ -372,6 +372,11 @@ public final class RunSupervisor {
         return context.reporter();
     }
 
+    /** See {@link LeaseKeeper#fenceGrace()}. */
+    Duration fenceGrace() {
+        return leases.fenceGrace();
+    }
+
     Settings settings() {
         return context.settings();
     }

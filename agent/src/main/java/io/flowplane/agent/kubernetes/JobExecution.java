@@ -78,17 +78,28 @@ final class JobExecution implements Runnable {
     private boolean create() {
         Job job;
         try {
-            job = jobs.build(run.claim(), support.agentName());
+            job = jobs.build(run.claim(), support.agentName(), support.fenceGrace());
         } catch (JobFactory.InvalidJob e) {
             support.finish(run, StateType.FAILED, null, e.getMessage());
             return false;
         }
-        namespace = job.getMetadata().getNamespace() == null ? settings.namespace() : job.getMetadata().getNamespace();
+        String refused = refusal(job);
+        if (refused != null) {
+            support.finish(run, StateType.FAILED, null, refused);
+            return false;
+        }
+        namespace = settings.namespace();
+        job.getMetadata().setNamespace(namespace);
         if (ExecutorSupport.stopRequested(run)) {
             support.finish(run, null, null, null);
             return false;
         }
         run.stopWith(this::stop);
+        long deadline = wantedDeadline(job);
+        if (deadline > 0) {
+            // Bound by the lease from the start, not only from the first poll on.
+            job.getSpec().setActiveDeadlineSeconds(deadline);
+        }
         try {
             client.batch().v1().jobs().inNamespace(namespace).resource(job).create();
             LOG.info("run {}: created Job {}/{}", run.id(), namespace, name);
@@ -106,6 +117,32 @@ final class JobExecution implements Runnable {
             LOG.info("run {}: Job {}/{} already exists; following it", run.id(), namespace, name);
         }
         return true;
+    }
+
+    /**
+     * Why the run cannot be launched here, or null. A template naming another namespace is
+     * refused rather than followed: the agent's Role grants it its own namespace only, and
+     * adoption after a restart looks there, so a Job elsewhere could be neither created nor found
+     * again (see agent/README.md).
+     */
+    private String refusal(Job job) {
+        String named = job.getMetadata().getNamespace();
+        if (named != null && !named.equals(settings.namespace())) {
+            return "the Job template names namespace '" + named + "' (the pool's variables.namespace or the "
+                    + "deployment's jobVariables.namespace), but this agent runs Jobs only in its own namespace '"
+                    + settings.namespace() + "' (kubernetes.namespace in its configuration): leave the namespace out "
+                    + "of the template, or serve the pool with an agent configured for '" + named + "'";
+        }
+        Duration valid = ExecutorSupport.leaseValidFor(run);
+        long grace = JobFactory.graceSeconds(job);
+        if (valid != null && grace + 1 > valid.toSeconds()) {
+            // Its pod, stopped at any deadline, could outlive the lease: the contract cannot be kept.
+            return "the Job template's terminationGracePeriodSeconds (" + grace + " s) does not fit in the run's lease ("
+                    + valid.toSeconds() + " s left of it): a pod stopped at its deadline could still run after another "
+                    + "agent took the run over; set it below " + Math.max(0, valid.toSeconds() - 1) + " s, or leave it out "
+                    + "(the agent's fenceGrace applies)";
+        }
+        return support.refusedSecret(run);
     }
 
     private void supervise() throws InterruptedException {
@@ -175,26 +212,24 @@ final class JobExecution implements Runnable {
     }
 
     /**
-     * Keeps the Job's activeDeadlineSeconds at the end of the run's lease (at most the deployment's
-     * timeout): if the agent dies, Kubernetes stops the pod by the time the control plane can give
-     * the run to another agent, as the watchdog does for a process. Moved forward when it lags the
-     * lease by half of it; elapsed time is counted from the Job's creation (clocks in sync assumed).
+     * Keeps the Job's activeDeadlineSeconds so that its pod is gone by the end of the run's lease
+     * (and at most the deployment's timeout): if the agent dies or is cut off, Kubernetes stops the
+     * pod before the control plane can give the run to another agent, as the watchdog does for a
+     * process. Kubernetes counts the deadline from the Job's status.startTime and then gives the
+     * pod its terminationGracePeriodSeconds, so the deadline is the lease's safe end minus that
+     * grace, counted from startTime (from now while the Job controller has not set it: no earlier
+     * start can be assumed; the next poll counts from it). Lowered as soon as it is later than
+     * that; raised when it lags by half the lease. Agent and API server clocks are assumed in sync.
      */
     private void keepDeadline(Job job) {
-        Duration valid = ExecutorSupport.leaseValidFor(run);
-        String created = job.getMetadata().getCreationTimestamp();
-        if (valid == null || created == null) {
+        long want = wantedDeadline(job);
+        if (want < 0) {
             return;
         }
-        long elapsed = Math.max(0, Duration.between(Instant.parse(created), support.clock().instant()).toSeconds());
-        long want = elapsed + Math.max(1, valid.toSeconds());
         long timeout = JobFactory.timeoutSeconds(run.claim());
-        if (timeout > 0 && want >= timeout) {
-            want = timeout;
-        }
+        long lag = Math.max(2, ExecutorSupport.leaseValidFor(run).toSeconds() / 2);
         Long current = job.getSpec().getActiveDeadlineSeconds();
-        long lag = Math.max(2, valid.toSeconds() / 2);
-        if (current != null && current <= want + 2 && want - current < lag && !(want == timeout && current < timeout)) {
+        if (current != null && current <= want && want - current < lag && !(want == timeout && current < timeout)) {
             return;
         }
         long deadline = want;
@@ -204,9 +239,30 @@ final class JobExecution implements Runnable {
                 return j;
             });
         } catch (KubernetesClientException e) {
-            // The previous deadline stays: the Job is stopped sooner, never later.
+            // The previous deadline stays: it was set by the same rule from an earlier lease.
             LOG.warn("run {}: could not move its Job's deadline: {}", run.id(), e.getMessage());
         }
+    }
+
+    /** The deadline {@link #keepDeadline} aims at, in seconds from the Job's start; -1 while the lease is unknown. */
+    private long wantedDeadline(Job job) {
+        Duration valid = ExecutorSupport.leaseValidFor(run);
+        if (valid == null) {
+            return -1;
+        }
+        Instant now = support.clock().instant();
+        String started = job.getStatus() == null ? null : job.getStatus().getStartTime();
+        Instant start = started == null ? now : Instant.parse(started);
+        long grace = JobFactory.graceSeconds(job);
+        // Whole seconds, rounded down: never past the lease's end. Kubernetes needs at least 1.
+        long want = Math.floorDiv(Math.max(0, Duration.between(start, now).toMillis()) + valid.toMillis()
+                - grace * 1000, 1000);
+        if (want < 1) {
+            // The lease is running out (cut off: the agent fences and deletes the Job about now).
+            want = 1;
+        }
+        long timeout = JobFactory.timeoutSeconds(run.claim());
+        return timeout > 0 && want >= timeout ? timeout : want;
     }
 
     /** A stop was asked for: the Job is deleted (by the stopper, or here if it came before the Job existed); report once its pods are gone. */

@@ -71,7 +71,21 @@ final class JobFactory {
         return reference.toLowerCase(java.util.Locale.ROOT).replace('_', '-');
     }
 
-    Job build(ClaimedRun claim, String agentName) throws InvalidJob {
+    /** What Kubernetes gives a pod between SIGTERM and SIGKILL when the template sets nothing. */
+    static final long KUBERNETES_DEFAULT_GRACE_SECONDS = 30;
+
+    /** The pod's terminationGracePeriodSeconds: how long it may still run once its Job's deadline passed. */
+    static long graceSeconds(Job job) {
+        Long g = job.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds();
+        return g == null ? KUBERNETES_DEFAULT_GRACE_SECONDS : Math.max(0, g);
+    }
+
+    /**
+     * {@code fenceGrace}: the agent's (null: unknown); the pod's grace when the template sets none,
+     * in whole seconds rounded down, so a pod stopped at its deadline is gone within it (a
+     * template's own grace is kept, and the deadline leaves room for it).
+     */
+    Job build(ClaimedRun claim, String agentName, java.time.Duration fenceGrace) throws InvalidJob {
         if (claim.getKubernetesJobJson().isBlank()) {
             throw new InvalidJob("the run carries no Kubernetes Job: its pool '" + claim.getPool()
                     + "' is not of type kubernetes, and this agent runs flows as Kubernetes Jobs");
@@ -102,6 +116,9 @@ final class JobFactory {
         podMeta.setLabels(merge(podMeta.getLabels(), labels));
         pod.setMetadata(podMeta);
         pod.getSpec().setRestartPolicy("Never");
+        if (pod.getSpec().getTerminationGracePeriodSeconds() == null && fenceGrace != null) {
+            pod.getSpec().setTerminationGracePeriodSeconds(fenceGrace.toSeconds());
+        }
         Container c = container(pod.getSpec().getContainers());
         if (c.getCommand() == null || c.getCommand().isEmpty()) {
             if (claim.getEntrypoint().getCommandCount() == 0) {

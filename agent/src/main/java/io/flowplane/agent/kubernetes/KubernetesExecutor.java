@@ -31,8 +31,9 @@ public final class KubernetesExecutor implements RunSupervisor.Executor {
     private static final Logger LOG = LoggerFactory.getLogger(KubernetesExecutor.class);
 
     /**
-     * {@code namespace}: where Jobs go when the template names none, and where adoption looks
-     * (null: the client's, i.e. the agent pod's own); {@code pendingLimit}: how long a pod may stay
+     * {@code namespace}: where every Job goes and where adoption looks, the one the agent's Role
+     * covers (null: the client's, i.e. the agent pod's own); a run whose template names another
+     * namespace fails rather than making a Job no restart would find; {@code pendingLimit}: how long a pod may stay
      * stuck (image not pullable, unschedulable) before the run fails; {@code pollInterval}: how often
      * Job, pod and log are read; {@code stopTimeout}: how long after the kill grace a deleted Job's
      * pods are awaited.

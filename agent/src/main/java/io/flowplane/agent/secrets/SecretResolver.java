@@ -12,10 +12,22 @@ public final class SecretResolver {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,199}");
 
     /** A reference no provider could resolve, or to a value too short to mask; the run fails before its process starts. */
-    public static final class MissingSecretException extends Exception {
+    public static class MissingSecretException extends Exception {
         public MissingSecretException(String message) {
             super(message);
         }
+    }
+
+    /** A reference resolved to a value shorter than the minimum: refused wherever it would be used. */
+    public static final class TooShortSecretException extends MissingSecretException {
+        public TooShortSecretException(String message) {
+            super(message);
+        }
+    }
+
+    /** Each {@code ${secret:NAME}} reference in {@code value}, as written. */
+    public static java.util.List<String> references(String value) {
+        return REFERENCE.matcher(value).results().map(java.util.regex.MatchResult::group).toList();
     }
 
     /**
@@ -52,7 +64,7 @@ public final class SecretResolver {
             String secret = lookup(name).orElseThrow(() -> new MissingSecretException(
                     "secret '" + name + "' is not known to this agent (environment or secrets directory)"));
             if (secret.length() < minLength) {
-                throw new MissingSecretException("secret '" + name + "' is " + secret.length()
+                throw new TooShortSecretException("secret '" + name + "' is " + secret.length()
                         + " characters long; secrets shorter than " + minLength + " characters are refused, because "
                         + "the agent could not mask them in logs without hiding ordinary text (use a longer value)");
             }

@@ -61,6 +61,8 @@ class KubernetesExecutorTest {
     static Cluster cluster;
     static KubernetesMockServer server;
     static KubernetesClient kube;
+    /** The in-process agents' client (the test's own is {@link #kube}). */
+    static KubernetesClient agentKube;
     static Agent agent;
     /** Pod name → the log text the "kubelet" serves for it. */
     static final Map<String, String> LOGS = new ConcurrentHashMap<>();
@@ -70,6 +72,19 @@ class KubernetesExecutorTest {
     static final Map<String, List<Integer>> SERVED = new ConcurrentHashMap<>();
     private static final java.time.format.DateTimeFormatter RFC3339_NANO = java.time.format.DateTimeFormatter
             .ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSSSSXXX").withZone(java.time.ZoneOffset.UTC);
+    /**
+     * What the executor calls on the API server, as RBAC sees it (API group/resource → verbs), all in
+     * its own namespace: deploy/kubernetes-agent's Role grants exactly this (KubernetesAgentManifestsTest),
+     * and every request an agent made in this class must be one of these.
+     */
+    static final Map<String, java.util.TreeSet<String>> AGENT_NEEDS = Map.of(
+            "batch/jobs", new java.util.TreeSet<>(List.of("create", "delete", "get", "list", "patch")),
+            "/pods", new java.util.TreeSet<>(List.of("list")),
+            "/pods/log", new java.util.TreeSet<>(List.of("get")));
+    /** The user agent of the test's own client (playing the Job controller and the kubelet); any other is an agent's. */
+    private static final String CLUSTER_USER_AGENT = "flowplane-test-plays-the-cluster";
+    /** Each agent request as "namespace group/resource verb". */
+    static final java.util.Set<String> AGENT_CALLS = ConcurrentHashMap.newKeySet();
     /** Every request the API server got (from the agents and from the test), as method, path, headers and body. */
     static final List<String> REQUESTS = new CopyOnWriteArrayList<>();
 
@@ -82,12 +97,18 @@ class KubernetesExecutorTest {
                     public MockResponse dispatch(RecordedRequest request) {
                         REQUESTS.add(request.getMethod() + " " + request.getPath() + "\n" + request.getHeaders() + "\n"
                                 + (request.getBody() == null ? "" : new String(request.getBody().getBytes(), StandardCharsets.UTF_8)));
+                        if (!CLUSTER_USER_AGENT.equals(request.getHeader("User-Agent"))) {
+                            AGENT_CALLS.add(rbac(request));
+                        }
                         MockResponse log = kubeletLog(request);
                         return log != null ? log : super.dispatch(request);
                     }
                 }, false);
         server.init(InetAddress.getLoopbackAddress(), 0);
-        kube = server.createClient(new JdkHttpClientFactory());
+        agentKube = server.createClient(new JdkHttpClientFactory());
+        kube = new io.fabric8.kubernetes.client.KubernetesClientBuilder().withConfig(new io.fabric8.kubernetes.client.ConfigBuilder(
+                agentKube.getConfiguration()).withUserAgent(CLUSTER_USER_AGENT).build())
+                .withHttpClientFactory(new JdkHttpClientFactory()).build();
         cluster = Cluster.start(dir, c -> { });
         cluster.post("/api/v1/work-pools", """
                 {"name":"k8s","type":"kubernetes","baseJobTemplate":{"variables":{"image":"acme/base:1","namespace":"flows",
@@ -98,6 +119,19 @@ class KubernetesExecutorTest {
 
     @AfterAll
     static void stop() throws Exception {
+        try {
+            stopAll();
+        } finally {
+            // The Role must allow every call the agents made (on a cluster, anything else is a 403).
+            assertThat(AGENT_CALLS).isNotEmpty().allSatisfy(call -> {
+                String[] p = call.split(" ");
+                assertThat(p[0]).as(call).isEqualTo(NS);
+                assertThat(AGENT_NEEDS.getOrDefault(p[1], new java.util.TreeSet<>())).as(call).contains(p[2]);
+            });
+        }
+    }
+
+    private static void stopAll() throws Exception {
         if (agent != null) {
             agent.close();
         }
@@ -106,6 +140,9 @@ class KubernetesExecutorTest {
         }
         if (kube != null) {
             kube.close();
+        }
+        if (agentKube != null) {
+            agentKube.close();
         }
         if (server != null) {
             server.destroy();
@@ -120,9 +157,10 @@ class KubernetesExecutorTest {
     }
 
     static Agent startAgent(AgentConfig c) throws Exception {
-        KubernetesExecutor executor = new KubernetesExecutor(kube, new KubernetesExecutor.Settings(NS,
+        KubernetesExecutor executor = new KubernetesExecutor(agentKube, new KubernetesExecutor.Settings(NS,
                 Duration.ofSeconds(1), Duration.ofMillis(50), Duration.ofSeconds(10), 64 * 1024));
-        return Agent.start(c, Agent.Options.defaults().withEnv(Map.of("FLOWPLANE_SECRET_DB_PASSWORD", SECRET)), executor);
+        return Agent.start(c, Agent.Options.defaults().withEnv(Map.of("FLOWPLANE_SECRET_DB_PASSWORD", SECRET,
+                "FLOWPLANE_SECRET_SHORT_PIN", "4711")), executor);
     }
 
     @Test
@@ -139,9 +177,21 @@ class KubernetesExecutorTest {
         assertThat(job.getMetadata().getLabels()).containsEntry("flowplane.io/run-id", run)
                 .containsEntry("flowplane.io/attempt", "1").containsEntry("flowplane.io/lease-epoch", "1")
                 .containsEntry("team", "data");
-        // The deadline: the timeout (120 s), then kept at the end of the 30 s lease while the agent renews it.
-        assertThat(job.getSpec().getActiveDeadlineSeconds()).isBetween(1L, 120L);
-        await().atMost(WAIT).until(() -> job(run, 1).getSpec().getActiveDeadlineSeconds() <= 35);
+        // The deadline: bound by the 30 s lease from the start (the timeout is 120 s), and the pod's
+        // grace (the agent's fence grace, 2 s) fits in before the lease's end.
+        assertThat(job.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds()).isBetween(0L, 2L);
+        assertThat(job.getSpec().getActiveDeadlineSeconds()).isBetween(1L, 30L - 2);
+        // What the Job controller does first: it records when it started the Job, which is where
+        // Kubernetes counts activeDeadlineSeconds from. The pod is gone by startTime + deadline +
+        // grace, which must never pass the end of the lease (at most 30 s after now).
+        java.time.Instant started = java.time.Instant.now();
+        kube.batch().v1().jobs().inNamespace(NS).withName(job.getMetadata().getName()).editStatus(j -> {
+            j.setStatus(new io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder().withStartTime(started.toString()).build());
+            return j;
+        });
+        await().during(Duration.ofSeconds(2)).atMost(WAIT).until(() -> podGoneBy(job(run, 1), started)
+                .isBefore(java.time.Instant.now().plusSeconds(30)));
+        assertThat(podGoneBy(job(run, 1), started)).isAfter(java.time.Instant.now().plusSeconds(15));
         assertThat(job.getSpec().getTtlSecondsAfterFinished()).isEqualTo(600);
         assertThat(job.getSpec().getBackoffLimit()).isZero();
         var pod = job.getSpec().getTemplate().getSpec();
@@ -176,6 +226,89 @@ class KubernetesExecutorTest {
         assertThat(cluster.flowRun(run).toString()).doesNotContain(SECRET);
         // Reported: no longer this agent's to adopt; the Job stays for its TTL.
         assertThat(job(run, 1).getMetadata().getLabels()).doesNotContainKey("flowplane.io/agent");
+    }
+
+    @Test
+    void aTemplatesOwnTerminationGraceIsKeptAndTheDeadlineLeavesRoomForIt() throws Exception {
+        cluster.post("/api/v1/work-pools", """
+                {"name":"k8s-grace","type":"kubernetes","baseJobTemplate":{"job":{"apiVersion":"batch/v1","kind":"Job",
+                 "metadata":{},"spec":{"template":{"spec":{"terminationGracePeriodSeconds":20,
+                 "containers":[{"name":"flow"}]}}}}}}""", 201);
+        cluster.post("/api/v1/deployments", "{\"name\":\"grace\",\"flowName\":\"grace\",\"workPool\":\"k8s-grace\","
+                + "\"entrypoint\":{\"command\":[\"run\"]}}", 201);
+        AgentConfig c = config("grace-agent");
+        c.pool = "k8s-grace";
+        try (Agent grace = startAgent(c)) {
+            String run = cluster.run("grace");
+            Job job = awaitJob(run, 1);
+            assertThat(job.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds()).isEqualTo(20L);
+            // 30 s lease, 20 s of it the pod's grace: the deadline (counted from now, as no start is recorded) is at most 10 s.
+            assertThat(job.getSpec().getActiveDeadlineSeconds()).isBetween(1L, 10L);
+            running(createPod(job));
+            await().during(Duration.ofSeconds(1)).atMost(WAIT).until(() -> job(run, 1).getSpec().getActiveDeadlineSeconds() <= 10);
+            cluster.post("/api/v1/flow-runs/" + run + "/cancel", "", 200);
+            await().atMost(WAIT).until(() -> job(run, 1) == null);
+        }
+    }
+
+    @Test
+    void aTemplatesTerminationGraceLongerThanTheLeaseFailsTheRunClearly() throws Exception {
+        cluster.post("/api/v1/work-pools", """
+                {"name":"k8s-longgrace","type":"kubernetes","baseJobTemplate":{"job":{"apiVersion":"batch/v1","kind":"Job",
+                 "metadata":{},"spec":{"template":{"spec":{"terminationGracePeriodSeconds":60,
+                 "containers":[{"name":"flow"}]}}}}}}""", 201);
+        cluster.post("/api/v1/deployments", "{\"name\":\"longgrace\",\"flowName\":\"longgrace\",\"workPool\":"
+                + "\"k8s-longgrace\",\"entrypoint\":{\"command\":[\"run\"]}}", 201);
+        AgentConfig c = config("longgrace-agent");
+        c.pool = "k8s-longgrace";
+        try (Agent longGrace = startAgent(c)) {
+            String run = cluster.run("longgrace");
+            await().atMost(WAIT).until(() -> cluster.stateType(run).equals("FAILED"));
+            assertThat(cluster.flowRun(run).at("/state/message").asText())
+                    .contains("terminationGracePeriodSeconds (60 s) does not fit in the run's lease");
+            assertThat(jobs(run)).isEmpty();
+        }
+    }
+
+    @Test
+    void aTemplateNamingAnotherNamespaceFailsTheRunClearlyAndMakesNoJob() throws Exception {
+        cluster.post("/api/v1/work-pools", """
+                {"name":"k8s-elsewhere","type":"kubernetes","baseJobTemplate":{"variables":{"namespace":"elsewhere"}}}""", 201);
+        cluster.post("/api/v1/deployments", "{\"name\":\"elsewhere\",\"flowName\":\"elsewhere\",\"workPool\":"
+                + "\"k8s-elsewhere\",\"entrypoint\":{\"command\":[\"run\"]}}", 201);
+        AgentConfig c = config("elsewhere-agent");
+        c.pool = "k8s-elsewhere";
+        try (Agent elsewhere = startAgent(c)) {
+            String run = cluster.run("elsewhere");
+            await().atMost(WAIT).until(() -> cluster.stateType(run).equals("FAILED"));
+            assertThat(cluster.flowRun(run).at("/state/message").asText()).contains("namespace 'elsewhere'")
+                    .contains("variables.namespace").contains("its own namespace '" + NS + "'");
+            assertThat(kube.batch().v1().jobs().inAnyNamespace().withLabel("flowplane.io/run-id", run).list().getItems())
+                    .isEmpty();
+        }
+    }
+
+    @Test
+    void aSecretTheAgentKnowsButTooShortToMaskIsRefusedOneOnlyTheClusterHoldsIsReferenced() throws Exception {
+        // A reference the agent cannot resolve first: it must not hide the short one after it.
+        cluster.post("/api/v1/deployments", """
+                {"name":"shortpin","flowName":"shortpin","workPool":"k8s","entrypoint":{"command":["run"],
+                 "env":{"A_TOKEN":"${secret:CLUSTER_ONLY}","B_PIN":"pin=${secret:SHORT_PIN}"}}}""", 201);
+        String refused = cluster.run("shortpin");
+        await().atMost(WAIT).until(() -> cluster.stateType(refused).equals("FAILED"));
+        assertThat(cluster.flowRun(refused).at("/state/message").asText())
+                .contains("secret 'SHORT_PIN' is 4 characters long").contains("shorter than 8 characters are refused");
+        assertThat(jobs(refused)).isEmpty();
+
+        cluster.post("/api/v1/deployments", """
+                {"name":"clusteronly","flowName":"clusteronly","workPool":"k8s","entrypoint":{"command":["run"],
+                 "env":{"TOKEN":"${secret:CLUSTER_ONLY}"}}}""", 201);
+        String run = cluster.run("clusteronly");
+        Job job = awaitJob(run, 1);
+        assertThat(env(job.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv(), "TOKEN")
+                .getValueFrom().getSecretKeyRef().getName()).isEqualTo("cluster-only");
+        cluster.post("/api/v1/flow-runs/" + run + "/cancel", "", 200);
+        await().atMost(WAIT).until(() -> job(run, 1) == null);
     }
 
     @Test
@@ -331,9 +464,9 @@ class KubernetesExecutorTest {
 
     @Test
     void anAgentShutDownLeavesItsJobRunningForTheNextOneToAdopt() throws Exception {
+        // The default template (no namespace): the Job goes to the agent's namespace, where the next one adopts it.
         String pool = "k8s-upgrade";
-        cluster.post("/api/v1/work-pools", "{\"name\":\"" + pool + "\",\"type\":\"kubernetes\",\"baseJobTemplate\":"
-                + "{\"variables\":{\"namespace\":\"" + NS + "\"}}}", 201);
+        cluster.post("/api/v1/work-pools", "{\"name\":\"" + pool + "\",\"type\":\"kubernetes\"}", 201);
         cluster.post("/api/v1/deployments", "{\"name\":\"upgrade\",\"flowName\":\"upgrade\",\"workPool\":\"" + pool
                 + "\",\"entrypoint\":{\"command\":[\"run\"]}}", 201);
         AgentConfig c = config("upgrade-agent");
@@ -523,6 +656,42 @@ class KubernetesExecutorTest {
             assertThat(job(run, 1).getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
                     .as("left alone").isEqualTo("someone/else:1");
         }
+    }
+
+    /** A request as RBAC authorizes it: "namespace group/resource verb" (namespace "-": cluster-wide). */
+    private static String rbac(RecordedRequest request) {
+        String path = request.getPath();
+        int q = path.indexOf('?');
+        String query = q < 0 ? "" : path.substring(q + 1);
+        String[] seg = (q < 0 ? path : path.substring(0, q)).replaceFirst("^/", "").split("/");
+        // /api/v1/... or /apis/GROUP/VERSION/...
+        int i = seg[0].equals("api") ? 2 : 3;
+        String group = seg[0].equals("api") ? "" : seg[1];
+        String namespace = "-";
+        if (seg.length > i + 1 && seg[i].equals("namespaces")) {
+            namespace = seg[i + 1];
+            i += 2;
+        }
+        String resource = seg.length > i ? seg[i] : "";
+        boolean named = seg.length > i + 1;
+        if (seg.length > i + 2) {
+            resource += "/" + seg[i + 2];
+        }
+        String verb = switch (request.getMethod()) {
+            case "GET" -> query.contains("watch=true") ? "watch" : named ? "get" : "list";
+            case "POST" -> "create";
+            case "PUT" -> "update";
+            case "PATCH" -> "patch";
+            case "DELETE" -> named ? "delete" : "deletecollection";
+            default -> request.getMethod();
+        };
+        return namespace + " " + group + "/" + resource + " " + verb;
+    }
+
+    /** When the Job's pod is gone at the latest if the agent stops renewing it: Kubernetes' deadline from {@code started}, then the pod's grace. */
+    private static java.time.Instant podGoneBy(Job job, java.time.Instant started) {
+        Long grace = job.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds();
+        return started.plusSeconds(job.getSpec().getActiveDeadlineSeconds() + (grace == null ? 30 : grace));
     }
 
     private static int indexOf(byte[] haystack, byte[] needle) {

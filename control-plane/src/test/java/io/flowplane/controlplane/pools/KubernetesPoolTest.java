@@ -58,7 +58,11 @@ class KubernetesPoolTest {
         assertThat(t.at("/job/kind").asText()).isEqualTo("Job");
         assertThat(t.at("/job/spec/template/spec/restartPolicy").asText()).isEqualTo("Never");
         assertThat(t.at("/variables/image").asText()).isEqualTo("python:3.12-slim");
-        assertThat(t.at("/variables/namespace").asText()).isEqualTo("default");
+        // No namespace: the agent's own (its Role covers that one only); the resolved Job names none.
+        assertThat(t.at("/variables").has("namespace")).isTrue();
+        assertThat(t.at("/variables/namespace").isNull()).isTrue();
+        assertThat(io.flowplane.controlplane.pools.kubernetes.JobTemplate.resolve(t, null).at("/metadata").has("namespace"))
+                .isFalse();
         assertThat(t.at("/variables/ttlSecondsAfterFinished").asInt()).isEqualTo(3600);
         // Stored, not only echoed.
         assertThat(JSON.readTree(cp.admin("GET", POOLS + "/k-default", null).body()).get("baseJobTemplate")).isEqualTo(t);

@@ -53,7 +53,8 @@ public final class JobTemplate {
         ObjectNode v = t.putObject("variables");
         v.put("image", "python:3.12-slim");
         v.put("imagePullPolicy", "IfNotPresent");
-        v.put("namespace", "default");
+        // None: the serving agent's own namespace, the one its Role covers (agents refuse any other).
+        v.putNull("namespace");
         v.putArray("command");
         v.putObject("env");
         ObjectNode resources = v.putObject("resources");
@@ -141,7 +142,7 @@ public final class JobTemplate {
                 continue;
             }
             if (n.isNull()) {
-                v.check(!e.getKey().equals("image") && !e.getKey().equals("namespace"), f, "is required");
+                v.check(!e.getKey().equals("image"), f, "is required");
                 continue;
             }
             switch (e.getKey()) {
@@ -257,7 +258,9 @@ public final class JobTemplate {
         }
         ObjectNode job = ((ObjectNode) template.get("job")).deepCopy();
         ObjectNode meta = job.with("metadata");
-        meta.put("namespace", vars.path("namespace").asText("default"));
+        if (vars.hasNonNull("namespace")) {
+            meta.put("namespace", vars.get("namespace").asText());
+        }
         putAll(meta.with("labels"), vars.get("labels"));
         ObjectNode spec = job.with("spec");
         if (vars.hasNonNull("ttlSecondsAfterFinished")) {
