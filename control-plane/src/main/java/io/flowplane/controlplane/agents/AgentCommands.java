@@ -1,6 +1,6 @@
 package io.flowplane.controlplane.agents;
 
-import io.flowplane.controlplane.ledger.Signals;
+import io.flowplane.controlplane.signals.Signals;
 import io.flowplane.controlplane.ledger.Leases;
 
 import java.util.List;

@@ -6,8 +6,8 @@ import io.flowplane.controlplane.cluster.AdvisoryLockLeadership;
 import io.flowplane.controlplane.cluster.Leadership;
 import io.flowplane.controlplane.cluster.PostgresSignals;
 import io.flowplane.controlplane.cluster.SessionSettings;
-import io.flowplane.controlplane.ledger.InProcessSignals;
-import io.flowplane.controlplane.ledger.Signals;
+import io.flowplane.controlplane.signals.InProcessSignals;
+import io.flowplane.controlplane.signals.Signals;
 import io.flowplane.controlplane.store.Dialect;
 
 import java.sql.DriverManager;

@@ -39,7 +39,7 @@ import io.flowplane.controlplane.ops.RunGauges;
 import io.flowplane.controlplane.ledger.RetryPolicies;
 import io.flowplane.controlplane.ledger.RunLedger;
 import io.flowplane.controlplane.ledger.SignalHooks;
-import io.flowplane.controlplane.ledger.Signals;
+import io.flowplane.controlplane.signals.Signals;
 import io.flowplane.controlplane.runs.RunWatchers;
 import io.flowplane.controlplane.store.Dialect;
 import io.flowplane.controlplane.store.Store;

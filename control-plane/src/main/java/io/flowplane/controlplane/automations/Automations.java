@@ -10,7 +10,7 @@ import io.flowplane.controlplane.eventlog.EventHousekeeping;
 import io.flowplane.controlplane.eventlog.EventLog;
 import io.flowplane.controlplane.eventlog.EventReader;
 import io.flowplane.controlplane.ledger.RunLedger;
-import io.flowplane.controlplane.ledger.Signals;
+import io.flowplane.controlplane.signals.Signals;
 import io.flowplane.controlplane.pools.WorkPoolService;
 import io.flowplane.controlplane.runs.FlowRunService;
 import io.flowplane.controlplane.store.Store;

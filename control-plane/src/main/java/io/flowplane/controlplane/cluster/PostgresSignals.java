@@ -1,8 +1,8 @@
 package io.flowplane.controlplane.cluster;
 
 import io.dropwizard.lifecycle.Managed;
-import io.flowplane.controlplane.ledger.InProcessSignals;
-import io.flowplane.controlplane.ledger.Signals;
+import io.flowplane.controlplane.signals.InProcessSignals;
+import io.flowplane.controlplane.signals.Signals;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 import org.slf4j.Logger;

@@ -1,7 +1,7 @@
 package io.flowplane.controlplane.dispatch;
 
 import io.flowplane.controlplane.common.NotFoundException;
-import io.flowplane.controlplane.ledger.Signals;
+import io.flowplane.controlplane.signals.Signals;
 import io.flowplane.controlplane.store.Store;
 import io.flowplane.controlplane.store.WorkPoolDao;
 import org.slf4j.Logger;

@@ -1,6 +1,6 @@
 package io.flowplane.controlplane.eventlog;
 
-import io.flowplane.controlplane.ledger.Signals;
+import io.flowplane.controlplane.signals.Signals;
 
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package io.flowplane.controlplane.ledger;
 
+import io.flowplane.controlplane.signals.Signals;
 import io.flowplane.controlplane.store.UnitOfWork;
 
 import java.util.LinkedHashMap;
@@ -9,8 +10,9 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * The only sender of {@link Signals}: a change registers the signals it implies with the unit of
- * work it is part of, and they go out once, after that unit committed (duplicates merged). A
+ * The only sender of run, pool and cancel {@link Signals} (events are announced by the event log's
+ * own after-commit hook): a change registers the signals it implies with the unit of work it is
+ * part of, and they go out once, after that unit committed (duplicates merged). A
  * signal sent before the commit woke a poll that then found nothing; one never sent left a due
  * run waiting for the next unrelated wake-up.
  */

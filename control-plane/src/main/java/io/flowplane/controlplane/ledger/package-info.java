@@ -7,6 +7,6 @@
  * io.flowplane.controlplane.ledger.Leases} owns lease length, extension and expiry. Every change
  * asks {@code state.RunStateMachine} about the transition it writes and registers the signals it
  * implies with its unit of work; {@link io.flowplane.controlplane.ledger.SignalHooks} sends them
- * once, after the commit, through the {@link io.flowplane.controlplane.ledger.Signals} interface.
+ * once, after the commit, through the {@link io.flowplane.controlplane.signals.Signals} interface.
  */
 package io.flowplane.controlplane.ledger;

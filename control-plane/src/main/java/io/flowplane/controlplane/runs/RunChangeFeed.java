@@ -1,6 +1,6 @@
 package io.flowplane.controlplane.runs;
 
-import io.flowplane.controlplane.ledger.Signals;
+import io.flowplane.controlplane.signals.Signals;
 
 import java.util.Set;
 import java.util.UUID;

@@ -3,7 +3,7 @@ package io.flowplane.controlplane.runs;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
-import io.flowplane.controlplane.ledger.Signals;
+import io.flowplane.controlplane.signals.Signals;
 
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;

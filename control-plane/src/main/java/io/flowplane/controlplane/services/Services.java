@@ -12,7 +12,7 @@ import io.flowplane.controlplane.runs.FlowRunService;
 import io.flowplane.controlplane.runs.LogRetention;
 import io.flowplane.controlplane.runs.Reaper;
 import io.flowplane.controlplane.ledger.RunLedger;
-import io.flowplane.controlplane.ledger.Signals;
+import io.flowplane.controlplane.signals.Signals;
 import io.flowplane.controlplane.runs.RunWatchers;
 import io.flowplane.controlplane.store.Store;
 import io.flowplane.controlplane.schedules.Scheduler;

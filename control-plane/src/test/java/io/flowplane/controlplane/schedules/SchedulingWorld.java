@@ -15,7 +15,7 @@ import io.flowplane.controlplane.model.FlowRun;
 import io.flowplane.controlplane.pools.WorkPoolService;
 import io.flowplane.controlplane.runs.FlowRunService;
 import io.flowplane.controlplane.runs.RunFactory;
-import io.flowplane.controlplane.ledger.InProcessSignals;
+import io.flowplane.controlplane.signals.InProcessSignals;
 import io.flowplane.controlplane.ledger.RetryPolicies;
 import io.flowplane.controlplane.ledger.RunLedger;
 import io.flowplane.controlplane.ledger.SignalHooks;

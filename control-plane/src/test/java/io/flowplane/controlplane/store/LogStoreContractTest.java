@@ -11,7 +11,7 @@ import io.flowplane.controlplane.events.RunEvent;
 import io.flowplane.controlplane.model.FlowRun;
 import io.flowplane.controlplane.model.LogLine;
 import io.flowplane.controlplane.runs.LogRetention;
-import io.flowplane.controlplane.ledger.InProcessSignals;
+import io.flowplane.controlplane.signals.InProcessSignals;
 import io.flowplane.controlplane.ledger.RetryPolicies;
 import io.flowplane.controlplane.ledger.RunLedger;
 import io.flowplane.controlplane.ledger.SignalHooks;

@@ -1,4 +1,4 @@
-package io.flowplane.controlplane.ledger;
+package io.flowplane.controlplane.signals;
 
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;

@@ -1,11 +1,11 @@
-package io.flowplane.controlplane.ledger;
+package io.flowplane.controlplane.signals;
 
 import java.util.UUID;
 
 /**
  * Notifications that something committed: a pool may have new due work or a freed slot (wakes
  * long polls), a run has new state or log lines (wakes its watchers), a user asked to cancel a
- * run an agent holds (pushed to that agent), a commit wrote events. Sent by {@link SignalHooks} (events: by the
+ * run an agent holds (pushed to that agent), a commit wrote events. Sent by {@link io.flowplane.controlplane.ledger.SignalHooks} (events: by the
  * event log) after a commit;
  * implementations deliver them in process today, and could carry them between replicas.
  */
