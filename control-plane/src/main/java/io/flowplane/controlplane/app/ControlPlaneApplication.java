@@ -214,7 +214,7 @@ public class ControlPlaneApplication extends Application<ControlPlaneConfigurati
         RunLedger ledger = new RunLedger(store, clock, hooks, new RetryPolicies(mapper), runs.leaseDuration.toJavaDuration());
         RunWatchers watchers = new RunWatchers(timers);
         ClaimService claims = new ClaimService(store, clock, ledger.claims(), metrics, ops);
-        Dispatcher dispatcher = new Dispatcher(claims, store, clock, timers, claimers);
+        Dispatcher dispatcher = new Dispatcher(claims, clock, timers, claimers);
         ControlPlaneConfiguration.Logs logs = config.getLogs();
         EventIngestor events = new EventIngestor(store, clock, ledger,
                 new LogLimits(logs.maxLineChars, logs.maxLinesPerRun), metrics, ops);

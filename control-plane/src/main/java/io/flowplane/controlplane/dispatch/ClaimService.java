@@ -28,6 +28,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
@@ -38,7 +39,7 @@ import java.util.stream.Collectors;
  * and each deployment's concurrency limit, highest-priority queue first, earliest due first. This
  * class chooses (under the pool's lock); the ledger's {@link Claims} moves the chosen runs.
  */
-public final class ClaimService {
+public final class ClaimService implements ClaimSource {
 
     /** What an agent asks for. An empty queue list means every queue of the pool. */
     public record ClaimRequest(String agentId, String pool, List<String> queues, int maxRuns) {
@@ -88,6 +89,18 @@ public final class ClaimService {
      * when nothing is due, and a read costs a fraction of the locking transaction (whose commit
      * a run created meanwhile would otherwise queue behind).
      */
+    @Override
+    public UUID poolId(String pool) {
+        return store.withDao(WorkPoolDao.class, d -> d.findByName(pool))
+                .orElseThrow(() -> new NotFoundException("work pool", pool)).id();
+    }
+
+    @Override
+    public Optional<Instant> nextDue(UUID poolId, Instant now) {
+        return store.nextDue(poolId, now);
+    }
+
+    @Override
     public boolean anyDue(UUID poolId) {
         Instant now = clock.instant();
         return store.anyDue(poolId, now);
@@ -105,6 +118,7 @@ public final class ClaimService {
      *
      * @throws NotFoundException if the pool does not exist
      */
+    @Override
     public Batch claimAll(String pool, List<ClaimRequest> requests) {
         long started = System.nanoTime();
         try (Timer.Context ignored = latency.time()) {

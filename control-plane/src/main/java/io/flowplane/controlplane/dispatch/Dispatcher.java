@@ -2,8 +2,6 @@ package io.flowplane.controlplane.dispatch;
 
 import io.flowplane.controlplane.common.NotFoundException;
 import io.flowplane.controlplane.signals.Signals;
-import io.flowplane.controlplane.store.Store;
-import io.flowplane.controlplane.store.WorkPoolDao;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,8 +31,7 @@ import java.util.function.Consumer;
 public final class Dispatcher implements Signals.Listener {
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
 
-    private final ClaimService claims;
-    private final Store store;
+    private final ClaimSource claims;
     private final Clock clock;
     private final ScheduledExecutorService timers;
     private final ExecutorService claimers;
@@ -42,10 +39,8 @@ public final class Dispatcher implements Signals.Listener {
     private final Map<String, UUID> poolIds = new ConcurrentHashMap<>();
     private final Map<UUID, DueWake> dueWakes = new ConcurrentHashMap<>();
 
-    public Dispatcher(ClaimService claims, Store store, Clock clock, ScheduledExecutorService timers,
-                      ExecutorService claimers) {
+    public Dispatcher(ClaimSource claims, Clock clock, ScheduledExecutorService timers, ExecutorService claimers) {
         this.claims = claims;
-        this.store = store;
         this.clock = clock;
         this.timers = timers;
         this.claimers = claimers;
@@ -86,8 +81,7 @@ public final class Dispatcher implements Signals.Listener {
         if (cached != null) {
             return cached;
         }
-        UUID id = store.withDao(WorkPoolDao.class, d -> d.findByName(name))
-                .orElseThrow(() -> new NotFoundException("work pool", name)).id();
+        UUID id = claims.poolId(name);
         poolIds.put(name, id);
         return id;
     }
@@ -207,7 +201,7 @@ public final class Dispatcher implements Signals.Listener {
     /** Sets a timer for the pool's next due run, unless an earlier one is already set. */
     private void armDueWake(UUID poolId) {
         Instant now = clock.instant();
-        Optional<Instant> next = store.nextDue(poolId, now);
+        Optional<Instant> next = claims.nextDue(poolId, now);
         if (next.isEmpty()) {
             return;
         }

@@ -447,7 +447,7 @@ abstract class StoreContractTest {
         var timers = Executors.newScheduledThreadPool(1);
         ExecutorService claimers = Executors.newFixedThreadPool(2);
         try {
-            var dispatcher = new io.flowplane.controlplane.dispatch.Dispatcher(claims, store, clock, timers, claimers);
+            var dispatcher = new io.flowplane.controlplane.dispatch.Dispatcher(claims, clock, timers, claimers);
             Map<Integer, List<List<ClaimService.Claimed>>> answers = new java.util.concurrent.ConcurrentHashMap<>();
             for (int i = 0; i < 8; i++) {
                 int poll = i;
@@ -487,7 +487,7 @@ abstract class StoreContractTest {
             var dispatcher = new io.flowplane.controlplane.dispatch.Dispatcher(
                     new ClaimService(store, real, new RunLedger(store, real, new SignalHooks(new InProcessSignals()),
                             new RetryPolicies(new ObjectMapper()), LEASE).claims(), new MetricRegistry()),
-                    store, real, timers, claimers);
+                    real, timers, claimers);
             List<List<ClaimService.Claimed>> answers = new CopyOnWriteArrayList<>();
             // Due in a moment: nothing signals the pool, only the dispatcher's own due timer can wake the poll.
             Set<UUID> due = ids(fixtures.scheduledRuns(p.queue(), fixtures.deployment(p.queue(), null), 1,
