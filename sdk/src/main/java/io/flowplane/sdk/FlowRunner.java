@@ -133,14 +133,23 @@ public final class FlowRunner implements AutoCloseable {
          * @param plaintext  gRPC without TLS (a {@code grpcs://} entry asks for TLS)
          */
         public Builder reportTo(String restUrl, String grpcTarget, boolean plaintext, String apiKey) {
-            return reportTo(restUrl, grpcTarget, plaintext, apiKey, null);
+            return reportTo(restUrl, grpcTarget, plaintext, apiKey, Tls.DEFAULT);
         }
 
         /** The same, trusting the CA(s) of the PEM bundle {@code caFile} (a private CA) for https and gRPC TLS. */
         public Builder reportTo(String restUrl, String grpcTarget, boolean plaintext, String apiKey, Path caFile) {
+            return reportTo(restUrl, grpcTarget, plaintext, apiKey, Tls.trusting(caFile));
+        }
+
+        /**
+         * The same with {@code tls}: its CA trusted for https and gRPC TLS, and its client certificate
+         * (if any) presented on gRPC, for a control plane that requires mutual TLS.
+         */
+        public Builder reportTo(String restUrl, String grpcTarget, boolean plaintext, String apiKey, Tls tls) {
+            Objects.requireNonNull(tls, "tls");
             Endpoints grpc = Endpoints.parse(grpcTarget, "grpcTarget", !plaintext, 9090);
-            FlowplaneClient rest = new FlowplaneClient(restUrl, "restUrl", apiKey, caFile);
-            this.reporting = new GrpcReporting(grpc.grpcTarget(), !grpc.tls(), caFile, apiKey,
+            FlowplaneClient rest = new FlowplaneClient(restUrl, "restUrl", apiKey, tls.caFile());
+            this.reporting = new GrpcReporting(grpc.grpcTarget(), !grpc.tls(), tls, apiKey,
                     new DirectRuns(rest, reporterName()), Duration.ofSeconds(10), clock);
             return this;
         }

@@ -28,7 +28,9 @@ import java.util.stream.Collectors;
  *   <li>by hand against a control plane ({@code FLOWPLANE_URL} and {@code FLOWPLANE_API_KEY} set; gRPC at
  *       {@code FLOWPLANE_GRPC_TARGET}, default the URL's host on port 9090, plaintext unless
  *       {@code FLOWPLANE_GRPC_TLS=true}; {@code FLOWPLANE_CA_FILE}: a PEM bundle of a private CA to trust for
- *       https and gRPC TLS): the run is created there and reported directly. Both URL variables take
+ *       https and gRPC TLS; {@code FLOWPLANE_CLIENT_CERT_FILE} and {@code FLOWPLANE_CLIENT_KEY_FILE}: a client
+ *       certificate and key, PEM, for a gRPC endpoint that requires mutual TLS): the run is created there and
+ *       reported directly. Both URL variables take
  *       several replicas separated by commas; the run moves to the next when its replica cannot be
  *       reached;</li>
  *   <li>otherwise locally, with no server.</li>
@@ -70,8 +72,7 @@ public final class Flowplane {
                 } else {
                     Endpoints.parse(grpc, "FLOWPLANE_GRPC_TARGET", !plaintext, 9090);
                 }
-                String ca = env.get("FLOWPLANE_CA_FILE");
-                builder.reportTo(url, grpc, plaintext, key, ca == null || ca.isBlank() ? null : Path.of(ca));
+                builder.reportTo(url, grpc, plaintext, key, tls(env));
             }
             parameters = parameters(flow, defaults, arguments(args));
         }
@@ -80,6 +81,23 @@ public final class Flowplane {
             Summary.print(result, out);
             return result.isCompleted() ? 0 : 1;
         }
+    }
+
+    /** FLOWPLANE_CA_FILE, and FLOWPLANE_CLIENT_CERT_FILE with FLOWPLANE_CLIENT_KEY_FILE for mutual TLS. */
+    static Tls tls(Map<String, String> env) {
+        Path cert = path(env, "FLOWPLANE_CLIENT_CERT_FILE");
+        Path key = path(env, "FLOWPLANE_CLIENT_KEY_FILE");
+        if ((cert == null) != (key == null)) {
+            throw new IllegalArgumentException("FLOWPLANE_CLIENT_CERT_FILE and FLOWPLANE_CLIENT_KEY_FILE go together: "
+                    + "set both (mutual TLS) or neither");
+        }
+        Tls tls = Tls.trusting(path(env, "FLOWPLANE_CA_FILE"));
+        return cert == null ? tls : tls.withClientCertificate(cert, key);
+    }
+
+    private static Path path(Map<String, String> env, String name) {
+        String value = env.get(name);
+        return value == null || value.isBlank() ? null : Path.of(value);
     }
 
     /** The defaults with the given fields laid over them, as the flow's parameter type. */

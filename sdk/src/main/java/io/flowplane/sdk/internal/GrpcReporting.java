@@ -12,6 +12,7 @@ import io.flowplane.proto.v1.TaskRunReport;
 import io.flowplane.sdk.ArtifactEntry;
 import io.flowplane.sdk.LogEntry;
 import io.flowplane.sdk.State;
+import io.flowplane.sdk.Tls;
 import io.grpc.ClientInterceptor;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
@@ -55,26 +56,16 @@ public final class GrpcReporting implements Reporting {
      */
     public GrpcReporting(String target, boolean plaintext, String bearer, RunSource runs, Duration heartbeat,
                          Clock clock) {
-        this(target, plaintext, null, bearer, runs, heartbeat, clock);
+        this(target, plaintext, Tls.DEFAULT, bearer, runs, heartbeat, clock);
     }
 
-    /** @param caFile with TLS: a PEM bundle of the CA(s) to trust instead of the JVM's; null: the JVM's */
-    public GrpcReporting(String target, boolean plaintext, java.nio.file.Path caFile, String bearer, RunSource runs,
+    /** @param tls with TLS: the CA(s) to trust and the client certificate to present (mutual TLS), if any */
+    public GrpcReporting(String target, boolean plaintext, Tls tls, String bearer, RunSource runs,
                          Duration heartbeat, Clock clock) {
         FrameLogGuard.install(); // before the first connection: its frame logger would print the API key
-        ManagedChannelBuilder<?> builder;
-        if (plaintext) {
-            builder = ManagedChannelBuilder.forTarget(target).usePlaintext();
-        } else if (caFile != null) {
-            try {
-                builder = io.grpc.Grpc.newChannelBuilder(target,
-                        io.grpc.TlsChannelCredentials.newBuilder().trustManager(caFile.toFile()).build());
-            } catch (java.io.IOException e) {
-                throw new IllegalArgumentException("cannot read CA file " + caFile + ": " + e.getMessage(), e);
-            }
-        } else {
-            builder = ManagedChannelBuilder.forTarget(target); // TLS with the JVM's CAs
-        }
+        ManagedChannelBuilder<?> builder = plaintext
+                ? ManagedChannelBuilder.forTarget(target).usePlaintext()
+                : io.grpc.Grpc.newChannelBuilder(target, credentials(tls));
         this.channel = builder.build();
         Metadata headers = new Metadata();
         headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + bearer);
@@ -92,6 +83,27 @@ public final class GrpcReporting implements Reporting {
             });
             heart.scheduleAtFixedRate(this::beat, heartbeat.toMillis(), heartbeat.toMillis(), TimeUnit.MILLISECONDS);
         }
+    }
+
+    /** TLS trusting {@code tls}'s CA (else the JVM's), presenting its client certificate if it has one. */
+    private static io.grpc.ChannelCredentials credentials(Tls tls) {
+        io.grpc.TlsChannelCredentials.Builder b = io.grpc.TlsChannelCredentials.newBuilder();
+        if (tls.caFile() != null) {
+            try {
+                b.trustManager(tls.caFile().toFile());
+            } catch (java.io.IOException | RuntimeException e) {
+                throw new IllegalArgumentException("cannot read CA file " + tls.caFile() + ": " + e.getMessage(), e);
+            }
+        }
+        if (tls.hasClientCertificate()) {
+            try {
+                b.keyManager(tls.clientCertFile().toFile(), tls.clientKeyFile().toFile());
+            } catch (java.io.IOException | RuntimeException e) {
+                throw new IllegalArgumentException("cannot read client certificate " + tls.clientCertFile()
+                        + " or its key " + tls.clientKeyFile() + ": " + e.getMessage(), e);
+            }
+        }
+        return b.build();
     }
 
     @Override

@@ -9,6 +9,7 @@ import io.flowplane.sdk.Flow;
 import io.flowplane.sdk.FlowRunResult;
 import io.flowplane.sdk.FlowRunner;
 import io.flowplane.sdk.Task;
+import io.flowplane.sdk.Tls;
 import io.flowplane.sdk.client.FlowplaneClient;
 import io.flowplane.sdk.internal.DirectRuns;
 import io.flowplane.sdk.internal.GrpcReporting;
@@ -78,7 +79,7 @@ class DirectModeTlsTest {
                     .request("GET", "api/v1/work-pools", null)).as("plain http to the https port");
 
             // REST trusted, gRPC not: the run is created over REST, and then nothing of it arrives over gRPC.
-            GrpcReporting untrusted = new GrpcReporting(grpc, false, otherCa.caFile(), key,
+            GrpcReporting untrusted = new GrpcReporting(grpc, false, Tls.trusting(otherCa.caFile()), key,
                     new DirectRuns(new FlowplaneClient(url, key, ca.caFile()), "tls-test"), Duration.ofSeconds(10),
                     Clock.systemUTC());
             FlowRunResult<Integer> refused;
@@ -89,6 +90,60 @@ class DirectModeTlsTest {
             assertThat(client.run(refused.id()).state().type()).as("no state change arrived over gRPC").isNotEqualTo("COMPLETED");
             assertThat(client.taskRuns(refused.id())).as("no task run arrived over gRPC").isEmpty();
         }
+    }
+
+    @Test
+    void withMutualTlsRequiredOnlyARunPresentingACertificateOfTheCustomersCaIsReported() throws Exception {
+        TestCertificates ca = TestCertificates.newCa(dir.resolve("pki"), "customer");
+        TestCertificates otherCa = TestCertificates.newCa(dir.resolve("pki"), "someone-else");
+        var server = ca.server("server", List.of("localhost"), List.of("127.0.0.1"));
+        var sdkCert = ca.client("sdk", "etl-laptop", List.of());
+        var foreign = otherCa.client("sdk-foreign", "etl-laptop", List.of());
+        try (TestControlPlane cp = TestControlPlane.start(dir.resolve("cp"), Clock.systemUTC(), c -> {
+            c.getGrpc().certChainFile = server.cert().toString();
+            c.getGrpc().privateKeyFile = server.key().toString();
+            c.getGrpc().clientCaFile = ca.caFile().toString();
+        })) {
+            String url = "http://127.0.0.1:" + cp.rest("/").getPort();
+            String grpc = "127.0.0.1:" + cp.grpcPort();
+            String key = TestControlPlane.ADMIN_KEY;
+            FlowplaneClient client = new FlowplaneClient(url, key);
+            Flow<Integer, Integer> flow = Flow.of("mtls-direct", Integer.class, n -> Task.of("triple", (Integer x) -> x * 3).call(n));
+            Tls trusting = Tls.trusting(ca.caFile());
+
+            for (Tls refused : List.of(trusting, trusting.withClientCertificate(foreign.cert(), foreign.key()))) {
+                FlowRunResult<Integer> r;
+                try (FlowRunner runner = runner(new GrpcReporting(grpc, false, refused, key,
+                        new DirectRuns(client, "mtls-test"), Duration.ofSeconds(10), Clock.systemUTC()))) {
+                    r = runner.run(flow, 1);
+                }
+                assertThat(client.run(r.id()).state().type()).as("%s: no state change arrived over gRPC", refused)
+                        .isNotEqualTo("COMPLETED");
+                assertThat(client.taskRuns(r.id())).as("%s: no task run arrived over gRPC", refused).isEmpty();
+            }
+
+            FlowRunResult<Integer> result;
+            try (FlowRunner runner = FlowRunner.builder().resultStore(new LocalResultStore(dir.resolve("results")))
+                    .reportTo(url, grpc, false, key, trusting.withClientCertificate(sdkCert.cert(), sdkCert.key())).build()) {
+                result = runner.run(flow, 14);
+            }
+            assertThat(result.isCompleted()).as(String.valueOf(result.error())).isTrue();
+            assertThat(result.result()).isEqualTo(42);
+            assertThat(client.run(result.id()).state().type()).isEqualTo("COMPLETED");
+            assertThat(client.taskRuns(result.id())).hasSize(1);
+        }
+    }
+
+    @Test
+    void aClientCertificateWithoutItsKeyIsRefusedBeforeAnythingConnects() {
+        Path cert = dir.resolve("client.crt");
+        assertThatThrownBy(() -> new Tls(null, cert, null)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("give both files or neither");
+        assertThatThrownBy(() -> io.flowplane.sdk.Flowplane.run(
+                Flow.of("x", Integer.class, n -> n), 1, new String[0],
+                java.util.Map.of("FLOWPLANE_URL", "http://127.0.0.1:1", "FLOWPLANE_API_KEY", "k",
+                        "FLOWPLANE_CLIENT_CERT_FILE", cert.toString()), System.out))
+                .hasMessageContaining("FLOWPLANE_CLIENT_CERT_FILE and FLOWPLANE_CLIENT_KEY_FILE go together");
     }
 
     @Test
@@ -139,7 +194,7 @@ class DirectModeTlsTest {
     /** Direct reporting with REST to the real control plane (trusted) and gRPC to {@code grpc} over TLS. */
     private static GrpcReporting reporting(String url, String grpc, TestCertificates ca) {
         String key = TestControlPlane.ADMIN_KEY;
-        return new GrpcReporting(grpc, false, ca.caFile(), key,
+        return new GrpcReporting(grpc, false, Tls.trusting(ca.caFile()), key,
                 new DirectRuns(new FlowplaneClient(url, key, ca.caFile()), "tls-test"), Duration.ofSeconds(10), Clock.systemUTC());
     }
 
