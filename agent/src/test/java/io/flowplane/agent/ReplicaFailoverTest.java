@@ -39,6 +39,7 @@ class ReplicaFailoverTest {
         };
         try (Cluster b = Cluster.start(dir.resolve("b"), onPostgres)) {
             String run;
+            Agent agent;
             Cluster a = Cluster.start(dir.resolve("a"), onPostgres);
             try {
                 a.pool("ha");
@@ -46,10 +47,12 @@ class ReplicaFailoverTest {
                         "i=0; while [ $i -lt " + TICKS + " ]; do i=$((i+1)); echo \"tick $i\"; sleep 0.4; done");
                 AgentConfig config = b.agentConfig("ha", a.grpcPort());
                 config.url = "127.0.0.1:" + a.grpcPort() + ",127.0.0.1:" + b.grpcPort();
-                b.startAgent(config, Agent.Options.defaults());
+                agent = b.startAgent(config, Agent.Options.defaults());
                 run = a.run("ticker");
                 String started = run;
                 await().atMost(Duration.ofSeconds(20)).until(() -> a.logMessages(started).contains("tick 2"));
+                assertThat(reconnects(agent))
+                        .as("connected once, to replica A").isEqualTo(0L);
             } finally {
                 a.close(); // replica A goes away while the run prints
             }
@@ -61,6 +64,8 @@ class ReplicaFailoverTest {
             List<String> expected = IntStream.rangeClosed(1, TICKS).mapToObj(i -> "tick " + i).toList();
             assertThat(b.logMessages(run)).as("every line once, in order").containsExactlyElementsOf(expected);
             assertThat(b.history(run)).as("one attempt, never crashed").doesNotContain("CRASHED");
+            assertThat(reconnects(agent))
+                    .as("the move to replica B counts as a reconnect").isGreaterThanOrEqualTo(1L);
 
             long created = System.nanoTime();
             String next = b.run("ticker");
@@ -69,5 +74,9 @@ class ReplicaFailoverTest {
         } finally {
             EmbeddedPostgresHolder.drop(db);
         }
+    }
+
+    private static long reconnects(Agent agent) {
+        return (Long) agent.metrics().getGauges().get("flowplane.agent.reconnects").getValue();
     }
 }

@@ -48,7 +48,7 @@ public final class ControlPlaneConnection implements Closeable {
     public static ControlPlaneConnection open(Settings s, EgressAudit audit) throws IOException {
         ControlPlaneConnection c = open(s);
         return audit == null ? c : new ControlPlaneConnection(
-                c.channel, ClientInterceptors.intercept(c.channel, audit), c.credentials, audit);
+                c.channel, ClientInterceptors.intercept(c.channel, audit), c.credentials, audit, c.reconnects);
     }
 
     private final ManagedChannel channel;
@@ -56,13 +56,34 @@ public final class ControlPlaneConnection implements Closeable {
     private final Channel calls;
     private final ApiKeyCredentials credentials;
     private final EgressAudit audit;
-    private final java.util.concurrent.atomic.AtomicLong reconnects = new java.util.concurrent.atomic.AtomicLong();
+    /** Shared by a connection and its audited wrapper: both stand for one channel. */
+    private final java.util.concurrent.atomic.AtomicLong reconnects;
 
-    private ControlPlaneConnection(ManagedChannel channel, Channel calls, ApiKeyCredentials credentials, EgressAudit audit) {
+    private final java.util.concurrent.atomic.AtomicBoolean wasReady = new java.util.concurrent.atomic.AtomicBoolean();
+
+    private ControlPlaneConnection(ManagedChannel channel, Channel calls, ApiKeyCredentials credentials, EgressAudit audit,
+                                   java.util.concurrent.atomic.AtomicLong reconnects) {
+        this.reconnects = reconnects;
         this.channel = channel;
         this.calls = calls;
         this.credentials = credentials;
         this.audit = audit;
+    }
+
+    /**
+     * Counts every time the channel is READY again after it had been READY and lost it: a control
+     * plane restarted, a network restored, or a move to another replica, which gRPC makes inside the
+     * channel without the calls ever failing (so the retry loops' {@link #reconnectNow()} never sees
+     * it). Called once per channel; the callback re-arms itself on each change.
+     */
+    private void countReconnects(ConnectivityState seen) {
+        ConnectivityState now = channel.getState(false);
+        if (now == ConnectivityState.READY && seen != ConnectivityState.READY && wasReady.getAndSet(true)) {
+            reconnects.incrementAndGet();
+        }
+        if (now != ConnectivityState.SHUTDOWN) {
+            channel.notifyWhenStateChanged(now, () -> countReconnects(now));
+        }
     }
 
     public static ControlPlaneConnection open(Settings s) throws IOException {
@@ -91,7 +112,10 @@ public final class ControlPlaneConnection implements Closeable {
                 .maxInboundMessageSize(16 * 1024 * 1024)
                 .withOption(ChannelOption.ALLOCATOR, AgentBuffers.allocator())
                 .build();
-        return new ControlPlaneConnection(channel, channel, new ApiKeyCredentials(s.apiKey()), null);
+        ControlPlaneConnection connection = new ControlPlaneConnection(channel, channel, new ApiKeyCredentials(s.apiKey()), null,
+                new java.util.concurrent.atomic.AtomicLong());
+        connection.countReconnects(ConnectivityState.IDLE);
+        return connection;
     }
 
     public AgentServiceGrpc.AgentServiceBlockingStub agent(Duration deadline) {
@@ -115,12 +139,11 @@ public final class ControlPlaneConnection implements Closeable {
      */
     public void reconnectNow() {
         if (channel.getState(false) == ConnectivityState.TRANSIENT_FAILURE) {
-            reconnects.incrementAndGet();
             channel.resetConnectBackoff();
         }
     }
 
-    /** Times a failed connection was retried at once (see {@link #reconnectNow()}). */
+    /** Times the connection was re-established after one was lost (to the same or another replica). */
     public long reconnects() {
         return reconnects.get();
     }
