@@ -96,6 +96,13 @@ public final class DeploymentService {
             throw new ValidationException("jobVariables", "work pool '" + pool.name() + "' is of type " + pool.type()
                     + ": Job variables apply only to kubernetes pools");
         }
+        if (normalized.program().source() != null && WorkPool.KUBERNETES.equals(pool.type())) {
+            // The Job runs the image its template names; no agent fetches code into it, so a
+            // source would be silently ignored and the run would execute whatever the image holds.
+            throw new ValidationException("source", "work pool '" + pool.name() + "' is of type kubernetes: its Jobs run "
+                    + "the image the template names and fetch no code; build the flow into an image and set "
+                    + "jobVariables.image instead of a source");
+        }
         DeploymentDao dao = unit.handle().attach(DeploymentDao.class);
         Instant now = clock.instant();
         Optional<Deployment> existing = dao.lockByName(normalized.name());

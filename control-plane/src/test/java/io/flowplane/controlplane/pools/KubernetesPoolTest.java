@@ -133,6 +133,14 @@ class KubernetesPoolTest {
                 "{\"resources\":{\"limits\":{\"memory\":\"1 GB\"}}}")), "jobVariables.resources.limits.memory");
         assertProblem(cp.admin("POST", "/api/v1/deployments", deployment("d-bad-var", "k-dep",
                 "{\"cpu\":\"1\"}")), "jobVariables.cpu");
+        // Code from a source is fetched by process agents only: on a kubernetes pool it would be ignored.
+        String withSource = deployment("d-source", "k-dep", "{\"image\":\"x:1\"}").replaceFirst("\\}$",
+                ",\"source\":{\"git\":{\"url\":\"https://git.example.org/etl.git\",\"ref\":\"main\"}}}");
+        assertProblem(cp.admin("POST", "/api/v1/deployments", withSource), "source");
+        assertThat(cp.admin("GET", "/api/v1/deployments/d-source", null).statusCode()).isEqualTo(404);
+        String onProcess = withSource.replace("\"k-dep\"", "\"p-dep\"").replace(",\"jobVariables\":{\"image\":\"x:1\"}", "");
+        HttpResponse<String> accepted = cp.admin("POST", "/api/v1/deployments", onProcess);
+        assertThat(accepted.statusCode()).as(accepted.body()).isBetween(200, 201);
     }
 
     @Test
