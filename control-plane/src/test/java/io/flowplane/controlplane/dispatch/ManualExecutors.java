@@ -27,8 +27,35 @@ final class ManualExecutors {
     private ManualExecutors() {
     }
 
+    /** A test's executor lives as long as the test: shutting it down is a no-op. */
+    private abstract static class NeverShutDown extends AbstractExecutorService {
+        @Override
+        public void shutdown() {
+        }
+
+        @Override
+        public List<Runnable> shutdownNow() {
+            return List.of();
+        }
+
+        @Override
+        public boolean isShutdown() {
+            return false;
+        }
+
+        @Override
+        public boolean isTerminated() {
+            return false;
+        }
+
+        @Override
+        public boolean awaitTermination(long timeout, TimeUnit unit) {
+            return true;
+        }
+    }
+
     /** Tasks queued by {@code execute}, run in order by {@link #runAll()}. */
-    static final class Tasks extends AbstractExecutorService {
+    static final class Tasks extends NeverShutDown {
         private final Deque<Runnable> queue = new ArrayDeque<>();
 
         @Override
@@ -48,33 +75,10 @@ final class ManualExecutors {
             }
         }
 
-        @Override
-        public void shutdown() {
-        }
-
-        @Override
-        public List<Runnable> shutdownNow() {
-            return List.copyOf(queue);
-        }
-
-        @Override
-        public boolean isShutdown() {
-            return false;
-        }
-
-        @Override
-        public boolean isTerminated() {
-            return false;
-        }
-
-        @Override
-        public boolean awaitTermination(long timeout, TimeUnit unit) {
-            return true;
-        }
     }
 
     /** Delayed tasks on the test's clock; only {@code schedule(Runnable, ...)} is supported. */
-    static final class Timers extends AbstractExecutorService implements ScheduledExecutorService {
+    static final class Timers extends NeverShutDown implements ScheduledExecutorService {
         private final MutableClock clock;
         private final PriorityQueue<Timer> timers = new PriorityQueue<>(
                 Comparator.comparing((Timer t) -> t.at).thenComparingLong(t -> t.seq));
@@ -138,30 +142,6 @@ final class ManualExecutors {
         @Override
         public void execute(Runnable command) {
             schedule(command, 0, TimeUnit.NANOSECONDS);
-        }
-
-        @Override
-        public void shutdown() {
-        }
-
-        @Override
-        public List<Runnable> shutdownNow() {
-            return List.of();
-        }
-
-        @Override
-        public boolean isShutdown() {
-            return false;
-        }
-
-        @Override
-        public boolean isTerminated() {
-            return false;
-        }
-
-        @Override
-        public boolean awaitTermination(long timeout, TimeUnit unit) {
-            return true;
         }
 
         private final class Timer implements ScheduledFuture<Object> {

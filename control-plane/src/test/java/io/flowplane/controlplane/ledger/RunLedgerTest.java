@@ -9,20 +9,17 @@ import io.flowplane.controlplane.signals.Signals;
 import io.flowplane.controlplane.state.Actor;
 import io.flowplane.controlplane.state.IllegalTransitionException;
 import io.flowplane.controlplane.state.StateType;
-import io.flowplane.controlplane.store.Dialect;
 import io.flowplane.controlplane.store.FlowRunDao;
 import io.flowplane.controlplane.store.Store;
 import io.flowplane.controlplane.testing.Fixtures;
+import io.flowplane.controlplane.testing.H2File;
 import io.flowplane.controlplane.testing.MutableClock;
-import org.h2.jdbcx.JdbcConnectionPool;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -44,7 +41,7 @@ class RunLedgerTest {
     @TempDir
     Path dir;
 
-    private JdbcConnectionPool pool;
+    private H2File db;
     private Store store;
     private final MutableClock clock = new MutableClock(START);
     private final List<String> sent = new CopyOnWriteArrayList<>();
@@ -53,8 +50,8 @@ class RunLedgerTest {
 
     @BeforeEach
     void open() {
-        pool = JdbcConnectionPool.create("jdbc:h2:file:" + dir.resolve("db") + ";WRITE_DELAY=0", "sa", "");
-        store = Store.open(pool, Dialect.H2);
+        db = H2File.open(dir);
+        store = db.store();
         fixtures = new Fixtures(store, clock);
         Signals signals = new InProcessSignals();
         signals.subscribe(new Signals.Listener() {
@@ -79,10 +76,7 @@ class RunLedgerTest {
 
     @AfterEach
     void close() throws Exception {
-        try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
-            s.execute("SHUTDOWN");
-        }
-        pool.dispose();
+        db.close();
     }
 
     @Test

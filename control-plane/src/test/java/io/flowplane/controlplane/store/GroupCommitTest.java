@@ -1,14 +1,12 @@
 package io.flowplane.controlplane.store;
 
-import org.h2.jdbcx.JdbcConnectionPool;
+import io.flowplane.controlplane.testing.H2File;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -31,23 +29,20 @@ class GroupCommitTest {
     @TempDir
     Path dir;
 
-    private JdbcConnectionPool pool;
+    private H2File db;
     private Store store;
     private GroupCommit group;
 
     @BeforeEach
     void open() {
-        pool = JdbcConnectionPool.create("jdbc:h2:file:" + dir.resolve("db") + ";WRITE_DELAY=0;LOCK_TIMEOUT=10000", "sa", "");
-        store = Store.open(pool, Dialect.H2);
+        db = H2File.open(dir);
+        store = db.store();
         group = new GroupCommit(store);
     }
 
     @AfterEach
     void close() throws Exception {
-        try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
-            s.execute("SHUTDOWN");
-        }
-        pool.dispose();
+        db.close();
     }
 
     @Test
