@@ -1,6 +1,7 @@
 package io.flowplane.agent.connection;
 
 import io.flowplane.proto.endpoints.Endpoints;
+import io.flowplane.proto.endpoints.TlsCredentials;
 import io.flowplane.proto.logging.FrameLogGuard;
 import io.flowplane.proto.v1.AgentServiceGrpc;
 import io.flowplane.proto.v1.RunEventsServiceGrpc;
@@ -11,15 +12,16 @@ import io.grpc.ClientInterceptors;
 import io.grpc.ConnectivityState;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
-import io.grpc.TlsChannelCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
 
 import java.io.Closeable;
-import java.io.File;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The agent's one channel to the control plane. The agent opens it outward; keepalive pings
@@ -57,12 +59,12 @@ public final class ControlPlaneConnection implements Closeable {
     private final ApiKeyCredentials credentials;
     private final EgressAudit audit;
     /** Shared by a connection and its audited wrapper: both stand for one channel. */
-    private final java.util.concurrent.atomic.AtomicLong reconnects;
+    private final AtomicLong reconnects;
 
-    private final java.util.concurrent.atomic.AtomicBoolean wasReady = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean wasReady = new AtomicBoolean();
 
     private ControlPlaneConnection(ManagedChannel channel, Channel calls, ApiKeyCredentials credentials, EgressAudit audit,
-                                   java.util.concurrent.atomic.AtomicLong reconnects) {
+                                   AtomicLong reconnects) {
         this.reconnects = reconnects;
         this.channel = channel;
         this.calls = calls;
@@ -95,14 +97,7 @@ public final class ControlPlaneConnection implements Closeable {
         // Plaintext only when asked for: a TLS target that fails its handshake is an error, never a retry without TLS.
         ChannelCredentials creds = InsecureChannelCredentials.create();
         if (target.tls()) {
-            TlsChannelCredentials.Builder tls = TlsChannelCredentials.newBuilder();
-            if (s.caFile() != null) {
-                tls.trustManager(new File(s.caFile()));
-            }
-            if (s.clientCertFile() != null) {
-                tls.keyManager(new File(s.clientCertFile()), new File(s.clientKeyFile()));
-            }
-            creds = tls.build();
+            creds = TlsCredentials.of(path(s.caFile()), path(s.clientCertFile()), path(s.clientKeyFile()));
         }
         FrameLogGuard.install(); // before the first connection: its frame logger would print the API key
         ManagedChannel channel = builder(target, creds)
@@ -113,9 +108,13 @@ public final class ControlPlaneConnection implements Closeable {
                 .withOption(ChannelOption.ALLOCATOR, AgentBuffers.allocator())
                 .build();
         ControlPlaneConnection connection = new ControlPlaneConnection(channel, channel, new ApiKeyCredentials(s.apiKey()), null,
-                new java.util.concurrent.atomic.AtomicLong());
+                new AtomicLong());
         connection.countReconnects(ConnectivityState.IDLE);
         return connection;
+    }
+
+    private static Path path(String file) {
+        return file == null ? null : Path.of(file);
     }
 
     public AgentServiceGrpc.AgentServiceBlockingStub agent(Duration deadline) {

@@ -83,12 +83,6 @@ public final class ClaimService implements ClaimSource {
         return new ClaimResult(batch.poolId(), batch.runs().get(0));
     }
 
-    /**
-     * Whether any queue of the pool has a due run, read without locking or writing anything. A
-     * claim pass starts with it: most passes are woken by a freed slot or an agent's new poll
-     * when nothing is due, and a read costs a fraction of the locking transaction (whose commit
-     * a run created meanwhile would otherwise queue behind).
-     */
     @Override
     public UUID poolId(String pool) {
         return store.withDao(WorkPoolDao.class, d -> d.findByName(pool))
@@ -100,6 +94,12 @@ public final class ClaimService implements ClaimSource {
         return store.nextDue(poolId, now);
     }
 
+    /**
+     * Whether any queue of the pool has a due run, read without locking or writing anything. A
+     * claim pass starts with it: most passes are woken by a freed slot or an agent's new poll
+     * when nothing is due, and a read costs a fraction of the locking transaction (whose commit
+     * a run created meanwhile would otherwise queue behind).
+     */
     @Override
     public boolean anyDue(UUID poolId) {
         Instant now = clock.instant();

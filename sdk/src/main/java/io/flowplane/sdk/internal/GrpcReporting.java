@@ -1,5 +1,6 @@
 package io.flowplane.sdk.internal;
 
+import io.flowplane.proto.endpoints.TlsCredentials;
 import io.flowplane.proto.logging.FrameLogGuard;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.flowplane.proto.v1.ArtifactReport;
@@ -87,23 +88,12 @@ public final class GrpcReporting implements Reporting {
 
     /** TLS trusting {@code tls}'s CA (else the JVM's), presenting its client certificate if it has one. */
     private static io.grpc.ChannelCredentials credentials(Tls tls) {
-        io.grpc.TlsChannelCredentials.Builder b = io.grpc.TlsChannelCredentials.newBuilder();
-        if (tls.caFile() != null) {
-            try {
-                b.trustManager(tls.caFile().toFile());
-            } catch (java.io.IOException | RuntimeException e) {
-                throw new IllegalArgumentException("cannot read CA file " + tls.caFile() + ": " + e.getMessage(), e);
-            }
+        try {
+            return TlsCredentials.of(tls.caFile(), tls.clientCertFile(), tls.clientKeyFile());
+        } catch (java.io.IOException | RuntimeException e) {
+            throw new IllegalArgumentException("cannot read the TLS files (CA " + tls.caFile() + ", client certificate "
+                    + tls.clientCertFile() + ", key " + tls.clientKeyFile() + "): " + e.getMessage(), e);
         }
-        if (tls.hasClientCertificate()) {
-            try {
-                b.keyManager(tls.clientCertFile().toFile(), tls.clientKeyFile().toFile());
-            } catch (java.io.IOException | RuntimeException e) {
-                throw new IllegalArgumentException("cannot read client certificate " + tls.clientCertFile()
-                        + " or its key " + tls.clientKeyFile() + ": " + e.getMessage(), e);
-            }
-        }
-        return b.build();
     }
 
     @Override
