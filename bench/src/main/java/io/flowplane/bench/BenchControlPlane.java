@@ -51,7 +51,8 @@ public final class BenchControlPlane implements AutoCloseable {
 
     /** A replica on a PostgreSQL database (user postgres), every other setting as shipped. */
     public static BenchControlPlane onPostgres(String jdbcUrl) throws Exception {
-        return start(jdbcUrl, "postgres");
+        String extra = System.getProperty("flowplane.bench.pgUrlSuffix", "");
+        return start(jdbcUrl + extra, "postgres");
     }
 
     private static BenchControlPlane start(String url, String user) throws Exception {

@@ -32,8 +32,14 @@ final class Replicas {
     }
 
     static void run(Path dir, Bench.Mode m) throws Exception {
-        try (EmbeddedPostgres pg = EmbeddedPostgres.builder()
-                .setDataDirectory(Files.createDirectories(dir.resolve("postgres"))).setCleanDataDirectory(true).start()) {
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
+                .setDataDirectory(Files.createDirectories(dir.resolve("postgres"))).setCleanDataDirectory(true);
+        if (PgStatements.enabled()) {
+            builder.setServerConfig("shared_preload_libraries", "pg_stat_statements,auto_explain");
+            builder.setServerConfig("auto_explain.log_min_duration", System.getProperty("flowplane.bench.pgExplainMs", "-1"));
+        }
+        try (EmbeddedPostgres pg = builder.start()) {
+            PgStatements.install(pg);
             int[] db = {0};
             java.util.function.Supplier<String> fresh = () -> {
                 String name = "bench_" + db[0]++;
@@ -97,7 +103,11 @@ final class Replicas {
                 for (int i = 0; i < count; i++) {
                     replicas.add(BenchControlPlane.onPostgres(url));
                 }
+                PgStatements.reset(pg);
                 rps = Scenarios.throughput(replicas, m.runs(), m.createBatch(), m.agents(), m.slots());
+                if (round == 1) {
+                    PgStatements.print(pg, count + " replica(s), timed round");
+                }
                 Out.info("replicas: %d replica(s), %s round: %.0f runs/s", count, round == 0 ? "untimed" : "timed", rps);
             } finally {
                 for (BenchControlPlane r : replicas) {

@@ -16,7 +16,7 @@ import java.time.Duration;
  * The heartbeat loop: each beat extends the leases of the runs the agent holds and applies the
  * answer (runs to cancel, runs no longer held); the leases it extended count as renewed from the
  * moment the beat was sent. Beats at the interval the control plane asked for, soon after a
- * claim ({@link #soon()}: at most one extra beat a second), and every second while beats fail, so a control plane that is back is
+ * claim that came with half its lease or less left ({@link #soon()}: at most one extra beat a second), and every second while beats fail, so a control plane that is back is
  * told about the agent's runs before their leases run out.
  */
 public final class Heartbeats implements Runnable {
@@ -85,7 +85,7 @@ public final class Heartbeats implements Runnable {
         }
     }
 
-    /** Asks for a beat now (a run was just claimed: its lease gets a renewal basis at once). */
+    /** Asks for a beat now (a run was claimed with little of its lease left: it gets a renewal basis at once). */
     public void soon() {
         synchronized (wake) {
             due = true;

@@ -12,8 +12,8 @@ import java.time.Duration;
  * before the renewal was sent (the control plane extends from a later instant) — or, for a fresh
  * claim, when its poll was sent plus how long the control plane held the poll before claiming
  * (never when the answer arrived: an answer held up in the network arrives with its lease partly
- * or wholly used up; the agent renews soon after a claim, within a second, and does not start a
- * claim whose lease may be over). The process tree gets SIGTERM {@code fenceGrace} before that and
+ * or wholly used up; the agent renews such a claim within a second, see {@link #renewEarly}, and
+ * does not start a claim whose lease may be over). The process tree gets SIGTERM {@code fenceGrace} before that and
  * SIGKILL at it, from the agent and, should the agent be gone, from the run's watchdog, which
  * reads the same deadlines from the run's {@code lease} file.
  */
@@ -81,6 +81,22 @@ final class LeaseKeeper {
         }
         run.leaseValidUntil = until;
         write(run);
+    }
+
+    /**
+     * Whether a fresh claim needs a renewal sooner than the next heartbeat: when the lease
+     * duration is not known yet, or half the lease or less is left of it on this agent's clock (an
+     * answer that was long on its way, or a control plane that does not say when it claimed).
+     * Otherwise the next beat renews it with more than half the lease to spare; asking for a beat
+     * after every claim had made a busy agent beat every second, each beat rewriting the lease of
+     * every run it held (on PostgreSQL more row writes than the runs' own claims and reports).
+     */
+    boolean renewEarly(ActiveRun run) {
+        Terms t = terms;
+        if (t == null || run.leaseValidUntil == 0) {
+            return true;
+        }
+        return run.leaseValidUntil - System.nanoTime() <= t.lease().toNanos() / 2;
     }
 
     /** When the tree gets SIGTERM if the lease is not renewed by then. */
