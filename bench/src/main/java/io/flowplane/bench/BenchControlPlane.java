@@ -51,8 +51,7 @@ public final class BenchControlPlane implements AutoCloseable {
 
     /** A replica on a PostgreSQL database (user postgres), every other setting as shipped. */
     public static BenchControlPlane onPostgres(String jdbcUrl) throws Exception {
-        String extra = System.getProperty("flowplane.bench.pgUrlSuffix", "");
-        return start(jdbcUrl + extra, "postgres");
+        return start(jdbcUrl, "postgres");
     }
 
     private static BenchControlPlane start(String url, String user) throws Exception {
