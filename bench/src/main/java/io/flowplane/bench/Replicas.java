@@ -35,8 +35,7 @@ final class Replicas {
         EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                 .setDataDirectory(Files.createDirectories(dir.resolve("postgres"))).setCleanDataDirectory(true);
         if (PgStatements.enabled()) {
-            builder.setServerConfig("shared_preload_libraries", "pg_stat_statements,auto_explain");
-            builder.setServerConfig("auto_explain.log_min_duration", System.getProperty("flowplane.bench.pgExplainMs", "-1"));
+            builder.setServerConfig("shared_preload_libraries", "pg_stat_statements");
         }
         try (EmbeddedPostgres pg = builder.start()) {
             PgStatements.install(pg);
