@@ -127,6 +127,46 @@ class DispatcherTest {
     }
 
     @Test
+    void aPassRightAfterOneThatGotAllItAskedForSkipsTheDueCheck() {
+        for (int i = 0; i < 3; i++) {
+            source.dueAt(poolId, clock.instant());
+        }
+        Replies replies = new Replies();
+
+        dispatcher.poll(request(1), WAIT, replies::add);
+        claimers.runAll();
+        dispatcher.poll(request(2), WAIT, replies::add);
+        claimers.runAll();
+        assertThat(source.anyDueCalls).as("the second pass followed one that got all it asked for").isEqualTo(1);
+        assertThat(replies.sizes()).containsExactly(1, 2);
+
+        dispatcher.poll(request(1), WAIT, replies::add);
+        claimers.runAll();
+        assertThat(source.batches).as("so did the third, which found nothing").containsExactly(1, 1, 1);
+
+        dispatcher.poolChanged(poolId);
+        claimers.runAll();
+        assertThat(source.anyDueCalls).as("after an empty claim the check is back").isEqualTo(2);
+        assertThat(source.batches).containsExactly(1, 1, 1);
+        assertThat(dispatcher.waitingPolls()).isEqualTo(1);
+    }
+
+    @Test
+    void aPassAfterOneThatGotLessThanItAskedForChecksFirst() {
+        source.dueAt(poolId, clock.instant());
+        Replies replies = new Replies();
+
+        dispatcher.poll(request(4), WAIT, replies::add);
+        claimers.runAll();
+        assertThat(replies.sizes()).containsExactly(1);
+
+        dispatcher.poll(request(4), WAIT, replies::add);
+        claimers.runAll();
+        assertThat(source.anyDueCalls).as("the supply ran out: check before locking").isEqualTo(2);
+        assertThat(source.batches).as("and nothing was due, so no claim").containsExactly(1);
+    }
+
+    @Test
     void aCancelledPollIsNeitherAnsweredNorClaimedFor() {
         Replies replies = new Replies();
         Dispatcher.PendingPoll poll = dispatcher.poll(request(1), WAIT, replies::add);
