@@ -4,10 +4,10 @@
 -- while a run waits in SCHEDULED, lease_expires_at only while it is active (V4), backfill_id only
 -- for backfill runs. All those NULL entries pile up at the right edge of their B-tree, where every
 -- writer appends. As partial indexes they hold only the rows that set the column: the report
--- that ends a run now writes five index entries instead of nine. Every query that reads them bounds the
--- column ("next_at >= 0", "lease_expires_at >= 0", "backfill_id = :id"), which implies IS NOT NULL,
--- so the planner uses them as before. (H2 keeps V4's indexes: it rewrites only the index entries
--- whose key changed, and has no partial indexes.)
+-- that ends a run now writes five index entries instead of nine. Every query that reads them
+-- bounds the column ("next_at >= 0", "lease_expires_at >= 0", "backfill_id = :id"), which
+-- implies IS NOT NULL, so the planner uses them as before. (H2 keeps V4's indexes: it rewrites
+-- only the index entries whose key changed, and has no partial indexes.)
 DROP INDEX flow_runs_due;
 CREATE INDEX flow_runs_due ON flow_runs (queue_id, next_at) WHERE next_at IS NOT NULL;
 DROP INDEX flow_runs_next;

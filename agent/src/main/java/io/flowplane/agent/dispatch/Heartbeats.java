@@ -16,8 +16,9 @@ import java.time.Duration;
  * The heartbeat loop: each beat extends the leases of the runs the agent holds and applies the
  * answer (runs to cancel, runs no longer held); the leases it extended count as renewed from the
  * moment the beat was sent. Beats at the interval the control plane asked for, soon after a
- * claim that came with half its lease or less left ({@link #soon()}: at most one extra beat a second), and every second while beats fail, so a control plane that is back is
- * told about the agent's runs before their leases run out.
+ * claim that came with half its lease or less left ({@link #soon()}: at most one extra beat a
+ * second), and every second while beats fail, so a control plane that is back is told about the
+ * agent's runs before their leases run out.
  */
 public final class Heartbeats implements Runnable {
     private static final long RETRY_MILLIS = 1000;

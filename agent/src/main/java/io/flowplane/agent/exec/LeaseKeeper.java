@@ -13,9 +13,9 @@ import java.time.Duration;
  * claim, when its poll was sent plus how long the control plane held the poll before claiming
  * (never when the answer arrived: an answer held up in the network arrives with its lease partly
  * or wholly used up; the agent renews such a claim within a second, see {@link #renewEarly}, and
- * does not start a claim whose lease may be over). The process tree gets SIGTERM {@code fenceGrace} before that and
- * SIGKILL at it, from the agent and, should the agent be gone, from the run's watchdog, which
- * reads the same deadlines from the run's {@code lease} file.
+ * does not start a claim whose lease may be over). The process tree gets SIGTERM
+ * {@code fenceGrace} before that and SIGKILL at it, from the agent and, should the agent be gone,
+ * from the run's watchdog, which reads the same deadlines from the run's {@code lease} file.
  */
 final class LeaseKeeper {
     private static final Logger LOG = LoggerFactory.getLogger(LeaseKeeper.class);

@@ -138,8 +138,8 @@ public final class RunSupervisor {
      * Starts a claimed run; the caller reserved a slot for it, released when the run ends.
      * {@code leaseBasisNanos}: when its lease started (System.nanoTime; never after it did on the
      * control plane), the basis of the lease until its first renewal: the next heartbeat, or one
-     * within a second if the claim came with half its lease or less left ({@link LeaseKeeper#renewEarly}). A
-     * claim that arrives so late that its lease may be over is not started: the control plane may
+     * within a second if the claim came with half its lease or less left
+     * ({@link LeaseKeeper#renewEarly}). A claim that arrives so late that its lease may be over is not started: the control plane may
      * have crashed and retried the run meanwhile; it crashes this attempt (retries apply).
      */
     public void launch(ClaimedRun claim, long leaseBasisNanos) {

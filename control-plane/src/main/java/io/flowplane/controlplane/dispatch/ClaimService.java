@@ -96,9 +96,10 @@ public final class ClaimService implements ClaimSource {
 
     /**
      * Whether any queue of the pool has a due run, read without locking or writing anything. A
-     * claim pass starts with it unless the pass before it got all it asked for: most passes are woken by a freed slot or an agent's new poll
-     * when nothing is due, and a read costs a fraction of the locking transaction (whose commit
-     * a run created meanwhile would otherwise queue behind).
+     * claim pass starts with it unless the pass before it got all it asked for: most passes are
+     * woken by a freed slot or an agent's new poll when nothing is due, and a read costs a
+     * fraction of the locking transaction (whose commit a run created meanwhile would otherwise
+     * queue behind).
      */
     @Override
     public boolean anyDue(UUID poolId) {

@@ -239,7 +239,7 @@ public final class Dispatcher implements Signals.Listener {
     /** The polls of one pool and whether a pass is running for them. */
     private static final class Lane {
         final UUID poolId;
-        /** Whether the lane's last pass got every run its polls asked for (read and written by its passes, one at a time). */
+        /** Whether the lane's last pass got every run its polls asked for (used by its passes, one at a time). */
         volatile boolean backlog;
         private final List<Waiter> waiters = new ArrayList<>();
         private boolean running;
